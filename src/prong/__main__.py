@@ -1,0 +1,5 @@
+import sys
+
+from prong.cli.main import main
+
+sys.exit(main())

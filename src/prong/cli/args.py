@@ -1,0 +1,78 @@
+"""Argument definitions only: no behaviour lives here.
+
+Each command module in ``prong.cli.commands`` adds its own options through ``add_arguments``
+when it is registered below; the parser is built only when a command line needs parsing, so
+``prong --version`` never builds it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from prong import __version__
+
+# (command path, module in prong.cli.commands, help)
+COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("lock",), "lock", "Resolve the project's dependencies into uv.lock"),
+    (("sync",), "sync", "Make .venv match the lock exactly"),
+    (("add",), "add", "Add dependencies to pyproject.toml"),
+    (("remove",), "remove", "Remove dependencies from pyproject.toml"),
+    (("run",), "run", "Run a command in the project's environment"),
+    (("tree",), "tree", "Show the dependency tree of the lock"),
+    (("export",), "export", "Export the lock to another format"),
+    (("pip", "compile"), "pip_compile", "Compile requirements into a pinned requirements.txt"),
+    (("index", "versions"), "index_versions", "List the versions of a package on an index"),
+    (("cache", "dir"), "cache", "Print the cache directory"),
+    (("cache", "clean"), "cache", "Remove all (or some packages') cache entries"),
+    (("cache", "prune"), "cache", "Remove unused cache entries"),
+)
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """Global options, accepted before and after the command name."""
+    default = argparse.SUPPRESS if suppress else None
+    g = parser.add_argument_group("global options")
+    g.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS if suppress else 0,
+                   help="More output (-vv for even more)")
+    g.add_argument("-q", "--quiet", action="count", default=argparse.SUPPRESS if suppress else 0,
+                   help="Less output")
+    g.add_argument("--offline", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="Use only the cache; never touch the network")
+    g.add_argument("--no-cache", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="Use a temporary cache for this run")
+    g.add_argument("--cache-dir", metavar="DIR", default=default,
+                   help="Where the cache lives (also PRONG_CACHE_DIR)")
+    g.add_argument("--project", metavar="DIR", default=default,
+                   help="Find the project in DIR instead of the working directory")
+    g.add_argument("--directory", metavar="DIR", default=default,
+                   help="Change to DIR before doing anything")
+    g.add_argument("--color", choices=("auto", "always", "never"), default=default,
+                   help="When to use colour")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="prong",
+        description="A Python package and project manager that works on uv's files.",
+    )
+    parser.add_argument("-V", "--version", action="version", version=f"prong {__version__}")
+    add_global_options(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    for path, module, help_text in COMMANDS:
+        if len(path) == 1:
+            p = sub.add_parser(path[0], help=help_text, description=help_text)
+        else:
+            if path[0] not in groups:
+                gp = sub.add_parser(path[0], help=f"`prong {path[0]}` commands")
+                groups[path[0]] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
+            p = groups[path[0]].add_parser(path[1], help=help_text, description=help_text)
+        add_global_options(p, suppress=True)
+        mod = importlib.import_module(f"prong.cli.commands.{module}")
+        add = getattr(mod, "add_arguments", None)
+        if add is not None:
+            add(p, path)
+        p.set_defaults(_module=module, _path=path)
+    return parser

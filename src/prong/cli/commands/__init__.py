@@ -1,0 +1,1 @@
+"""prong.cli.commands"""

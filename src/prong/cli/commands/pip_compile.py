@@ -1,0 +1,12 @@
+"""`prong pip compile` (not implemented yet)."""
+
+from __future__ import annotations
+
+import argparse
+
+from prong.cli.settings import GlobalSettings
+from prong.errors import NotImplementedYet
+
+
+def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
+    raise NotImplementedYet("`prong pip compile`")

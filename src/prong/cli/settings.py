@@ -1,0 +1,47 @@
+"""Global options, parsed once into a frozen value that every command receives."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+ColorChoice = Literal["auto", "always", "never"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GlobalSettings:
+    """Options shared by every command (``prong [GLOBAL OPTIONS] COMMAND ...``)."""
+
+    verbose: int = 0
+    quiet: int = 0
+    offline: bool = False
+    no_cache: bool = False
+    cache_dir: Path | None = None
+    project: Path | None = None
+    directory: Path | None = None
+    color: ColorChoice = "auto"
+
+    @classmethod
+    def from_args(cls, ns: object, environ: dict[str, str] | None = None) -> GlobalSettings:
+        """Combine the parsed command line with the environment (the command line wins)."""
+        env = os.environ if environ is None else environ
+        cache_dir = getattr(ns, "cache_dir", None) or env.get("PRONG_CACHE_DIR") or None
+        offline = bool(getattr(ns, "offline", False)) or _truthy(env.get("PRONG_OFFLINE"))
+        no_cache = bool(getattr(ns, "no_cache", False)) or _truthy(env.get("PRONG_NO_CACHE"))
+        color = getattr(ns, "color", None) or ("never" if env.get("NO_COLOR") else "auto")
+        return cls(
+            verbose=int(getattr(ns, "verbose", 0) or 0),
+            quiet=int(getattr(ns, "quiet", 0) or 0),
+            offline=offline,
+            no_cache=no_cache,
+            cache_dir=Path(cache_dir) if cache_dir else None,
+            project=Path(ns.project) if getattr(ns, "project", None) else None,
+            directory=Path(ns.directory) if getattr(ns, "directory", None) else None,
+            color=color,
+        )
+
+
+def _truthy(value: str | None) -> bool:
+    return value is not None and value.strip().lower() in {"1", "true", "yes", "on"}

@@ -1,0 +1,82 @@
+"""The error model shared by every layer.
+
+Errors hold data; ``str(err)`` is plain text with no markup, and hints stay separate from the
+message (``hints()``), so that only the CLI decides how to render them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ProngError(Exception):
+    """Base of every error prong raises on purpose (anything else is a bug)."""
+
+    def hints(self) -> Sequence[str]:
+        """Advice to print after the message, one sentence each."""
+        return ()
+
+
+class ParseError(ProngError, ValueError):
+    """A piece of text that does not follow its grammar.
+
+    ``span`` is the half-open range of offending characters in ``source``; ``str()`` renders the
+    source with a ``~~~^`` line under that span so that the user sees where it went wrong.
+    """
+
+    kind = "input"
+
+    def __init__(self, message: str, source: str, span: tuple[int, int] | None = None) -> None:
+        if span is None:
+            span = (0, len(source))
+        start = max(0, min(span[0], len(source)))
+        end = max(start, min(span[1], len(source)))
+        self.message = message
+        self.source = source
+        self.span = (start, end)
+        super().__init__(message, source, self.span)
+
+    def __str__(self) -> str:
+        start, end = self.span
+        marker = " " * start + "~" * (end - start) + "^"
+        return f"{self.message}\n    {self.source}\n    {marker}"
+
+
+class InvalidVersion(ParseError):
+    kind = "version"
+
+
+class InvalidSpecifier(ParseError):
+    kind = "version specifier"
+
+
+class InvalidMarker(ParseError):
+    kind = "marker"
+
+
+class InvalidRequirement(ParseError):
+    kind = "requirement"
+
+
+class InvalidName(ParseError):
+    kind = "package name"
+
+
+class InvalidWheelFilename(ParseError):
+    kind = "wheel filename"
+
+
+class InvalidSdistFilename(ParseError):
+    kind = "source distribution filename"
+
+
+class InvalidPlatform(ParseError):
+    kind = "platform"
+
+
+class NotImplementedYet(ProngError):
+    """A command or option that a later release will fill."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(f"{what} is not implemented yet")

@@ -1,0 +1,1 @@
+"""prong.install"""
