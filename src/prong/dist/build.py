@@ -1,0 +1,157 @@
+"""PEP 517 builds in an isolated environment, through ``pyproject-hooks``.
+
+The environment's requirements are installed by a :class:`BuildInstaller` that the caller
+provides (prong's dispatch resolves them with prong's own resolver and installs the wheels),
+which keeps this module free of any resolver import.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from prong.errors import ProngError
+
+DEFAULT_REQUIRES = ("setuptools>=40.8.0",)
+DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
+
+
+@dataclass(frozen=True, slots=True)
+class IsolatedEnv:
+    """A throw-away virtual environment a backend runs in."""
+
+    path: Path
+    python: Path
+
+
+class BuildInstaller(Protocol):
+    """Installs requirements into a build environment (prong's dispatch implements it)."""
+
+    def install(self, requirements: Sequence[str], env: IsolatedEnv) -> None: ...
+
+
+class BuildError(ProngError):
+    """A backend that failed; carries the last lines it printed."""
+
+    def __init__(self, source: str, step: str, output: str, returncode: int | None = None) -> None:
+        self.source, self.step, self.output, self.returncode = source, step, output, returncode
+        tail = "\n".join(output.strip().splitlines()[-12:])
+        detail = f" (exit status {returncode})" if returncode is not None else ""
+        super().__init__(f"failed to {step} for {source}{detail}" + (f"\n{tail}" if tail else ""))
+
+    def last_lines(self, n: int = 5) -> str:
+        return "\n".join(self.output.strip().splitlines()[-n:])
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSystem:
+    requires: tuple[str, ...]
+    backend: str
+    backend_path: tuple[str, ...] | None
+
+
+def read_build_system(source_dir: Path) -> BuildSystem:
+    """``[build-system]`` of a source tree, with the PEP 517 defaults when it is absent."""
+    pyproject = source_dir / "pyproject.toml"
+    if not pyproject.is_file():
+        return BuildSystem(DEFAULT_REQUIRES, DEFAULT_BACKEND, None)
+    import tomllib
+
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ProngError(f"{pyproject}: invalid TOML ({err})") from None
+    table = data.get("build-system")
+    if table is None:
+        return BuildSystem(DEFAULT_REQUIRES, DEFAULT_BACKEND, None)
+    requires = table.get("requires")
+    if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+        raise ProngError(f"{pyproject}: [build-system] requires must be a list of strings")
+    backend = table.get("build-backend") or DEFAULT_BACKEND
+    path = table.get("backend-path")
+    return BuildSystem(tuple(requires), str(backend), tuple(path) if path else None)
+
+
+def create_env(python: str | Path, dest: Path) -> IsolatedEnv:
+    """A venv without pip at ``dest`` for ``python``."""
+    result = subprocess.run(
+        [str(python), "-m", "venv", "--without-pip", str(dest)], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        raise BuildError(str(dest), "create a build environment", result.stdout + result.stderr, result.returncode)
+    exe = dest / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    return IsolatedEnv(dest, exe)
+
+
+class _Runner:
+    """Runs a hook subprocess, keeping its output for error messages."""
+
+    def __init__(self, source: str, env_extra: Mapping[str, str]) -> None:
+        self.source = source
+        self.env_extra = env_extra
+        self.output = ""
+
+    def __call__(self, cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None) -> None:
+        env = dict(os.environ)
+        for key in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PIP_CONFIG_FILE"):
+            env.pop(key, None)
+        env.update(self.env_extra)
+        if extra_environ:
+            env.update(extra_environ)
+        result = subprocess.run(list(cmd), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.output += result.stdout.decode("utf-8", "replace")
+        if result.returncode != 0:
+            raise subprocess.CalledProcessError(result.returncode, cmd, result.stdout)
+
+
+def prepare_metadata(
+    source_dir: str | Path,
+    *,
+    python: str | Path = sys.executable,
+    installer: BuildInstaller,
+    label: str | None = None,
+    workdir: str | Path | None = None,
+) -> bytes:
+    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``."""
+    import pyproject_hooks
+
+    source = Path(source_dir)
+    label = label or source.name
+    system = read_build_system(source)
+    with tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
+        env = create_env(python, Path(tmp) / "env")
+        installer.install(system.requires, env)
+        runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
+        caller = pyproject_hooks.BuildBackendHookCaller(
+            str(source),
+            system.backend,
+            backend_path=list(system.backend_path) if system.backend_path else None,
+            runner=runner,
+            python_executable=str(env.python),
+        )
+        try:
+            extra = caller.get_requires_for_build_wheel({})
+        except pyproject_hooks.BackendUnavailable as err:
+            raise BuildError(label, f"import the build backend `{system.backend}`", runner.output + str(err)) from None
+        except subprocess.CalledProcessError as err:
+            raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
+        if extra:
+            installer.install(tuple(extra), env)
+        out = Path(tmp) / "metadata"
+        out.mkdir()
+        try:
+            dist_info = caller.prepare_metadata_for_build_wheel(str(out), {}, _allow_fallback=True)
+        except subprocess.CalledProcessError as err:
+            raise BuildError(label, "prepare the metadata", runner.output, err.returncode) from None
+        except pyproject_hooks.HookMissing as err:
+            raise BuildError(label, "prepare the metadata", runner.output + str(err)) from None
+        metadata = out / dist_info / "METADATA"
+        if not metadata.is_file():
+            raise BuildError(label, "prepare the metadata", runner.output + f"\nno METADATA in {dist_info}")
+        return metadata.read_bytes()
