@@ -1,0 +1,1 @@
+"""Conformance runs: the packse scenario suite against prong, uv beside it."""
