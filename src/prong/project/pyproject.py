@@ -1,0 +1,379 @@
+"""A typed view of ``pyproject.toml``: ``[project]``, ``[dependency-groups]`` and ``[tool.uv]``.
+
+The file is read as uv reads it: the same keys (kebab-case), the same shapes (a source may be
+one table or a list of tables with ``marker``/``extra``/``group``), and unknown ``[tool.uv]``
+keys are kept aside rather than rejected, so a newer uv's file still loads. ``uv.toml`` has
+the ``[tool.uv]`` keys at its top level and is read by :func:`read_uv_toml`.
+
+Errors name the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prong.errors import ProngError
+
+_NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+class PyProjectError(ProngError):
+    """A pyproject.toml or uv.toml that prong cannot use."""
+
+    def __init__(self, path: Path | str, key: str | None, problem: str, hint: str | None = None) -> None:
+        self.path, self.key, self.problem, self.hint = str(path), key, problem, hint
+        where = f"{path}" + (f": `{key}`" if key else "")
+        super().__init__(f"{where}: {problem}")
+
+    def hints(self) -> tuple[str, ...]:
+        return (self.hint,) if self.hint else ()
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One ``[[tool.uv.index]]`` table."""
+
+    url: str
+    name: str | None = None
+    explicit: bool = False
+    default: bool = False
+    format: str = "simple"  # or "flat"
+    authenticate: str = "auto"  # "always" | "never" | "auto"
+    ignore_error_codes: tuple[int, ...] | None = None
+    publish_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One entry of ``[tool.uv.sources]`` for a package."""
+
+    index: str | None = None
+    path: str | None = None
+    url: str | None = None
+    git: str | None = None
+    rev: str | None = None
+    tag: str | None = None
+    branch: str | None = None
+    subdirectory: str | None = None
+    editable: bool | None = None
+    workspace: bool | None = None
+    marker: str | None = None
+    extra: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictItem:
+    """One member of a ``conflicts`` set: an extra or a group of a package (None: this project)."""
+
+    package: str | None = None
+    extra: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ToolUv:
+    index: tuple[IndexEntry, ...] = ()
+    sources: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
+    conflicts: tuple[tuple[ConflictItem, ...], ...] = ()
+    environments: tuple[str, ...] = ()
+    required_environments: tuple[str, ...] = ()
+    constraint_dependencies: tuple[str, ...] = ()
+    override_dependencies: tuple[str, ...] = ()
+    dev_dependencies: tuple[str, ...] = ()
+    default_groups: tuple[str, ...] | str = ("dev",)
+    index_url: str | None = None
+    extra_index_url: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool = False
+    index_strategy: str | None = None
+    prerelease: str | None = None
+    resolution: str | None = None
+    exclude_newer: str | None = None
+    package: bool | None = None
+    other: Mapping[str, Any] = field(default_factory=dict)  # keys prong does not use (yet)
+
+
+@dataclass(frozen=True, slots=True)
+class PyProject:
+    path: Path
+    name: str | None
+    version: str | None
+    requires_python: str | None
+    dependencies: tuple[str, ...]
+    optional_dependencies: Mapping[str, tuple[str, ...]]
+    dependency_groups: Mapping[str, tuple[str, ...]]  # includes expanded
+    dynamic: tuple[str, ...]
+    build_system: Mapping[str, Any] | None
+    tool_uv: ToolUv
+
+    @property
+    def normalized_name(self) -> str | None:
+        return _normalize(self.name) if self.name else None
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PyProjectError(path, None, "file not found") from None
+    except UnicodeDecodeError as err:
+        raise PyProjectError(path, None, f"not UTF-8 text (byte {err.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise PyProjectError(path, None, f"invalid TOML: {err}") from None
+
+
+def read_pyproject(path: str | Path) -> PyProject:
+    """Read and check ``path`` (a pyproject.toml)."""
+    path = Path(path)
+    data = _load_toml(path)
+    return pyproject_from_dict(data, path)
+
+
+def read_uv_toml(path: str | Path) -> ToolUv:
+    """Read a ``uv.toml`` (``[tool.uv]`` keys at top level)."""
+    path = Path(path)
+    return _tool_uv(_load_toml(path), path, "")
+
+
+def pyproject_from_dict(data: Mapping[str, Any], path: Path) -> PyProject:
+    project = _table(data, "project", path)
+    name = project.get("name")
+    if name is not None:
+        if not isinstance(name, str) or not _NAME_RE.match(name):
+            raise PyProjectError(path, "project.name", f"{name!r} is not a valid package name")
+    version = project.get("version")
+    if version is not None and not isinstance(version, str):
+        raise PyProjectError(path, "project.version", "must be a string")
+    requires_python = project.get("requires-python")
+    if requires_python is not None and not isinstance(requires_python, str):
+        raise PyProjectError(path, "project.requires-python", "must be a string like \">=3.10\"")
+    deps = _str_list(project.get("dependencies", []), path, "project.dependencies")
+    optional_raw = _table(project, "optional-dependencies", path, "project.optional-dependencies")
+    optional = {
+        _normalize(extra): _str_list(reqs, path, f"project.optional-dependencies.{extra}")
+        for extra, reqs in optional_raw.items()
+    }
+    groups_raw = _table(data, "dependency-groups", path)
+    groups = _expand_groups(groups_raw, path)
+    dynamic = _str_list(project.get("dynamic", []), path, "project.dynamic")
+    build_system = data.get("build-system")
+    tool = data.get("tool", {})
+    uv_raw = tool.get("uv", {}) if isinstance(tool, dict) else {}
+    return PyProject(
+        path=path,
+        name=name,
+        version=version,
+        requires_python=requires_python,
+        dependencies=deps,
+        optional_dependencies=optional,
+        dependency_groups=groups,
+        dynamic=dynamic,
+        build_system=build_system if isinstance(build_system, dict) else None,
+        tool_uv=_tool_uv(uv_raw, path, "tool.uv."),
+    )
+
+
+def _expand_groups(raw: Mapping[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    for group, items in raw.items():
+        if not isinstance(items, list):
+            raise PyProjectError(path, f"dependency-groups.{group}", "must be a list")
+        for item in items:
+            if not isinstance(item, (str, dict)):
+                raise PyProjectError(path, f"dependency-groups.{group}", f"unexpected entry {item!r}")
+    from packaging.dependency_groups import DependencyGroupResolver
+
+    resolver = DependencyGroupResolver(raw)
+    out: dict[str, tuple[str, ...]] = {}
+    for group in raw:
+        try:
+            out[_normalize(group)] = tuple(str(r) for r in resolver.resolve(group))
+        except ExceptionGroup as group_err:
+            first = group_err.exceptions[0]
+            raise PyProjectError(path, f"dependency-groups.{group}", str(first)) from None
+        except (ValueError, LookupError, TypeError) as err:
+            raise PyProjectError(path, f"dependency-groups.{group}", str(err)) from None
+    return out
+
+
+_KNOWN_UV_KEYS = {
+    "index", "sources", "conflicts", "environments", "required-environments", "constraint-dependencies",
+    "override-dependencies", "dev-dependencies", "default-groups", "index-url", "extra-index-url",
+    "find-links", "no-index", "index-strategy", "prerelease", "resolution", "exclude-newer", "package",
+}
+
+
+def _tool_uv(raw: Mapping[str, Any], path: Path, prefix: str) -> ToolUv:
+    if not isinstance(raw, Mapping):
+        raise PyProjectError(path, prefix.rstrip(".") or None, "must be a table")
+    indexes = tuple(_index_entry(e, path, f"{prefix}index[{i}]") for i, e in enumerate(raw.get("index", []) or []))
+    names = [e.name for e in indexes if e.name]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise PyProjectError(path, f"{prefix}index", f"index name `{dupes[0]}` is defined twice")
+    sources: dict[str, tuple[Source, ...]] = {}
+    for pkg, spec in (raw.get("sources", {}) or {}).items():
+        entries = spec if isinstance(spec, list) else [spec]
+        parsed = []
+        for i, entry in enumerate(entries):
+            key = f"{prefix}sources.{pkg}" + (f"[{i}]" if isinstance(spec, list) else "")
+            src = _source(entry, path, key)
+            if src.index is not None and src.index not in names:
+                raise PyProjectError(
+                    path, key, f"names index `{src.index}`, which no [[tool.uv.index]] defines",
+                    hint=f"add [[tool.uv.index]] with name = \"{src.index}\" or fix the name",
+                )
+            parsed.append(src)
+        sources[_normalize(pkg)] = tuple(parsed)
+    conflicts = tuple(_conflict_set(s, path, f"{prefix}conflicts[{i}]") for i, s in enumerate(raw.get("conflicts", []) or []))
+    envs = raw.get("environments", [])
+    envs = [envs] if isinstance(envs, str) else envs
+    req_envs = raw.get("required-environments", [])
+    req_envs = [req_envs] if isinstance(req_envs, str) else req_envs
+    default_groups = raw.get("default-groups", ["dev"])
+    if not (default_groups == "all" or isinstance(default_groups, list)):
+        raise PyProjectError(path, f"{prefix}default-groups", 'must be a list of group names or "all"')
+    extra_index = raw.get("extra-index-url", [])
+    find_links = raw.get("find-links", [])
+    package = raw.get("package")
+    if package is not None and not isinstance(package, bool):
+        raise PyProjectError(path, f"{prefix}package", "must be true or false")
+    return ToolUv(
+        index=indexes,
+        sources=sources,
+        conflicts=conflicts,
+        environments=_str_list(envs, path, f"{prefix}environments"),
+        required_environments=_str_list(req_envs, path, f"{prefix}required-environments"),
+        constraint_dependencies=_str_list(raw.get("constraint-dependencies", []), path, f"{prefix}constraint-dependencies"),
+        override_dependencies=_str_list(raw.get("override-dependencies", []), path, f"{prefix}override-dependencies"),
+        dev_dependencies=_str_list(raw.get("dev-dependencies", []), path, f"{prefix}dev-dependencies"),
+        default_groups=default_groups if isinstance(default_groups, str) else tuple(_normalize(g) for g in default_groups),
+        index_url=_opt_str(raw, "index-url", path, prefix),
+        extra_index_url=_str_list(extra_index, path, f"{prefix}extra-index-url"),
+        find_links=_str_list(find_links, path, f"{prefix}find-links"),
+        no_index=bool(raw.get("no-index", False)),
+        index_strategy=_choice(raw, "index-strategy", ("first-index", "unsafe-first-match", "unsafe-best-match"), path, prefix),
+        prerelease=_choice(raw, "prerelease", ("disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"), path, prefix),
+        resolution=_choice(raw, "resolution", ("highest", "lowest", "lowest-direct"), path, prefix),
+        exclude_newer=_opt_str(raw, "exclude-newer", path, prefix),
+        package=package,
+        other={k: v for k, v in raw.items() if k not in _KNOWN_UV_KEYS},
+    )
+
+
+def _index_entry(raw: Any, path: Path, key: str) -> IndexEntry:
+    if not isinstance(raw, dict):
+        raise PyProjectError(path, key, "must be a table with at least `url`")
+    url = raw.get("url")
+    if not isinstance(url, str) or not url:
+        raise PyProjectError(path, key, "needs a `url`")
+    fmt = raw.get("format", "simple")
+    if fmt not in ("simple", "flat"):
+        raise PyProjectError(path, f"{key}.format", f'must be "simple" or "flat", not {fmt!r}')
+    auth = raw.get("authenticate", "auto")
+    if auth not in ("always", "never", "auto"):
+        raise PyProjectError(path, f"{key}.authenticate", f'must be "always", "never" or "auto", not {auth!r}')
+    codes = raw.get("ignore-error-codes")
+    if codes is not None and not (isinstance(codes, list) and all(isinstance(c, int) for c in codes)):
+        raise PyProjectError(path, f"{key}.ignore-error-codes", "must be a list of HTTP status codes")
+    name = raw.get("name")
+    if name is not None and not (isinstance(name, str) and re.match(r"^[A-Za-z0-9._-]+$", name)):
+        raise PyProjectError(path, f"{key}.name", f"{name!r} is not a valid index name (letters, digits, -, _, .)")
+    return IndexEntry(
+        url=url,
+        name=name,
+        explicit=bool(raw.get("explicit", False)),
+        default=bool(raw.get("default", False)),
+        format=fmt,
+        authenticate=auth,
+        ignore_error_codes=tuple(codes) if codes is not None else None,
+        publish_url=raw.get("publish-url"),
+    )
+
+
+_SOURCE_KEYS = {"index", "path", "url", "git", "rev", "tag", "branch", "subdirectory", "editable", "workspace",
+                "marker", "extra", "group", "package"}
+
+
+def _source(raw: Any, path: Path, key: str) -> Source:
+    if not isinstance(raw, dict):
+        raise PyProjectError(path, key, "must be a table such as { index = \"name\" }")
+    unknown = sorted(set(raw) - _SOURCE_KEYS)
+    if unknown:
+        raise PyProjectError(path, key, f"unknown key `{unknown[0]}`")
+    kinds = [k for k in ("index", "path", "url", "git", "workspace") if k in raw]
+    if len(kinds) != 1:
+        raise PyProjectError(path, key, "needs exactly one of `index`, `path`, `url`, `git` or `workspace`")
+    if "extra" in raw and "group" in raw:
+        raise PyProjectError(path, key, "cannot name both `extra` and `group`")
+    return Source(
+        index=raw.get("index"),
+        path=raw.get("path"),
+        url=raw.get("url"),
+        git=raw.get("git"),
+        rev=raw.get("rev"),
+        tag=raw.get("tag"),
+        branch=raw.get("branch"),
+        subdirectory=raw.get("subdirectory"),
+        editable=raw.get("editable"),
+        workspace=raw.get("workspace"),
+        marker=raw.get("marker"),
+        extra=_normalize(raw["extra"]) if "extra" in raw else None,
+        group=_normalize(raw["group"]) if "group" in raw else None,
+    )
+
+
+def _conflict_set(raw: Any, path: Path, key: str) -> tuple[ConflictItem, ...]:
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise PyProjectError(path, key, "a conflict set lists at least two extras or groups")
+    items = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or ("extra" in item) == ("group" in item):
+            raise PyProjectError(path, f"{key}[{i}]", "must be { extra = \"name\" } or { group = \"name\" }")
+        items.append(
+            ConflictItem(
+                package=_normalize(item["package"]) if "package" in item else None,
+                extra=_normalize(item["extra"]) if "extra" in item else None,
+                group=_normalize(item["group"]) if "group" in item else None,
+            )
+        )
+    return tuple(items)
+
+
+def _table(data: Mapping[str, Any], key: str, path: Path, label: str | None = None) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise PyProjectError(path, label or key, "must be a table")
+    return value
+
+
+def _str_list(value: Any, path: Path, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PyProjectError(path, key, "must be a list of strings")
+    return tuple(value)
+
+
+def _opt_str(raw: Mapping[str, Any], key: str, path: Path, prefix: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, str):
+        raise PyProjectError(path, f"{prefix}{key}", "must be a string")
+    return value
+
+
+def _choice(raw: Mapping[str, Any], key: str, choices: tuple[str, ...], path: Path, prefix: str) -> str | None:
+    value = raw.get(key)
+    if value is not None and value not in choices:
+        raise PyProjectError(path, f"{prefix}{key}", f"must be one of {', '.join(choices)}; got {value!r}")
+    return value
