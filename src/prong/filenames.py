@@ -99,7 +99,7 @@ class WheelFilename:
                 (len(stem), len(stem)),
             )
         if len(parts) > 6:
-            start = offsets[6]
+            start = offsets[2]
             raise InvalidWheelFilename(
                 f"`{filename}` is not a valid wheel file name: it has {len(parts)} dash-separated "
                 "parts, at most 6 are allowed (a '-' inside the name or version must be '_')",

@@ -345,6 +345,14 @@ class Tags:
                 f"the wheel's Python tag ({_listing(wheel.python_tags)}) is not supported by the target"
                 f"{target}, which accepts {_listing(_first_unique(t.interpreter for t in self.tags), 8)}"
             )
+        own = self.tags[0].interpreter if self.tags else ""
+        if own not in wheel.python_tags and not any(abi in _GENERIC_ABIS for abi in wheel.abi_tags):
+            # e.g. cp310-cp310 for a 3.11 target: cp310 is acceptable only with abi3.
+            return (
+                f"the wheel's Python tag ({_listing(wheel.python_tags)}) with ABI tag "
+                f"({_listing(wheel.abi_tags)}) is for another Python than the target{target}, which "
+                f"needs `{own}`"
+            )
         pairs = [(py, abi) for py in wheel.python_tags for abi in wheel.abi_tags]
         if not any(pair in self._pairs for pair in pairs):
             ok_abis = _first_unique(t.abi for t in self.tags if t.interpreter in wheel.python_tags)
@@ -361,6 +369,9 @@ class Tags:
             f"no combination of the wheel's tags ({_listing(sorted(str(t) for t in wheel.tags))}) is "
             f"supported by the target{target}"
         )
+
+
+_GENERIC_ABIS = frozenset({"none", "abi3", "abi3t"})
 
 
 def _first_unique(items: Iterable[str]) -> list[str]:
