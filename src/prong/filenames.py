@@ -93,7 +93,7 @@ class WheelFilename:
             # The missing parts are at the end: python, abi, platform (in that order).
             missing = ("version", "python tag", "ABI tag", "platform tag")[len(parts) - 1 :]
             raise InvalidWheelFilename(
-                f"`{filename}` is not a valid wheel file name: the {missing[0]} is missing "
+                f"`{filename}`: the {missing[0]} is missing "
                 "(expected name-version[-build]-python-abi-platform.whl)",
                 filename,
                 (len(stem), len(stem)),
@@ -101,7 +101,7 @@ class WheelFilename:
         if len(parts) > 6:
             start = offsets[2]
             raise InvalidWheelFilename(
-                f"`{filename}` is not a valid wheel file name: it has {len(parts)} dash-separated "
+                f"`{filename}`: it has {len(parts)} dash-separated "
                 "parts, at most 6 are allowed (a '-' inside the name or version must be '_')",
                 filename,
                 (start, len(stem)),
@@ -111,7 +111,7 @@ class WheelFilename:
             name = normalize_name(name_text)
         except InvalidName as err:
             raise InvalidWheelFilename(
-                f"`{filename}` is not a valid wheel file name: {err.message}",
+                f"`{filename}`: {err.message}",
                 filename,
                 err.span if name_text else (0, 0),
             ) from None
@@ -121,7 +121,7 @@ class WheelFilename:
             m = _BUILD_TAG.fullmatch(parts[2])
             if m is None:
                 raise InvalidWheelFilename(
-                    f"`{filename}` is not a valid wheel file name: the build tag `{parts[2]}` "
+                    f"`{filename}`: the build tag `{parts[2]}` "
                     "must start with a digit",
                     filename,
                     (offsets[2], offsets[2] + len(parts[2])),
@@ -132,9 +132,9 @@ class WheelFilename:
             text = parts[i]
             if _TAG_PART.fullmatch(text) is None:
                 raise InvalidWheelFilename(
-                    f"`{filename}` is not a valid wheel file name: the {kind} `{text}` is malformed"
+                    f"`{filename}`: the {kind} `{text}` is malformed"
                     if text
-                    else f"`{filename}` is not a valid wheel file name: the {kind} is empty",
+                    else f"`{filename}`: the {kind} is empty",
                     filename,
                     (offsets[i], offsets[i] + len(text)),
                 )
@@ -173,7 +173,7 @@ class SdistFilename:
         dashes = [i for i, ch in enumerate(stem) if ch == "-"]
         if not dashes:
             raise InvalidSdistFilename(
-                f"`{filename}` is not a valid source distribution file name: expected "
+                f"`{filename}`: expected "
                 f"name-version{ext}, found no '-' before the version",
                 filename,
                 (0, len(stem)),
@@ -205,7 +205,7 @@ class SdistFilename:
             name = normalize_name(name_text)
         except InvalidName as err:
             raise InvalidSdistFilename(
-                f"`{filename}` is not a valid source distribution file name: {err.message}",
+                f"`{filename}`: {err.message}",
                 filename,
                 err.span,
             ) from None
@@ -271,8 +271,7 @@ def _parse_version(text: str, filename: str, start: int, error: type[InvalidWhee
     except InvalidVersion:
         what = "is empty" if not text else f"`{text}` is not a valid version"
         raise error(
-            f"`{filename}` is not a valid {'wheel' if error is InvalidWheelFilename else 'source distribution'} "
-            f"file name: the version {what}",
+            f"`{filename}`: the version {what}",
             filename,
             (start, start + len(text)),
         ) from None

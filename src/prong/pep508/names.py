@@ -51,20 +51,22 @@ def _normalize(text: str, what: str) -> str:
 
 
 def _invalid(text: str, what: str) -> InvalidName:
+    # The renderer already says "invalid package name"; other kinds name themselves.
+    label = f"`{text}`" if what == "package name" else f"{what} `{text}`"
     if not text:
         return InvalidName(f"{what} is empty", text, (0, 0))
     for i, ch in enumerate(text):
         if ch not in _ALLOWED:
             return InvalidName(
-                f"{what} `{text}` contains {ch!r}: a name may contain only ASCII letters, digits, "
+                f"{label} contains {ch!r}: a name may contain only ASCII letters, digits, "
                 "'.', '-' and '_'",
                 text,
                 (i, i + 1),
             )
     if not text[0].isalnum():
-        return InvalidName(f"{what} `{text}` must start with a letter or digit", text, (0, 1))
+        return InvalidName(f"{label} must start with a letter or digit", text, (0, 1))
     last = len(text) - 1
-    return InvalidName(f"{what} `{text}` must end with a letter or digit", text, (last, last + 1))
+    return InvalidName(f"{label} must end with a letter or digit", text, (last, last + 1))
 
 
 def normalize_name(text: str) -> PackageName:
