@@ -1,0 +1,483 @@
+"""Project pages from one or several indexes, with uv's index strategies and the devpi trap.
+
+``RegistryClient.project_pages(name)`` asks the indexes in order (``IndexUrls``) and returns
+the pages found, honouring the strategy: ``first-index`` stops at the first index that has the
+project, the two ``unsafe-*`` strategies ask every index. ``--find-links`` files are merged in.
+
+The devpi trap: the devpi web interface answers a project URL (``<index>/<project>/``) with an
+HTML page of navigation links instead of a Simple API page. A client that takes it for a
+Simple page sees "no versions". When a page has no distribution file of the project but looks
+like a web page (devpi markers, an ``X-Devpi-Server-Version`` header on a path without
+``/+simple``, or links none of which is a distribution), the client probes
+``<index>/+simple/<project>/``; if that is a Simple page it is used, with one warning per index
+naming the URL to configure; with ``strict_index_urls`` (or when the probe fails) the client
+raises :class:`IndexPageError` saying what came back and what to change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from prong.client.indexes import IndexConfig, IndexStrategy, IndexUrls, redact
+from prong.client.simple import (
+    ACCEPT,
+    SimplePageError,
+    dump_page,
+    is_json_content_type,
+    load_page,
+    parse_flat_html,
+    parse_page,
+)
+from prong.dists import IndexFile, PageInfo, ProjectPage
+from prong.errors import ProngError
+
+__all__ = [
+    "IndexAccessError",
+    "IndexPageError",
+    "IndexWarning",
+    "ProbeResult",
+    "RegistryClient",
+]
+
+log = logging.getLogger("prong.index")
+
+_PARSED_BUCKET = "simple-v1"
+
+
+class _Response(Protocol):
+    url: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    history: tuple[tuple[int, str], ...]
+
+
+class _Http(Protocol):
+    def get(self, url: str, *, headers: dict[str, str] | None = None, cache_mode: str = "default",
+            allow_status: Sequence[int] = ()) -> Any: ...
+
+    def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Any: ...
+
+
+class _Cache(Protocol):
+    def read(self, bucket: str, key: str) -> bytes | None: ...
+    def write(self, bucket: str, key: str, data: bytes) -> None: ...
+
+
+# ------------------------------------------------------------------------------------ values
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """What ``GET <index>/+simple/<project>/`` gave."""
+
+    url: str
+    status: int | None
+    content_type: str
+    n_files: int
+    valid: bool
+    error: str | None = None
+
+    def describe(self) -> str:
+        if self.error is not None:
+            return f"{self.url} failed: {self.error}"
+        if self.valid:
+            return f"{self.url} lists {self.n_files} file{'s' if self.n_files != 1 else ''}"
+        return f"{self.url} returned {self.status} {self.content_type or '(no content type)'}"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexWarning:
+    """A warning about an index; ``str()`` is the text to print after ``warning: ``."""
+
+    index: IndexConfig
+    message: str
+    suggested_url: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _base_content_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip() or "(no content type)"
+
+
+def suggestion(index: IndexConfig, url: str) -> str:
+    """How to point ``index`` at ``url`` in the user's configuration."""
+    if index.name:
+        return f'Use url = "{url}" for [[tool.uv.index]] `{index.name}`'
+    flag = index.origin if index.origin.startswith("--") else "--index-url"
+    return f'Use {flag} {url} (or url = "{url}" in [[tool.uv.index]])'
+
+
+def _describe_page(page: ProjectPage, requested: str, final: str, status: int) -> str:
+    info = page.info
+    ctype = _base_content_type(info.content_type)
+    redirect = f" (after a redirect to {redact(final)})" if final != requested else ""
+    title = f' titled "{info.title}"' if info.title else ""
+    if info.n_links:
+        links = f"{_plural(info.n_links, 'link')}, none to a distribution file of `{page.project}`"
+    else:
+        links = "no links to distribution files"
+    return f"GET {redact(requested)} returned {status} {ctype}{redirect}: an HTML page{title} with {links}"
+
+
+class IndexPageError(ProngError):
+    """A project page that is not a package index page (the devpi web interface, typically)."""
+
+    def __init__(self, index: IndexConfig, project: str, requested_url: str, page: ProjectPage, status: int,
+                 final_url: str, probe: ProbeResult | None, suggested_base: str | None,
+                 strict: bool) -> None:
+        self.index = index
+        self.project = project
+        self.requested_url = requested_url
+        self.final_url = final_url
+        self.status = status
+        self.page = page
+        self.info: PageInfo = page.info
+        self.probe = probe
+        self.suggested_base = suggested_base
+        self.strict = strict
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        head = f"index {self.index.display} did not return a package index page for `{self.project}`"
+        body = _describe_page(self.page, self.requested_url, self.final_url, self.status)
+        looks = _looks_like(self.info)
+        return f"{head}:\n{body}{looks}"
+
+    def __str__(self) -> str:
+        return self._message()
+
+    def hints(self) -> Sequence[str]:
+        out: list[str] = []
+        probe = self.probe
+        if probe is not None and probe.valid and self.suggested_base is not None:
+            out.append(f"devpi serves the Simple API under `+simple`; {probe.describe()}.")
+            out.append(suggestion(self.index, self.suggested_base) + ".")
+            if self.strict:
+                out.append("Without --strict-index-urls, prong uses that URL and prints a warning.")
+        else:
+            if probe is not None:
+                out.append(f"prong also tried {probe.describe()}.")
+            out.append(
+                "Point the index at the server's Simple API (PEP 503/691): for devpi that is "
+                "`<server>/<user>/<index>/+simple`."
+            )
+        return out
+
+
+def _looks_like(info: PageInfo) -> str:
+    if info.devpi_markers or info.server_version:
+        version = f" (X-Devpi-Server-Version: {info.server_version})" if info.server_version else ""
+        return f";\nthis looks like the devpi web interface{version}."
+    return "."
+
+
+class IndexAccessError(ProngError):
+    """A 401/403 (or other status not ignored) from an index: uv stops the search there too."""
+
+    def __init__(self, index: IndexConfig, url: str, status: int, had_credentials: bool) -> None:
+        self.index = index
+        self.url = url
+        self.status = status
+        self.had_credentials = had_credentials
+        reason = {401: "401 Unauthorized", 403: "403 Forbidden"}.get(status, f"HTTP {status}")
+        super().__init__(f"index {index.display} answered {reason} for GET {redact(url)}")
+
+    def hints(self) -> Sequence[str]:
+        out = []
+        if self.status in (401, 403):
+            if self.had_credentials:
+                out.append("The credentials sent were refused.")
+            else:
+                out.append("No credentials were sent for this index (URL, .netrc or keyring).")
+        name = f"`{self.index.name}`" if self.index.name else "this index"
+        out.append(f"To treat {self.status} from {name} as \"not found here\", add "
+                   f"ignore-error-codes = [{self.status}] to its [[tool.uv.index]] entry.")
+        return out
+
+
+# ------------------------------------------------------------------------------------ client
+
+
+def _file_path(url: str) -> Path:
+    return Path(url2pathname(unquote(urlsplit(url).path)))
+
+
+class RegistryClient:
+    """Project pages from the configured indexes (thread-safe; pages are fetched once)."""
+
+    def __init__(self, http: _Http, indexes: IndexUrls, strategy: IndexStrategy = "first-index",
+                 strict_index_urls: bool = False, cache: _Cache | None = None) -> None:
+        self.http = http
+        self.indexes = indexes
+        self.strategy = strategy
+        self.strict_index_urls = strict_index_urls
+        self.cache = cache if cache is not None else getattr(http, "cache", None)
+        self._lock = threading.Lock()
+        self._pages: dict[tuple[str, str], Future[ProjectPage | None]] = {}
+        self._flat: dict[str, Future[dict[str, tuple[IndexFile, ...]]]] = {}
+        self._simple_base: dict[str, str] = {}  # index URL -> its +simple URL, once detected
+        self._warnings: list[IndexWarning] = []
+        self._warned: set[str] = set()
+
+    # -- public API
+
+    @property
+    def warnings(self) -> tuple[IndexWarning, ...]:
+        with self._lock:
+            return tuple(self._warnings)
+
+    def project_pages(self, name: str, index: str | IndexConfig | None = None) -> list[tuple[IndexConfig, ProjectPage]]:
+        """The pages of ``name`` to use, in priority order, per the strategy (or the pinned index)."""
+        from prong.pep508.names import normalize_name
+
+        project = normalize_name(name)
+        found: list[tuple[IndexConfig, ProjectPage]] = []
+        for idx in self.indexes.for_package(index):
+            page = self.project_page(idx, project)
+            if page is None:
+                continue
+            found.append((idx, page))
+            if self.strategy == "first-index":
+                break
+        for flat in self.indexes.flat:
+            page = self.project_page(flat, project)
+            if page is not None and page.files:
+                found.append((flat, page))
+        return found
+
+    def files(self, name: str, index: str | IndexConfig | None = None) -> list[tuple[IndexConfig, IndexFile]]:
+        """Every file of ``name`` the strategy allows, as ``(index, file)`` in priority order."""
+        return [(idx, f) for idx, page in self.project_pages(name, index) for f in page.files]
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Fetch the pages of ``names`` concurrently; errors surface later, from ``project_pages``."""
+        names = list(dict.fromkeys(names))
+        if not names:
+            return
+
+        def one(name: str) -> None:
+            try:
+                self.project_pages(name)
+            except Exception as err:  # kept in the page future; reported when asked for
+                log.debug("prefetch of %s failed: %s", name, err)
+
+        mapper = getattr(self.http, "map", None)
+        if mapper is None:
+            for n in names:
+                one(n)
+        else:
+            list(mapper(one, names))
+
+    def project_page(self, index: IndexConfig, project: str) -> ProjectPage | None:
+        """The page of ``project`` (normalized) on ``index``; ``None`` when the index lacks it."""
+        key = (index.url, project)
+        with self._lock:
+            fut = self._pages.get(key)
+            owner = fut is None
+            if owner:
+                fut = self._pages[key] = Future()
+        assert fut is not None
+        if not owner:
+            return fut.result()
+        try:
+            page = self._fetch(index, project)
+        except BaseException as err:
+            fut.set_exception(err)
+            raise
+        fut.set_result(page)
+        return page
+
+    # -- fetching
+
+    def _fetch(self, index: IndexConfig, project: str) -> ProjectPage | None:
+        if index.format == "flat":
+            files = self._flat_listing(index).get(project, ())
+            return ProjectPage(project=project, url=index.url, files=tuple(files)) if files else None
+        if index.is_file:
+            return self._fetch_file_index(index, project)
+        with self._lock:
+            base = self._simple_base.get(index.url)
+        url = index.project_url(project, base)
+        resp = self._get(index, url)
+        if resp is None:
+            return None
+        page = self._parse(resp, project)
+        if base is None and self._looks_wrong(page, resp):
+            return self._devpi_trap(index, project, url, resp, page)
+        return page
+
+    def _get(self, index: IndexConfig, url: str) -> _Response | None:
+        allow = (401, 403, 404, 410, *(index.ignore_error_codes or ()))
+        resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=allow)
+        status = int(resp.status)
+        if status >= 400:
+            if index.ignores(status):
+                log.debug("%s: %s answered %s; not on this index", index.display, redact(url), status)
+                return None
+            had_credentials = "@" in urlsplit(index.url).netloc or "authorization" in {
+                k.lower() for k in (getattr(resp, "request_headers", None) or {})
+            }
+            raise IndexAccessError(index, url, status, had_credentials)
+        return resp  # type: ignore[no-any-return]
+
+    def _parse(self, resp: _Response, project: str) -> ProjectPage:
+        headers = resp.headers
+        ctype = headers.get("content-type", "")
+        server_version = headers.get("x-devpi-server-version")
+        key = None
+        if self.cache is not None and len(resp.content) > 4096:
+            h = hashlib.blake2b(digest_size=20)
+            for part in (resp.url, ctype, server_version or "", project):
+                h.update(part.encode("utf-8", "replace") + b"\0")
+            h.update(resp.content)
+            key = h.hexdigest()
+            data = self.cache.read(_PARSED_BUCKET, key)
+            if data is not None:
+                page = load_page(data)
+                if page is not None:
+                    return page
+        page = parse_page(resp.content, resp.url, project, ctype, server_version)
+        if key is not None and self.cache is not None:
+            try:
+                self.cache.write(_PARSED_BUCKET, key, dump_page(page))
+            except OSError as err:
+                log.debug("could not cache the parsed page of %s: %s", project, err)
+        return page
+
+    @staticmethod
+    def _looks_wrong(page: ProjectPage, resp: _Response) -> bool:
+        """A page with no file of the project that is not plainly an empty Simple page."""
+        if page.files or is_json_content_type(page.info.content_type):
+            return False
+        info = page.info
+        path = urlsplit(resp.url).path
+        return bool(
+            info.devpi_markers
+            or (info.server_version and "/+simple" not in path)
+            or info.n_links
+        )
+
+    def _devpi_trap(self, index: IndexConfig, project: str, url: str, resp: _Response,
+                    page: ProjectPage) -> ProjectPage:
+        base_url = index.url.rstrip("/")
+        probe: ProbeResult | None = None
+        probe_page: ProjectPage | None = None
+        suggested: str | None = None
+        if "/+simple" not in urlsplit(base_url).path:
+            suggested = base_url + "/+simple"
+            probe, probe_page = self._probe(index, project, suggested)
+        log.debug("%s: %s is not a Simple page (%s); probe: %s", index.display, redact(url),
+                  page.info, probe)
+        if probe is None or not probe.valid or probe_page is None or self.strict_index_urls:
+            raise IndexPageError(index, project, url, page, int(resp.status), resp.url, probe,
+                                 suggested, self.strict_index_urls)
+        assert suggested is not None
+        with self._lock:
+            self._simple_base[index.url] = suggested
+            first = index.url not in self._warned
+            self._warned.add(index.url)
+        if first:
+            message = (
+                f"index {index.display} serves the devpi web interface, not a package index: "
+                f"{_describe_page(page, url, resp.url, int(resp.status))}"
+                f"{_looks_like(page.info).rstrip('.')}; using its Simple API at {suggested} instead. "
+                f"{suggestion(index, suggested)} to silence this warning."
+            ).replace(";\n", "; ")
+            warning = IndexWarning(index, message, suggested)
+            with self._lock:
+                self._warnings.append(warning)
+            log.warning("%s", message)
+        return probe_page
+
+    def _probe(self, index: IndexConfig, project: str, simple_base: str) -> tuple[ProbeResult, ProjectPage | None]:
+        url = f"{simple_base}/{project}/"
+        try:
+            resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=tuple(range(400, 600)))
+        except ProngError as err:
+            return ProbeResult(url, None, "", 0, False, str(err)), None
+        except OSError as err:
+            return ProbeResult(url, None, "", 0, False, str(err)), None
+        ctype = resp.headers.get("content-type", "")
+        status = int(resp.status)
+        if status != 200:
+            return ProbeResult(url, status, _base_content_type(ctype), 0, False), None
+        try:
+            page = self._parse(resp, project)
+        except SimplePageError as err:
+            return ProbeResult(url, status, _base_content_type(ctype), 0, False, err.reason), None
+        valid = is_json_content_type(ctype) or not (page.info.devpi_markers or (page.info.n_links and not page.files))
+        return ProbeResult(url, status, _base_content_type(ctype), len(page.files), valid), page if valid else None
+
+    # -- file:// and flat indexes
+
+    def _fetch_file_index(self, index: IndexConfig, project: str) -> ProjectPage | None:
+        root = _file_path(index.url)
+        d = root / project
+        html = d / "index.html"
+        if html.is_file():
+            from prong.client.simple import parse_html
+
+            return parse_html(html.read_bytes(), html.as_uri(), project)
+        if d.is_dir():
+            files = _dir_files(d).get(project, ())
+            return ProjectPage(project=project, url=d.as_uri() + "/", files=tuple(files))
+        return None
+
+    def _flat_listing(self, index: IndexConfig) -> dict[str, tuple[IndexFile, ...]]:
+        with self._lock:
+            fut = self._flat.get(index.url)
+            owner = fut is None
+            if owner:
+                fut = self._flat[index.url] = Future()
+        assert fut is not None
+        if not owner:
+            return fut.result()
+        try:
+            listing = self._load_flat(index)
+        except BaseException as err:
+            fut.set_exception(err)
+            raise
+        fut.set_result(listing)
+        return listing
+
+    def _load_flat(self, index: IndexConfig) -> dict[str, tuple[IndexFile, ...]]:
+        if index.is_file:
+            path = _file_path(index.url)
+            if path.is_dir():
+                return {k: tuple(v) for k, v in _dir_files(path).items()}
+            if path.is_file():
+                grouped = parse_flat_html(path.read_bytes(), index.url)
+                return {k: tuple(v) for k, v in grouped.items()}
+            raise ProngError(f"find-links location {path} does not exist")
+        resp = self.http.get(index.url, headers={"Accept": "text/html"})
+        grouped = parse_flat_html(resp.content, resp.url, content_type=resp.headers.get("content-type", "text/html"))
+        return {k: tuple(v) for k, v in grouped.items()}
+
+
+def _dir_files(directory: Path) -> dict[str, list[IndexFile]]:
+    from prong.client.simple import dist_project
+
+    out: dict[str, list[IndexFile]] = {}
+    for entry in sorted(directory.iterdir()):
+        if not entry.is_file():
+            continue
+        project = dist_project(entry.name)
+        if project is not None:
+            out.setdefault(project, []).append(IndexFile(filename=entry.name, url=entry.resolve().as_uri()))
+    return out

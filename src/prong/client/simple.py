@@ -1,0 +1,437 @@
+"""Simple API project pages (PEP 503 HTML, PEP 691 JSON) parsed into :class:`ProjectPage` values.
+
+Pure functions, no I/O. The HTML parser is a pair of regular expressions rather than
+``html.parser``: pages with thousands of links (torch, boto3) parse several times faster, and a
+tag the strict pattern cannot read (an unclosed quote) falls back to a lax one instead of
+failing. ``dump_page`` / ``load_page`` give the compact form the registry client caches.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import re
+from collections.abc import Iterator
+from html import unescape
+from urllib.parse import unquote, urljoin, urlsplit
+
+from prong.dists import IndexFile, PageInfo, ProjectPage
+from prong.errors import ParseError, ProngError
+
+__all__ = [
+    "ACCEPT",
+    "DEVPI_MARKERS",
+    "SimplePageError",
+    "dump_page",
+    "is_json_content_type",
+    "load_page",
+    "dist_project",
+    "parse_flat_html",
+    "parse_html",
+    "parse_json",
+    "parse_page",
+]
+
+# PEP 691: JSON preferred, HTML accepted. Accepting HTML matters: devpi answers a JSON-only
+# request for a web URL with a 404, which would look like "no such project".
+ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+
+JSON_CONTENT_TYPES = ("application/vnd.pypi.simple.v1+json", "application/vnd.pypi.simple.latest+json")
+
+# Strings a devpi-web page carries and a Simple API page never does.
+DEVPI_MARKERS: tuple[tuple[str, str], ...] = (
+    ("+searchhelp", "+searchhelp"),
+    ('class="statusbadge', 'class="statusbadge'),
+    ('id="navigation"', 'id="navigation"'),
+    ("<form", "<form"),
+)
+
+_MAX_NON_DIST = 64  # how many non-distribution links a page keeps for the error message
+
+# An anchor start tag: the strict form honours quotes (so ``>=3.8`` inside a quoted value does
+# not end the tag); the lax form after ``|`` reads a tag with an unbalanced quote.
+_ANCHOR = re.compile(
+    r"""<a\b([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>|<a\b([^>]*)>""",
+    re.IGNORECASE,
+)
+_BASE = re.compile(r"""<base\b([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""", re.IGNORECASE)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
+_SPACES = re.compile(r"\s+")
+
+
+class SimplePageError(ProngError):
+    """A response that should have been a Simple API page and is not one."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"invalid package index page at {url}: {reason}")
+
+
+def is_json_content_type(content_type: str) -> bool:
+    base = content_type.split(";", 1)[0].strip().lower()
+    return base in JSON_CONTENT_TYPES or base == "application/json"
+
+
+def parse_page(content: bytes, url: str, project: str, content_type: str,
+               server_version: str | None = None) -> ProjectPage:
+    """Parse a project page by its content type (JSON for PEP 691 types, else HTML)."""
+    if is_json_content_type(content_type):
+        return parse_json(content, url, project, content_type=content_type, server_version=server_version)
+    return parse_html(content, url, project, content_type=content_type, server_version=server_version)
+
+
+# --------------------------------------------------------------------------------------- HTML
+
+
+def _attrs(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in _ATTR.finditer(text):
+        key = m.group(1).lower()
+        if key in out:
+            continue
+        value = m.group(2)
+        if value is None:
+            value = m.group(3)
+            if value is None:
+                value = m.group(4)
+                if value is None:
+                    value = ""
+        if "&" in value:
+            value = unescape(value)
+        out[key] = value
+    return out
+
+
+def _decode(content: bytes, content_type: str) -> str:
+    charset = "utf-8"
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            charset = value.strip("\"' ")
+    try:
+        return content.decode(charset, errors="replace")
+    except LookupError:
+        return content.decode("utf-8", errors="replace")
+
+
+_ABSOLUTE = ("http://", "https://", "file://")
+
+
+def _join(base: str, href: str) -> str:
+    """``urljoin`` with fast paths for the two shapes big pages use (absolute, root-relative)."""
+    if href.startswith(_ABSOLUTE):
+        return href
+    if href.startswith("/") and not href.startswith("//"):
+        scheme, sep, rest = base.partition("://")
+        if sep:
+            return f"{scheme}://{rest.partition('/')[0]}{href}"
+    return urljoin(base, href)
+
+
+def _split_fragment(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    url, sep, fragment = url.partition("#")
+    if not sep:
+        return url, ()
+    algo, eq, digest = fragment.partition("=")
+    if eq and algo and digest:
+        return url, ((algo.lower(), digest.lower()),)
+    return url, ()
+
+
+def _filename_of(url: str) -> str:
+    path = url.partition("?")[0]
+    return unquote(path.rstrip("/").rpartition("/")[2])
+
+
+def _metadata_attr(value: str | None) -> bool | tuple[tuple[str, str], ...]:
+    if value is None:
+        return False
+    value = value.strip()
+    if not value or value.lower() == "true":
+        return True
+    if value.lower() == "false":
+        return False
+    algo, eq, digest = value.partition("=")
+    if eq and algo and digest:
+        return ((algo.lower(), digest.lower()),)
+    return True
+
+
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+class _Classifier:
+    """Sorts links into files of ``project`` and everything else.
+
+    Well-formed names are decided by their structure alone (the name part of a wheel or sdist
+    file name, normalized); only a name that is not clear-cut goes through
+    ``prong.filenames.parse_dist_filename``. Versions are parsed later, by whoever uses the
+    file, so a page of thousands of files costs no version parsing here.
+    """
+
+    __slots__ = ("project", "non_dist")
+
+    def __init__(self, project: str) -> None:
+        self.project = project
+        self.non_dist: list[str] = []
+
+    def is_dist(self, filename: str) -> bool:
+        lower = filename.lower()
+        if lower.endswith(".whl"):
+            parts = filename[:-4].split("-")
+            if len(parts) in (5, 6) and parts[1][:1].isdigit():
+                if _NAME_SEPARATORS.sub("-", parts[0]).lower() == self.project:
+                    return True
+                return self._other(filename)
+        else:
+            from prong.filenames import sdist_extension
+
+            ext = sdist_extension(filename)
+            if ext is None:
+                return self._other(filename)
+            name, sep, version = filename[: -len(ext)].rpartition("-")
+            if sep and version[:1].isdigit() and _NAME_SEPARATORS.sub("-", name).lower() == self.project:
+                return True
+        from prong.filenames import parse_dist_filename
+
+        try:
+            parsed = parse_dist_filename(filename, self.project)
+        except ParseError:
+            parsed = None
+        if parsed is not None and parsed.name == self.project:
+            return True
+        return self._other(filename)
+
+    def _other(self, filename: str) -> bool:
+        if len(self.non_dist) < _MAX_NON_DIST:
+            self.non_dist.append(filename)
+        return False
+
+
+def _markers(text: str) -> tuple[str, ...]:
+    return tuple(label for needle, label in DEVPI_MARKERS if needle in text)
+
+
+def _base_and_title(text: str, url: str) -> tuple[str, str | None]:
+    base = url
+    m = _BASE.search(text)
+    if m is not None:
+        href = _attrs(m.group(1)).get("href")
+        if href:
+            base = urljoin(url, href)
+    title_m = _TITLE.search(text)
+    title = _SPACES.sub(" ", unescape(title_m.group(1))).strip() if title_m else None
+    return base, title
+
+
+def _anchors(text: str) -> Iterator[dict[str, str]]:
+    for m in _ANCHOR.finditer(text):
+        raw = m.group(1)
+        attrs = _attrs(raw if raw is not None else m.group(2))
+        if "href" in attrs:
+            yield attrs
+
+
+def _file(attrs: dict[str, str], filename: str, url: str, hashes: tuple[tuple[str, str], ...]) -> IndexFile:
+    core = attrs.get("data-core-metadata")
+    if core is None:
+        core = attrs.get("data-dist-info-metadata")
+    requires_python = attrs.get("data-requires-python")
+    return IndexFile(
+        filename=filename,
+        url=url,
+        hashes=hashes,
+        requires_python=(requires_python.strip() or None) if requires_python is not None else None,
+        yanked=attrs.get("data-yanked"),
+        core_metadata=_metadata_attr(core),
+    )
+
+
+def parse_html(content: bytes, url: str, project: str, *, content_type: str = "text/html",
+               server_version: str | None = None) -> ProjectPage:
+    """Parse a PEP 503 HTML project page.
+
+    ``url`` is the URL the page was finally served from (after redirects): relative links
+    resolve against it, or against ``<base href>`` when the page has one.
+    """
+    from prong.pep508.names import normalize_name
+
+    project = normalize_name(project)
+    text = _decode(content, content_type)
+    base, title = _base_and_title(text, url)
+    classifier = _Classifier(project)
+    files: list[IndexFile] = []
+    n_links = 0
+    for attrs in _anchors(text):
+        n_links += 1
+        file_url, hashes = _split_fragment(_join(base, attrs["href"].strip()))
+        filename = _filename_of(file_url)
+        if classifier.is_dist(filename):
+            files.append(_file(attrs, filename, file_url, hashes))
+    info = PageInfo(
+        content_type=content_type,
+        title=title,
+        n_links=n_links,
+        devpi_markers=_markers(text),
+        server_version=server_version,
+        non_dist_links=tuple(classifier.non_dist),
+    )
+    return ProjectPage(project=project, url=url, files=tuple(files), versions=(), info=info)
+
+
+def parse_flat_html(content: bytes, url: str, *, content_type: str = "text/html") -> dict[str, list[IndexFile]]:
+    """The distribution files an HTML page of links (a ``--find-links`` page) lists, by project."""
+    text = _decode(content, content_type)
+    base, _title = _base_and_title(text, url)
+    out: dict[str, list[IndexFile]] = {}
+    for attrs in _anchors(text):
+        file_url, hashes = _split_fragment(_join(base, attrs["href"].strip()))
+        filename = _filename_of(file_url)
+        project = dist_project(filename)
+        if project is not None:
+            out.setdefault(project, []).append(_file(attrs, filename, file_url, hashes))
+    return out
+
+
+def dist_project(filename: str) -> str | None:
+    """The normalized project name of a distribution file name, ``None`` for anything else."""
+    from prong.filenames import parse_dist_filename
+
+    try:
+        parsed = parse_dist_filename(filename)
+    except ParseError:
+        return None
+    return None if parsed is None else str(parsed.name)
+
+
+# --------------------------------------------------------------------------------------- JSON
+
+
+def _hashes(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        return ()
+    return tuple((str(k).lower(), str(v).lower()) for k, v in value.items() if isinstance(v, str))
+
+
+def _json_metadata(value: object) -> bool | tuple[tuple[str, str], ...]:
+    if value is None or value is False:
+        return False
+    if isinstance(value, dict):
+        return _hashes(value) or True
+    return bool(value)
+
+
+def parse_json(content: bytes, url: str, project: str, *,
+               content_type: str = "application/vnd.pypi.simple.v1+json",
+               server_version: str | None = None) -> ProjectPage:
+    """Parse a PEP 691 JSON project page (api-version 1.x; PEP 700 fields when present)."""
+    from prong.pep508.names import normalize_name
+
+    project = normalize_name(project)
+    try:
+        data = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise SimplePageError(url, f"the body is not valid JSON ({err})") from None
+    if not isinstance(data, dict):
+        raise SimplePageError(url, "the JSON body is not an object")
+    meta = data.get("meta")
+    version = meta.get("api-version") if isinstance(meta, dict) else None
+    if isinstance(version, str) and not version.startswith("1."):
+        raise SimplePageError(url, f"unsupported api-version {version!r} (this client reads 1.x)")
+    raw_files = data.get("files")
+    if not isinstance(raw_files, list):
+        if "projects" in data:
+            raise SimplePageError(url, "got the index's project list, not a project page")
+        raise SimplePageError(url, "the JSON body has no `files` list")
+    classifier = _Classifier(project)
+    files: list[IndexFile] = []
+    for entry in raw_files:
+        if not isinstance(entry, dict):
+            continue
+        filename = entry.get("filename")
+        href = entry.get("url")
+        if not isinstance(filename, str) or not isinstance(href, str):
+            continue
+        if not classifier.is_dist(filename):
+            continue
+        file_url, frag_hashes = _split_fragment(_join(url, href))
+        hashes = _hashes(entry.get("hashes")) or frag_hashes
+        yanked_raw = entry.get("yanked", False)
+        if yanked_raw is True:
+            yanked: str | None = ""
+        elif isinstance(yanked_raw, str):
+            yanked = yanked_raw
+        else:
+            yanked = None
+        core = entry.get("core-metadata")
+        if core is None:
+            core = entry.get("dist-info-metadata")
+        rp = entry.get("requires-python")
+        size = entry.get("size")
+        upload_time = entry.get("upload-time")
+        files.append(IndexFile(
+            filename=filename,
+            url=file_url,
+            hashes=hashes,
+            requires_python=rp.strip() or None if isinstance(rp, str) else None,
+            yanked=yanked,
+            core_metadata=_json_metadata(core),
+            upload_time=upload_time if isinstance(upload_time, str) else None,
+            size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        ))
+    versions = data.get("versions")
+    info = PageInfo(
+        content_type=content_type,
+        title=None,
+        n_links=len(raw_files),
+        devpi_markers=(),
+        server_version=server_version,
+        non_dist_links=tuple(classifier.non_dist),
+    )
+    return ProjectPage(
+        project=project,
+        url=url,
+        files=tuple(files),
+        versions=tuple(str(v) for v in versions) if isinstance(versions, list) else (),
+        info=info,
+    )
+
+
+# ------------------------------------------------------------------------------- compact form
+
+_FORMAT = 1
+
+
+def dump_page(page: ProjectPage) -> bytes:
+    """The page as compact bytes (``marshal`` of tuples); ``load_page`` reverses it."""
+    i = page.info
+    files = tuple(
+        (f.filename, f.url, f.hashes, f.requires_python, f.yanked, f.core_metadata, f.upload_time, f.size)
+        for f in page.files
+    )
+    info = (i.content_type, i.title, i.n_links, i.devpi_markers, i.server_version, i.non_dist_links)
+    return marshal.dumps((_FORMAT, page.project, page.url, files, page.versions, info))
+
+
+def load_page(data: bytes) -> ProjectPage | None:
+    """A page from ``dump_page`` bytes, or ``None`` when they are corrupt or of another format."""
+    try:
+        fmt, project, url, files, versions, info = marshal.loads(data)
+        if fmt != _FORMAT:
+            return None
+        return ProjectPage(
+            project=project,
+            url=url,
+            files=tuple(IndexFile(*f) for f in files),
+            versions=versions,
+            info=PageInfo(*info),
+        )
+    except (ValueError, EOFError, TypeError):
+        return None
+
+
+def host_of(url: str) -> str:
+    """``host[:port]`` of a URL (for messages)."""
+    return urlsplit(url).netloc.rpartition("@")[2]
