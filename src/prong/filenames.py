@@ -33,7 +33,31 @@ __all__ = [
 SDIST_EXTENSIONS: tuple[str, ...] = (".tar.gz", ".tar.bz2", ".tar.xz", ".zip", ".tgz", ".tbz", ".txz")
 
 _BUILD_TAG = re.compile(r"(\d+)(.*)")
-_TAG_PART = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*")
+_TAG = r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*"
+_TAG_PART = re.compile(_TAG)
+# The well-formed case in one match; anything else goes the slow way, which explains the error.
+_WHEEL = re.compile(
+    rf"([A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-([^-]+)(?:-(\d+)([^-]*))?-({_TAG})-({_TAG})-({_TAG})\.(?i:whl)"
+)
+
+# Many files share a version (every wheel of a release); parsing it once is the costly part.
+_VERSIONS: dict[str, Version | None] = {}
+
+
+def _cached_version(text: str) -> Version | None:
+    try:
+        return _VERSIONS[text]
+    except KeyError:
+        pass
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        version: Version | None = Version(text)
+    except InvalidVersion:
+        version = None
+    if len(_VERSIONS) < 1 << 16:
+        _VERSIONS[text] = version
+    return version
 
 
 def _version(text: str) -> Version:
@@ -78,6 +102,25 @@ class WheelFilename:
     @classmethod
     def parse(cls, filename: str) -> WheelFilename:
         """Parse a wheel file name; raises :class:`~prong.errors.InvalidWheelFilename`."""
+        m = _WHEEL.fullmatch(filename)
+        if m is not None:
+            version = _cached_version(m.group(2))
+            if version is not None:
+                build = m.group(3)
+                return cls(
+                    normalize_name(m.group(1)),
+                    version,
+                    None if build is None else (int(build), m.group(4)),
+                    tuple(m.group(5).lower().split(".")),
+                    tuple(m.group(6).lower().split(".")),
+                    tuple(m.group(7).lower().split(".")),
+                    filename,
+                )
+        return cls._parse_slowly(filename)
+
+    @classmethod
+    def _parse_slowly(cls, filename: str) -> WheelFilename:
+        """The same grammar, part by part, to say what is wrong and where."""
         if not filename.lower().endswith(".whl"):
             end = len(filename)
             dot = filename.rfind(".")
