@@ -1,0 +1,248 @@
+"""The on-disk cache: versioned buckets of checksummed entries, written atomically.
+
+Layout: ``<root>/<bucket>/<package>/<digest>`` where a bucket name carries its format version
+(``simple-v1``, ``http-v1``, ``metadata-v1``, ``wheels-v1``). Keys are ``/``-separated strings;
+a component that is not a safe file name is replaced by its digest, so a key can never escape
+its bucket. Every entry starts with a one-line header holding the payload's length and CRC-32:
+a truncated or damaged entry is detected on read, deleted, and reported as absent.
+
+Writes go to a temporary file in the entry's own directory and are moved into place with
+``os.replace``, so a reader (or another prong process) sees either the old entry or the new
+one, never a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["BUCKETS", "Cache", "CacheInfo", "default_cache_dir", "key_component", "package_key"]
+
+#: The buckets this version of prong reads and writes; ``prune`` removes any other directory.
+BUCKETS: tuple[str, ...] = ("http-v1", "simple-v1", "metadata-v1", "wheels-v1", "archive-v1", "builds-v1")
+
+_MAGIC = b"prong-cache-1 "
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+_TMP_SUFFIX = ".tmp"
+_STALE_TMP_SECONDS = 3600.0
+
+
+def default_cache_dir(cache_dir: str | os.PathLike[str] | None = None, environ: dict[str, str] | None = None) -> Path:
+    """``cache_dir`` if given, else ``$PRONG_CACHE_DIR``, else the user cache directory."""
+    if cache_dir:
+        return Path(cache_dir)
+    env = os.environ if environ is None else environ
+    if env.get("PRONG_CACHE_DIR"):
+        return Path(env["PRONG_CACHE_DIR"])
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("prong", appauthor=False))
+
+
+def key_component(text: str) -> str:
+    """``text`` if it is a safe file name, else a digest of it."""
+    if _SAFE.fullmatch(text) and text not in (".", ".."):
+        return text
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def package_key(name: str) -> str:
+    """The normalized package name used as the first key component (PEP 503)."""
+    return key_component(re.sub(r"[-_.]+", "-", name).lower() or "_")
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What ``size()`` reports."""
+
+    root: Path
+    entries: int
+    bytes: int
+
+
+class Cache:
+    """A cache rooted at ``root``; safe to share between threads and processes."""
+
+    def __init__(self, root: str | os.PathLike[str], *, temporary: bool = False) -> None:
+        self.root = Path(root)
+        self.temporary = temporary
+
+    def __repr__(self) -> str:
+        return f"Cache({str(self.root)!r})"
+
+    @classmethod
+    def from_settings(cls, cache_dir: str | os.PathLike[str] | None = None, *, no_cache: bool = False) -> Cache:
+        """The cache the CLI uses: ``--no-cache`` gives a temporary one."""
+        if no_cache:
+            return cls.temporary()
+        return cls(default_cache_dir(cache_dir))
+
+    @classmethod
+    def temporary(cls) -> Cache:
+        """A fresh cache in a temporary directory, removed when the process exits."""
+        import atexit
+
+        root = Path(tempfile.mkdtemp(prefix="prong-cache-"))
+        atexit.register(shutil.rmtree, root, True)
+        return cls(root, temporary=True)
+
+    # -- paths ---------------------------------------------------------------------------
+
+    def bucket(self, name: str) -> Path:
+        """The directory of bucket ``name`` (created if missing)."""
+        path = self.root / key_component(name)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def path(self, bucket: str, key: str) -> Path:
+        """Where the entry ``key`` of ``bucket`` lives (it may not exist)."""
+        parts = [key_component(p) for p in key.split("/") if p] or ["_"]
+        return self.root.joinpath(key_component(bucket), *parts)
+
+    # -- entries -------------------------------------------------------------------------
+
+    def read(self, bucket: str, key: str) -> bytes | None:
+        """The entry's payload, or ``None`` when it is absent or corrupt (then it is deleted)."""
+        path = self.path(bucket, key)
+        try:
+            with open(path, "rb") as f:
+                blob = f.read()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+        data = _decode(blob)
+        if data is None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        return data
+
+    def write(self, bucket: str, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``: a temporary file in the same directory, then ``os.replace``."""
+        path = self.path(bucket, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        header = b"%s%d %08x\n" % (_MAGIC, len(data), zlib.crc32(data))
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(header)
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def delete(self, bucket: str, key: str) -> bool:
+        """Remove one entry; ``True`` if it existed."""
+        try:
+            self.path(bucket, key).unlink()
+            return True
+        except FileNotFoundError:
+            return False
+
+    # -- maintenance ---------------------------------------------------------------------
+
+    def clean(self, packages: Sequence[str] = ()) -> int:
+        """Remove every entry (or only those of ``packages``); returns the number of files removed."""
+        if not self.root.is_dir():
+            return 0
+        if not packages:
+            removed = sum(1 for _ in _files(self.root))
+            for child in list(self.root.iterdir()):
+                _remove(child)
+            return removed
+        removed = 0
+        wanted = {package_key(p) for p in packages}
+        for bucket in self.root.iterdir():
+            if not bucket.is_dir():
+                continue
+            for name in wanted:
+                target = bucket / name
+                if target.exists():
+                    removed += sum(1 for _ in _files(target))
+                    _remove(target)
+        return removed
+
+    def prune(self) -> int:
+        """Remove what no current prong reads: unknown buckets, stale temporary files, corrupt entries."""
+        if not self.root.is_dir():
+            return 0
+        removed = 0
+        now = time.time()
+        for child in list(self.root.iterdir()):
+            if child.name not in BUCKETS:
+                removed += sum(1 for _ in _files(child)) if child.is_dir() else 1
+                _remove(child)
+                continue
+            for path in list(_files(child)):
+                try:
+                    if path.name.endswith(_TMP_SUFFIX) and path.name.startswith("."):
+                        if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
+                            path.unlink()
+                            removed += 1
+                        continue
+                    with open(path, "rb") as f:
+                        ok = _decode(f.read()) is not None
+                    if not ok:
+                        path.unlink()
+                        removed += 1
+                except OSError:
+                    continue
+            _remove_empty_dirs(child)
+        return removed
+
+    def size(self) -> CacheInfo:
+        """Number of entries and bytes on disk under the root."""
+        entries = total = 0
+        if self.root.is_dir():
+            for path in _files(self.root):
+                with contextlib.suppress(OSError):
+                    total += path.stat().st_size
+                    entries += 1
+        return CacheInfo(self.root, entries, total)
+
+
+def _decode(blob: bytes) -> bytes | None:
+    if not blob.startswith(_MAGIC):
+        return None
+    end = blob.find(b"\n", 0, 64)
+    if end < 0:
+        return None
+    try:
+        length_text, crc_text = blob[len(_MAGIC):end].split(b" ")
+        length, crc = int(length_text), int(crc_text, 16)
+    except ValueError:
+        return None
+    data = blob[end + 1:]
+    if len(data) != length or zlib.crc32(data) != crc:
+        return None
+    return data
+
+
+def _files(root: Path) -> Iterator[Path]:
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            yield Path(dirpath, name)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
+
+def _remove_empty_dirs(root: Path) -> None:
+    for dirpath, _dirnames, _filenames in os.walk(root, topdown=False):
+        if dirpath != str(root):
+            with contextlib.suppress(OSError):
+                os.rmdir(dirpath)

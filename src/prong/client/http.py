@@ -1,0 +1,798 @@
+"""The HTTP client: connection reuse, bounded concurrency, retries, auth and an HTTP cache.
+
+One :class:`HttpClient` per process (or command), shared by every thread. It is built on
+``urllib3`` (imported only when the first request is made) with one pool of at most
+``max_per_host`` connections per host, and a thread pool (:meth:`HttpClient.map`) so that
+callers can have many requests in flight at once.
+
+The cache follows the response headers (``Cache-Control`` max-age / no-cache / no-store,
+``Expires``, ``ETag``, ``Last-Modified``): a fresh entry costs no request, a stale one a
+conditional request (a 304 returns the stored body), and an entry without any of those headers
+is kept (for ``--offline``) but fetched again. Content that never changes for its URL (wheel
+metadata by hash, wheels) is fetched with ``cache_mode="immutable"`` and served from the cache
+forever. Every request is logged on ``logging.getLogger("prong.http")`` at INFO, with the
+credentials removed from its URL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import random
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import urljoin, urlsplit
+
+from prong.cache import package_key
+from prong.client.auth import AuthProvider, Credentials, realm_of, redact, split_credentials
+from prong.errors import ProngError
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from prong.cache import Cache
+
+__all__ = [
+    "AuthError",
+    "HashMismatch",
+    "HttpClient",
+    "HttpError",
+    "HttpStats",
+    "NetworkError",
+    "OfflineError",
+    "Response",
+]
+
+log = logging.getLogger("prong.http")
+
+CacheState = Literal["miss", "hit", "revalidated", "uncached"]
+CacheMode = Literal["default", "refresh", "no-store", "immutable"]
+
+HTTP_BUCKET = "http-v1"
+MAX_REDIRECTS = 10
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_DROP_HEADERS = frozenset(
+    {"set-cookie", "content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
+)
+_FILE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg", ".metadata", ".exe", ".tar")
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+# -- values and errors -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A complete response. ``url`` is the final URL after redirects, without credentials."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+    cache: CacheState
+    history: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class HttpError(ProngError):
+    """The server answered with an error status."""
+
+    def __init__(
+        self,
+        url: str,
+        status: int,
+        *,
+        content_type: str = "",
+        body: bytes = b"",
+        auth: Literal["missing", "refused"] | None = None,
+        auth_source: str | None = None,
+    ) -> None:
+        self.url = redact(url)
+        self.status = status
+        self.content_type = content_type
+        self.body_excerpt = _excerpt(body)
+        self.auth = auth
+        self.auth_source = auth_source
+        super().__init__(self.url, status)
+
+    def __str__(self) -> str:
+        text = f"{self.url} returned HTTP {self.status}"
+        if self.content_type:
+            text += f" ({self.content_type})"
+        if self.body_excerpt:
+            text += f": {self.body_excerpt}"
+        return text
+
+    def hints(self) -> tuple[str, ...]:
+        host = urlsplit(self.url).hostname or self.url
+        if self.status in (401, 403) and self.auth == "missing":
+            return (
+                f"no credentials were sent to {host}: none were found in the index URL, "
+                f"the netrc file ($NETRC or ~/.netrc) or the keyring",
+            )
+        if self.status in (401, 403) and self.auth == "refused":
+            return (f"{host} refused the credentials prong sent (from {self.auth_source or 'the URL'}); check them",)
+        return ()
+
+
+class AuthError(ProngError):
+    """An index set to ``authenticate = "always"`` for which no credentials were found."""
+
+    def __init__(self, url: str) -> None:
+        self.url = redact(url)
+        super().__init__(self.url)
+
+    def __str__(self) -> str:
+        return f"no credentials found for {self.url}, and its index says authenticate = \"always\""
+
+    def hints(self) -> tuple[str, ...]:
+        return ("put them in the index URL, the netrc file ($NETRC or ~/.netrc), or the keyring",)
+
+
+class NetworkError(ProngError):
+    """No (complete) response: a timeout, a refused connection, a truncated body..."""
+
+    def __init__(self, url: str, what: str) -> None:
+        self.url = redact(url)
+        self.what = what
+        super().__init__(self.url, what)
+
+    def __str__(self) -> str:
+        return f"failed to fetch {self.url}: {self.what}"
+
+
+class OfflineError(ProngError):
+    """``--offline`` and the URL is not in the cache."""
+
+    def __init__(self, url: str) -> None:
+        self.url = redact(url)
+        super().__init__(self.url)
+
+    def __str__(self) -> str:
+        return f"network access is disabled (--offline) and {self.url} is not in the cache"
+
+    def hints(self) -> tuple[str, ...]:
+        return ("run once without --offline to fill the cache",)
+
+
+class HashMismatch(ProngError):
+    """A downloaded file's hash differs from the one the index (or the lock) gave."""
+
+    def __init__(self, url: str, expected: str, actual: str) -> None:
+        self.url = redact(url)
+        self.expected = expected
+        self.actual = actual
+        super().__init__(self.url, expected, actual)
+
+    def __str__(self) -> str:
+        return f"hash mismatch for {self.url}:\n  expected {self.expected}\n  got      {self.actual}"
+
+
+def _excerpt(body: bytes, limit: int = 200) -> str:
+    text = body[: limit * 4].decode("utf-8", "replace")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text[:limit] + ("…" if len(text) > limit else "")
+
+
+class HttpStats:
+    """Counters of what the client did; thread-safe. ``requests`` counts requests sent."""
+
+    __slots__ = ("_lock", "requests", "hits", "revalidated", "misses", "conditional", "retries", "bytes")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests = self.hits = self.revalidated = self.misses = 0
+        self.conditional = self.retries = self.bytes = 0
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for name, n in counts.items():
+                setattr(self, name, getattr(self, name) + n)
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return {n: getattr(self, n) for n in self.__slots__ if n != "_lock"}
+
+    def __repr__(self) -> str:
+        return f"HttpStats({self.snapshot()})"
+
+
+@dataclass(slots=True)
+class _Raw:
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    url: str
+    history: tuple[tuple[int, str], ...]
+    sent: Credentials | None
+
+
+# -- the client --------------------------------------------------------------------------
+
+
+class HttpClient:
+    """A thread-safe HTTP client with an optional cache. See the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        cache: Cache | None = None,
+        offline: bool = False,
+        timeout: float = 30.0,
+        retries: int = 3,
+        auth: AuthProvider | None = None,
+        max_per_host: int = 16,
+        user_agent: str | None = None,
+        backoff: float = 0.25,
+        workers: int | None = None,
+    ) -> None:
+        from prong import __version__
+
+        self.cache = cache
+        self.offline = offline
+        self.timeout = timeout
+        self.retries = retries
+        self.auth = auth
+        self.max_per_host = max_per_host
+        self.user_agent = user_agent or f"prong/{__version__}"
+        self.backoff = backoff
+        self.workers = workers or max(4, 2 * max_per_host)
+        self.stats = HttpStats()
+        self._lock = threading.Lock()
+        self._pools: Any = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- concurrency ----------------------------------------------------------------------
+
+    @property
+    def executor(self) -> ThreadPoolExecutor:
+        """The client's thread pool (created on first use)."""
+        with self._lock:
+            if self._executor is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="prong-http")
+            return self._executor
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+        """``fn`` over ``items`` on the client's thread pool; results in order (errors re-raised)."""
+        return self.executor.map(fn, items)
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+            pools, self._pools = self._pools, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if pools is not None:
+            for manager in pools.values():
+                manager.clear()
+
+    # -- public requests ------------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        cache_mode: CacheMode = "default",
+        allow_status: Collection[int] = (),
+    ) -> Response:
+        """GET ``url`` through the cache. Raises :class:`HttpError` for statuses >= 400 not allowed."""
+        t0 = time.perf_counter()
+        clean = redact(url)
+        if clean.startswith("file:"):
+            return self._get_file(clean, allow_status)
+        req_headers = dict(headers or {})
+        use_cache = self.cache is not None and cache_mode != "no-store"
+        key = self._cache_key(clean, req_headers) if use_cache else ""
+        entry = self._load(key) if use_cache else None
+
+        if entry is not None:
+            meta, body = entry
+            fresh = cache_mode == "immutable" or (cache_mode == "default" and _is_fresh(meta))
+            if fresh or self.offline:
+                self.stats.add(hits=1)
+                resp = _from_entry(meta, body, "hit")
+                self._trace("GET", clean, resp.status, "hit", len(body), t0)
+                return resp
+            validators = _validators(meta)
+            if validators:
+                req_headers.update(validators)
+                self.stats.add(conditional=1)
+        elif self.offline:
+            raise OfflineError(clean)
+
+        raw = self._request("GET", url, req_headers)
+        if raw.status == 304 and entry is not None:
+            meta, body = entry
+            meta = _refreshed(meta, raw.headers)
+            self._store(key, meta, body)
+            self.stats.add(revalidated=1)
+            resp = _from_entry(meta, body, "revalidated")
+            self._trace("GET", clean, 304, "revalidated", 0, t0)
+            return resp
+        state: CacheState = "miss" if use_cache else "uncached"
+        self._trace("GET", clean, raw.status, state, len(raw.content), t0)
+        self._check(raw, allow_status)
+        if use_cache and raw.status == 200 and not _no_store(raw.headers):
+            meta = {
+                "url": raw.url,
+                "status": raw.status,
+                "headers": raw.headers,
+                "stored": time.time(),
+                "history": list(raw.history),
+            }
+            self._store(key, meta, raw.content)
+        if use_cache:
+            self.stats.add(misses=1)
+        return Response(raw.url, raw.status, raw.headers, raw.content, state, raw.history)
+
+    def get_range(self, url: str, start: int, end: int | None) -> Response:
+        """Bytes ``start..end`` (inclusive; ``end=None``: to the end; ``start < 0``: the last ``-start``).
+
+        The status is 206, or 200 when the server ignored the range (then ``content`` is the whole file).
+        """
+        t0 = time.perf_counter()
+        clean = redact(url)
+        if self.offline:
+            raise OfflineError(clean)
+        if start < 0:
+            spec = f"bytes={start}"
+        else:
+            spec = f"bytes={start}-" + ("" if end is None else str(end))
+        raw = self._request("GET", url, {"Range": spec, "Accept-Encoding": "identity"})
+        self._trace("GET", clean, raw.status, "uncached", len(raw.content), t0, extra=spec)
+        self._check(raw, ())
+        return Response(raw.url, raw.status, raw.headers, raw.content, "uncached", raw.history)
+
+    def head(self, url: str) -> Response:
+        """HEAD ``url`` (never cached)."""
+        t0 = time.perf_counter()
+        clean = redact(url)
+        if self.offline:
+            raise OfflineError(clean)
+        raw = self._request("HEAD", url, {"Accept-Encoding": "identity"})
+        self._trace("HEAD", clean, raw.status, "uncached", 0, t0)
+        self._check(raw, ())
+        return Response(raw.url, raw.status, raw.headers, b"", "uncached", raw.history)
+
+    def download(self, url: str, dest: Path, *, hashes: Mapping[str, str]) -> None:
+        """Stream ``url`` into ``dest`` (temporary file + rename), checking every hash given."""
+        t0 = time.perf_counter()
+        clean = redact(url)
+        if self.offline:
+            raise OfflineError(clean)
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        wanted = {a.lower(): h.lower() for a, h in hashes.items() if a.lower() in hashlib.algorithms_available}
+        sinks: list[_FileSink] = []
+
+        def new_sink() -> _FileSink:
+            for old in sinks:
+                old.discard()
+            sink = _FileSink(dest, wanted)
+            sinks.append(sink)
+            return sink
+
+        try:
+            raw = self._request("GET", url, {"Accept-Encoding": "identity"}, sink_factory=new_sink)
+            self._trace("GET", clean, raw.status, "uncached", sinks[-1].size if sinks else 0, t0)
+            self._check(raw, ())
+            sink = sinks[-1]
+            sink.close()
+            for algo, expected in wanted.items():
+                actual = sink.hashers[algo].hexdigest()
+                if actual != expected:
+                    raise HashMismatch(clean, f"{algo}:{expected}", f"{algo}:{actual}")
+            os.replace(sink.tmp, dest)
+        finally:
+            for sink in sinks:
+                sink.discard()
+
+    # -- internals: cache -----------------------------------------------------------------
+
+    @staticmethod
+    def _cache_key(clean_url: str, headers: Mapping[str, str]) -> str:
+        accept = next((v for k, v in headers.items() if k.lower() == "accept"), "")
+        digest = hashlib.sha256(f"{clean_url}\n{accept}".encode()).hexdigest()[:40]
+        return f"{package_key(_name_from_url(clean_url))}/{digest}"
+
+    def _load(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+        assert self.cache is not None
+        blob = self.cache.read(HTTP_BUCKET, key)
+        if blob is None:
+            return None
+        end = blob.find(b"\n")
+        try:
+            meta = json.loads(blob[:end])
+            if not isinstance(meta, dict) or "headers" not in meta:
+                raise ValueError
+        except ValueError:
+            self.cache.delete(HTTP_BUCKET, key)
+            return None
+        return meta, blob[end + 1:]
+
+    def _store(self, key: str, meta: Mapping[str, Any], body: bytes) -> None:
+        assert self.cache is not None
+        head = json.dumps(meta, separators=(",", ":")).encode()
+        try:
+            self.cache.write(HTTP_BUCKET, key, head + b"\n" + body)
+        except OSError as err:  # a full or read-only disk must not fail the command
+            log.warning("could not write to the cache at %s: %s", self.cache.root, err)
+
+    # -- internals: the exchange ----------------------------------------------------------
+
+    def _trace(self, method: str, url: str, status: int, state: str, nbytes: int, t0: float, extra: str = "") -> None:
+        if log.isEnabledFor(logging.INFO):
+            ms = (time.perf_counter() - t0) * 1000
+            suffix = f" [{extra}]" if extra else ""
+            log.info("%s %s%s -> %d (%s, %d B, %.0f ms)", method, url, suffix, status, state, nbytes, ms)
+
+    def _check(self, raw: _Raw, allow_status: Collection[int]) -> None:
+        if raw.status >= 400 and raw.status not in allow_status:
+            auth: Literal["missing", "refused"] | None = None
+            if raw.status in (401, 403):
+                auth = "refused" if raw.sent is not None else "missing"
+            raise HttpError(
+                raw.url,
+                raw.status,
+                content_type=raw.headers.get("content-type", ""),
+                body=raw.content,
+                auth=auth,
+                auth_source=raw.sent.source if raw.sent is not None else None,
+            )
+
+    def _get_file(self, url: str, allow_status: Collection[int]) -> Response:
+        from urllib.request import url2pathname
+
+        path = Path(url2pathname(urlsplit(url).path))
+        try:
+            content = path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            if 404 in allow_status:
+                return Response(url, 404, {}, b"", "uncached")
+            raise HttpError(url, 404) from None
+        ctype = "text/html" if path.suffix in (".html", ".htm") else "application/octet-stream"
+        return Response(url, 200, {"content-type": ctype}, content, "uncached")
+
+    def _pool_for(self, url: str) -> Any:
+        with self._lock:
+            if self._pools is None:
+                self._pools = {}
+            pools = self._pools
+            proxy = _proxy_for(url)
+            manager = pools.get(proxy)
+            if manager is None:
+                manager = pools[proxy] = self._new_manager(proxy)
+            return manager
+
+    def _new_manager(self, proxy: str | None) -> Any:
+        import ssl
+
+        import urllib3
+
+        # one SSL context for every connection: building one per connection costs ~20 ms of CPU
+        ctx = ssl.create_default_context()
+        cert_file = os.environ.get("SSL_CERT_FILE")
+        if cert_file and os.path.isfile(cert_file):
+            ctx.load_verify_locations(cert_file)
+        kw: dict[str, Any] = dict(
+            num_pools=64,
+            maxsize=self.max_per_host,
+            block=True,
+            ssl_context=ctx,
+            retries=False,
+            timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
+        )
+        if proxy:
+            return urllib3.ProxyManager(proxy, **kw)
+        return urllib3.PoolManager(**kw)
+
+    def _credentials_for(self, clean: str, in_url: Credentials | None) -> Credentials | None:
+        auth = self.auth
+        if auth is None:
+            return in_url
+        policy = auth.policy(clean)
+        if policy == "never":
+            return None
+        if in_url is not None:
+            if in_url.password is None:
+                found = auth.lookup(clean, in_url.username)
+                if found is not None:
+                    return found
+            return in_url
+        creds = auth.known(clean)
+        if creds is None and policy == "always":
+            creds = auth.lookup(clean)
+            if creds is None:
+                raise AuthError(clean)
+        return creds
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        *,
+        sink_factory: Callable[[], _FileSink] | None = None,
+    ) -> _Raw:
+        """One logical request: redirects, auth on 401, retries. Never raises for a status."""
+        clean, in_url = split_credentials(url)
+        creds = self._credentials_for(clean, in_url)
+        if in_url is not None and self.auth is not None and creds is in_url:
+            self.auth.remember(clean, in_url)
+        history: list[tuple[int, str]] = []
+        current = clean
+        while True:
+            raw = self._with_retries(method, current, headers, creds, sink_factory)
+            if raw.status == 401 and self.auth is not None and self.auth.policy(current) != "never":
+                found = self.auth.lookup(current, creds.username if creds is not None else None)
+                if found is not None and found != creds:
+                    retry = self._with_retries(method, current, headers, found, sink_factory)
+                    if retry.status != 401:
+                        self.auth.remember(current, found)
+                    raw = retry
+            location = raw.headers.get("location")
+            if raw.status in _REDIRECTS and location:
+                if len(history) >= MAX_REDIRECTS:
+                    raise NetworkError(clean, f"more than {MAX_REDIRECTS} redirects")
+                history.append((raw.status, current))
+                target, target_creds = split_credentials(urljoin(current, location))
+                if realm_of(target) != realm_of(current):
+                    # never carry credentials to another host; use what is known for that one
+                    creds = target_creds or (self._credentials_for(target, None) if self.auth else None)
+                elif target_creds is not None:
+                    creds = target_creds
+                if raw.status == 303 and method != "HEAD":
+                    method = "GET"
+                current = target
+                continue
+            raw.history = tuple(history)
+            return raw
+
+    def _with_retries(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        creds: Credentials | None,
+        sink_factory: Callable[[], _FileSink] | None,
+    ) -> _Raw:
+        attempt = 0
+        while True:
+            try:
+                raw = self._send(method, url, headers, creds, sink_factory)
+            except NetworkError as err:
+                if attempt >= self.retries:
+                    if attempt:
+                        err.what += f" (after {attempt + 1} attempts)"
+                    raise
+                self._sleep(attempt, None, url, err.what)
+                attempt += 1
+                continue
+            if (raw.status >= 500 or raw.status == 429) and attempt < self.retries:
+                self._sleep(attempt, raw.headers.get("retry-after"), url, f"HTTP {raw.status}")
+                attempt += 1
+                continue
+            return raw
+
+    def _sleep(self, attempt: int, retry_after: str | None, url: str, why: str) -> None:
+        delay = min(self.backoff * (2**attempt), 5.0) * random.uniform(0.75, 1.25)
+        if retry_after and retry_after.strip().isdigit():
+            delay = max(delay, min(float(retry_after), 10.0))
+        self.stats.add(retries=1)
+        log.info("retrying %s in %.2f s: %s (attempt %d of %d)", url, delay, why, attempt + 2, self.retries + 1)
+        time.sleep(delay)
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str],
+        creds: Credentials | None,
+        sink_factory: Callable[[], _FileSink] | None,
+    ) -> _Raw:
+        from urllib3 import exceptions as ex
+
+        pool = self._pool_for(url)
+        h = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
+        h.update(headers)
+        if creds is not None:
+            h["Authorization"] = creds.basic_header()
+        self.stats.add(requests=1)
+        try:
+            resp = pool.request(method, url, headers=h, redirect=False, preload_content=False, retries=False)
+        except ex.ConnectTimeoutError:
+            raise NetworkError(url, f"connection timed out after {self.timeout:g} s") from None
+        except ex.ReadTimeoutError:
+            raise NetworkError(url, f"no response after {self.timeout:g} s (timeout)") from None
+        except ex.NewConnectionError as err:
+            raise NetworkError(url, _connection_reason(err)) from None
+        except ex.SSLError as err:
+            raise NetworkError(url, f"TLS error: {err}") from None
+        except (ex.ProtocolError, ex.HTTPError, OSError) as err:
+            raise NetworkError(url, f"connection failed: {_short(err)}") from None
+        status = resp.status
+        resp_headers = {k.lower(): v for k, v in resp.headers.items()}
+        expected = resp_headers.get("content-length")
+        content = b""
+        try:
+            if sink_factory is not None and status < 300:
+                sink = sink_factory()
+                for chunk in resp.stream(1 << 16, decode_content=True):
+                    sink.write(chunk)
+                nbytes = resp.tell()
+            else:
+                content = resp.read(decode_content=True)
+                nbytes = resp.tell()
+        except ex.ReadTimeoutError:
+            raise NetworkError(url, f"body stalled for more than {self.timeout:g} s (timeout)") from None
+        except (ex.ProtocolError, ex.DecodeError, ex.HTTPError, OSError) as err:
+            got = resp.tell()
+            if expected is not None and expected.isdigit() and got < int(expected):
+                what = f"truncated body: got {got} of {expected} bytes"
+            else:
+                what = f"connection broken while reading the body: {_short(err)}"
+            raise NetworkError(url, what) from None
+        finally:
+            with contextlib.suppress(Exception):
+                resp.release_conn()
+        self.stats.add(bytes=nbytes)
+        for name in _DROP_HEADERS:
+            resp_headers.pop(name, None)
+        return _Raw(status, resp_headers, content, url, (), creds)
+
+
+class _FileSink:
+    """A temporary file next to ``dest`` plus running hashes; one per download attempt."""
+
+    def __init__(self, dest: Path, algos: Mapping[str, str]) -> None:
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        self.tmp = tmp
+        self.file = os.fdopen(fd, "wb")
+        self.hashers = {a: hashlib.new(a) for a in algos} or {"sha256": hashlib.sha256()}
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        self.file.write(chunk)
+        for h in self.hashers.values():
+            h.update(chunk)
+        self.size += len(chunk)
+
+    def close(self) -> None:
+        if not self.file.closed:
+            self.file.close()
+
+    def discard(self) -> None:
+        self.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.tmp)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _name_from_url(url: str) -> str:
+    """The package a URL is about (for ``cache clean NAME``): last path segment, or a file's name part."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if not segments:
+        return "_root"
+    last = segments[-1]
+    if last.lower().endswith(_FILE_SUFFIXES):
+        return last.split("-", 1)[0]
+    return last
+
+
+def _cache_control(headers: Mapping[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in headers.get("cache-control", "").split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            out[name.lower()] = value.strip().strip('"')
+    return out
+
+
+def _no_store(headers: Mapping[str, str]) -> bool:
+    return "no-store" in _cache_control(headers)
+
+
+def _is_fresh(meta: Mapping[str, Any], now: float | None = None) -> bool:
+    headers: Mapping[str, str] = meta.get("headers", {})
+    cc = _cache_control(headers)
+    if "no-cache" in cc or "no-store" in cc:
+        return False
+    now = time.time() if now is None else now
+    try:
+        age = max(0.0, now - float(meta.get("stored", 0))) + float(headers.get("age", "0") or 0)
+    except ValueError:
+        age = now - float(meta.get("stored", 0))
+    if "max-age" in cc:
+        try:
+            return age < int(cc["max-age"])
+        except ValueError:
+            return False
+    expires = headers.get("expires")
+    if expires:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            exp = parsedate_to_datetime(expires).timestamp()
+            date = parsedate_to_datetime(headers["date"]).timestamp() if "date" in headers else meta["stored"]
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        return age < exp - date
+    return False
+
+
+def _validators(meta: Mapping[str, Any]) -> dict[str, str]:
+    headers: Mapping[str, str] = meta.get("headers", {})
+    out = {}
+    if headers.get("etag"):
+        out["If-None-Match"] = headers["etag"]
+    if headers.get("last-modified"):
+        out["If-Modified-Since"] = headers["last-modified"]
+    return out
+
+
+def _refreshed(meta: Mapping[str, Any], new_headers: Mapping[str, str]) -> dict[str, Any]:
+    headers = dict(meta.get("headers", {}))
+    for name in ("cache-control", "etag", "expires", "date", "last-modified", "age"):
+        if name in new_headers:
+            headers[name] = new_headers[name]
+    if "age" not in new_headers:
+        headers.pop("age", None)
+    return {**meta, "headers": headers, "stored": time.time()}
+
+
+def _from_entry(meta: Mapping[str, Any], body: bytes, state: CacheState) -> Response:
+    history = tuple((int(s), str(u)) for s, u in meta.get("history", ()))
+    return Response(str(meta.get("url", "")), int(meta.get("status", 200)), dict(meta["headers"]), body, state, history)
+
+
+def _proxy_for(url: str) -> str | None:
+    from urllib.request import getproxies, proxy_bypass
+
+    scheme = urlsplit(url).scheme
+    proxies = getproxies()
+    proxy = proxies.get(scheme)
+    if not proxy:
+        return None
+    host = urlsplit(url).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1") or proxy_bypass(host):
+        return None
+    return proxy
+
+
+def _connection_reason(err: BaseException) -> str:
+    text = str(err)
+    if "refused" in text.lower():
+        return "connection refused"
+    if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+        return "host name not found"
+    return f"cannot connect: {_short(err)}"
+
+
+def _short(err: BaseException) -> str:
+    text = str(err)
+    text = re.sub(r"<urllib3\.[^>]*>:?\s*", "", text)
+    return text[:200] or type(err).__name__
