@@ -622,12 +622,12 @@ class HttpClient:
         self.stats.add(requests=1)
         try:
             resp = pool.request(method, url, headers=h, redirect=False, preload_content=False, retries=False)
+        except ex.NewConnectionError as err:
+            raise NetworkError(url, _connection_reason(err)) from None
         except ex.ConnectTimeoutError:
             raise NetworkError(url, f"connection timed out after {self.timeout:g} s") from None
         except ex.ReadTimeoutError:
             raise NetworkError(url, f"no response after {self.timeout:g} s (timeout)") from None
-        except ex.NewConnectionError as err:
-            raise NetworkError(url, _connection_reason(err)) from None
         except ex.SSLError as err:
             raise NetworkError(url, f"TLS error: {err}") from None
         except (ex.ProtocolError, ex.HTTPError, OSError) as err:
@@ -648,7 +648,7 @@ class HttpClient:
         except ex.ReadTimeoutError:
             raise NetworkError(url, f"body stalled for more than {self.timeout:g} s (timeout)") from None
         except (ex.ProtocolError, ex.DecodeError, ex.HTTPError, OSError) as err:
-            got = resp.tell()
+            got = _bytes_read(err, resp.tell())
             if expected is not None and expected.isdigit() and got < int(expected):
                 what = f"truncated body: got {got} of {expected} bytes"
             else:
@@ -781,6 +781,17 @@ def _proxy_for(url: str) -> str | None:
     if host in ("127.0.0.1", "localhost", "::1") or proxy_bypass(host):
         return None
     return proxy
+
+
+def _bytes_read(err: BaseException, default: int) -> int:
+    """How many body bytes had arrived when ``err`` (urllib3's ``IncompleteRead`` inside) struck."""
+    for arg in (err, *err.args):
+        partial = getattr(arg, "partial", None)
+        if isinstance(partial, int):
+            return partial
+        if isinstance(partial, bytes):
+            return len(partial)
+    return default
 
 
 def _connection_reason(err: BaseException) -> str:
