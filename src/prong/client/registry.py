@@ -323,17 +323,19 @@ class RegistryClient:
         return page
 
     def _get(self, index: IndexConfig, url: str) -> _Response | None:
-        allow = (401, 403, 404, 410, *(index.ignore_error_codes or ()))
-        resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=allow)
+        from prong.client.http import HttpError
+
+        allow = (404, 410, *(index.ignore_error_codes or ()))
+        try:
+            resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=allow)
+        except HttpError as err:
+            if err.status in (401, 403):
+                raise IndexAccessError(index, url, err.status, err.auth == "refused") from err
+            raise
         status = int(resp.status)
         if status >= 400:
-            if index.ignores(status):
-                log.debug("%s: %s answered %s; not on this index", index.display, redact(url), status)
-                return None
-            had_credentials = "@" in urlsplit(index.url).netloc or "authorization" in {
-                k.lower() for k in (getattr(resp, "request_headers", None) or {})
-            }
-            raise IndexAccessError(index, url, status, had_credentials)
+            log.debug("%s: %s answered %s; not on this index", index.display, redact(url), status)
+            return None
         return resp  # type: ignore[no-any-return]
 
     def _parse(self, resp: _Response, project: str) -> ProjectPage:
@@ -393,12 +395,16 @@ class RegistryClient:
             first = index.url not in self._warned
             self._warned.add(index.url)
         if first:
+            info = page.info
+            title = f' titled "{info.title}"' if info.title else ""
+            version = f", X-Devpi-Server-Version: {info.server_version}" if info.server_version else ""
             message = (
                 f"index {index.display} serves the devpi web interface, not a package index: "
-                f"{_describe_page(page, url, resp.url, int(resp.status))}"
-                f"{_looks_like(page.info).rstrip('.')}; using its Simple API at {suggested} instead. "
-                f"{suggestion(index, suggested)} to silence this warning."
-            ).replace(";\n", "; ")
+                f"{redact(url)} is an HTML page{title} with no links to distribution files of `{project}`"
+                f"{version}. Using its Simple API at {suggested} instead; "
+                f"{suggestion(index, suggested)[0].lower()}{suggestion(index, suggested)[1:]} "
+                f"to silence this warning."
+            )
             warning = IndexWarning(index, message, suggested)
             with self._lock:
                 self._warnings.append(warning)

@@ -142,6 +142,9 @@ def _split_fragment(url: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 def _filename_of(url: str) -> str:
     path = url.partition("?")[0]
+    scheme, sep, rest = path.partition("://")
+    if sep:
+        path = "/" + rest.partition("/")[2]
     return unquote(path.rstrip("/").rpartition("/")[2])
 
 

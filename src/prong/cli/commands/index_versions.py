@@ -1,12 +1,91 @@
-"""`prong index versions` (not implemented yet)."""
+"""`prong index versions NAME`: list the versions an index offers for a target, like pip's."""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 
 from prong.cli.settings import GlobalSettings
-from prong.errors import NotImplementedYet
+
+_STRATEGIES = ("first-index", "unsafe-first-match", "unsafe-best-match")
+
+
+def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+    parser.add_argument("name", metavar="NAME", help="The package to look up")
+    g = parser.add_argument_group("index options")
+    g.add_argument("--index-url", "-i", metavar="URL", help="The default index (replaces the default)")
+    g.add_argument("--extra-index-url", metavar="URL", action="append", default=[],
+                   help="An extra index, asked before the default one (repeatable)")
+    g.add_argument("--index", metavar="[NAME=]URL", action="append", default=[],
+                   help="An index asked before the default one, optionally named (repeatable)")
+    g.add_argument("--default-index", metavar="URL", help="The default index (asked last)")
+    g.add_argument("--find-links", "-f", metavar="PATH_OR_URL", action="append", default=[],
+                   help="A directory or HTML page of links to distributions (repeatable)")
+    g.add_argument("--no-index", action="store_true", help="Ignore every index; only --find-links")
+    g.add_argument("--index-strategy", choices=_STRATEGIES, default="first-index",
+                   help="How to combine several indexes (default: first-index)")
+    g.add_argument("--strict-index-urls", action="store_true",
+                   help="Fail instead of falling back to `+simple` when an index URL serves a web page")
+    t = parser.add_argument_group("target options")
+    t.add_argument("--python-version", metavar="X.Y", help="The Python version to list versions for")
+    t.add_argument("--python-platform", metavar="TRIPLE",
+                   help="The platform to list versions for, e.g. aarch64-unknown-linux-gnu")
+    t.add_argument("--pre", action="store_true", help="Include pre-releases")
+
+
+class _BelowWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        # warnings are returned as values and printed by the command, once
+        return record.levelno < logging.WARNING or not record.name.startswith("prong.index")
+
+
+def _setup_logging(verbose: int) -> None:
+    logger = logging.getLogger("prong")
+    if any(getattr(h, "_prong_cli", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    handler.addFilter(_BelowWarning())
+    handler._prong_cli = True  # type: ignore[attr-defined]
+    logger.addHandler(handler)
+    if verbose >= 2:
+        logger.setLevel(logging.DEBUG)
+    elif verbose == 1:
+        logger.setLevel(logging.DEBUG)
+        logging.getLogger("prong.index").setLevel(logging.INFO)
+    else:
+        logger.setLevel(logging.WARNING)
 
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
-    raise NotImplementedYet("`prong index versions`")
+    from prong.api.index import NoMatchingVersionsError, index_versions
+
+    _setup_logging(settings.verbose)
+    try:
+        result = index_versions(
+            ns.name,
+            index_url=ns.index_url,
+            extra_index_urls=ns.extra_index_url,
+            indexes=ns.index,
+            default_index=ns.default_index,
+            find_links=ns.find_links,
+            no_index=ns.no_index,
+            python_version=ns.python_version,
+            python_platform=ns.python_platform,
+            strict_index_urls=ns.strict_index_urls,
+            index_strategy=ns.index_strategy,
+            pre=ns.pre,
+            cache_dir=settings.cache_dir,
+            no_cache=settings.no_cache,
+            offline=settings.offline,
+        )
+    except NoMatchingVersionsError as err:
+        for w in err.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        raise
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"{result.name} ({result.latest})")
+    print(f"Available versions: {', '.join(result.versions)}")
+    return 0

@@ -1,0 +1,229 @@
+"""``prong index versions``: the versions of a package that have a file usable on a target."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prong.errors import ProngError
+
+if TYPE_CHECKING:
+    from prong.client.indexes import IndexConfig, IndexStrategy, IndexUrls
+    from prong.dists import IndexFile
+    from prong.tags import Tags, Target
+
+__all__ = ["IndexVersions", "NoMatchingVersionsError", "index_versions", "make_target", "usable_versions"]
+
+log = logging.getLogger("prong.index")
+
+
+@dataclass(frozen=True, slots=True)
+class IndexVersions:
+    """What ``index_versions`` found: versions newest first, and the warnings to print."""
+
+    name: str
+    versions: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    target: str = ""
+    skipped: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def latest(self) -> str | None:
+        return self.versions[0] if self.versions else None
+
+
+class NoMatchingVersionsError(ProngError):
+    """No file of the package fits the target (or no index has the package)."""
+
+    def __init__(self, name: str, target: str, searched: Sequence[str], n_files: int,
+                 skipped: Mapping[str, int], warnings: Sequence[str] = ()) -> None:
+        self.name = name
+        self.target = target
+        self.searched = tuple(searched)
+        self.n_files = n_files
+        self.skipped = dict(skipped)
+        self.warnings = tuple(warnings)
+        if n_files == 0 and not skipped:
+            msg = f"no index has `{name}` (searched: {', '.join(self.searched) or 'no index'})"
+        else:
+            msg = f"no version of `{name}` has a file usable on {target}"
+        super().__init__(msg)
+
+    def hints(self) -> Sequence[str]:
+        if not self.skipped:
+            return ()
+        parts = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items(), key=lambda kv: -kv[1]))
+        return (f"{self.n_files} files were found and all were skipped: {parts} (-vv shows each file).",)
+
+
+def make_target(python_version: str | None = None, python_platform: str | None = None) -> tuple[Target, Tags]:
+    """The target of ``--python-version`` / ``--python-platform`` (the running interpreter's by default)."""
+    from prong.errors import InvalidVersion
+    from prong.tags import Tags, Target, parse_platform
+
+    if python_version is None and python_platform is None:
+        return Target.current(), Tags.current()
+    current = Target.current()
+    version = current.python_version
+    full: str | None = current.python_full_version
+    if python_version is not None:
+        bits = python_version.strip().split(".")
+        try:
+            nums = tuple(int(b) for b in bits)
+        except ValueError:
+            nums = ()
+        if len(nums) < 2 or len(nums) > 3:
+            raise InvalidVersion("expected a Python version like 3.10 or 3.10.4", python_version)
+        version = (nums[0], nums[1])
+        full = ".".join(str(n) for n in nums) if len(nums) == 3 else None
+    platform = parse_platform(python_platform) if python_platform is not None else current.platform
+    target = Target(version, current.implementation, platform=platform, python_full_version=full)
+    return target, Tags.for_target(target)
+
+
+def usable_versions(files: Sequence[tuple[IndexConfig, IndexFile]], target: Target, tags: Tags, *,
+                    pre: bool = False, project: str | None = None) -> tuple[list[str], Counter[str]]:
+    """Versions with at least one file fit for ``target`` (newest first), and skip counts by reason.
+
+    Each file's verdict is logged at DEBUG on ``prong.index`` (``-vv``).
+    """
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import Version
+
+    from prong.filenames import WheelFilename, parse_dist_filename
+
+    major, minor = target.python_version
+    python = Version(target.python_full_version or f"{major}.{minor}")
+    kept: dict[Version, str] = {}
+    skipped: Counter[str] = Counter()
+    specs: dict[str, SpecifierSet | None] = {}
+
+    def skip(f: IndexFile, idx: IndexConfig, kind: str, why: str) -> None:
+        skipped[kind] += 1
+        log.debug("skip %s from %s: %s", f.filename, idx.display, why)
+
+    for idx, f in files:
+        try:
+            dist = parse_dist_filename(f.filename, project)
+        except ProngError as err:
+            skip(f, idx, "invalid file names", f"invalid file name ({str(err).splitlines()[0]})")
+            continue
+        if dist is None or (project is not None and dist.name != project):
+            skip(f, idx, "not distributions of the project", "not a distribution of the project")
+            continue
+        version = dist.version
+        if version in kept:
+            log.debug("keep %s from %s: version %s already usable", f.filename, idx.display, version)
+            continue
+        if f.yanked is not None:
+            skip(f, idx, "yanked", "yanked" + (f" ({f.yanked})" if f.yanked else ""))
+            continue
+        if version.is_prerelease and not pre:
+            skip(f, idx, "pre-releases", f"{version} is a pre-release (pass --pre)")
+            continue
+        if f.requires_python:
+            spec = specs.get(f.requires_python, False)
+            if spec is False:
+                try:
+                    spec = SpecifierSet(f.requires_python)
+                except InvalidSpecifier:
+                    spec = None
+                    log.debug("ignoring the invalid requires-python %r of %s", f.requires_python, f.filename)
+                specs[f.requires_python] = spec
+            if spec is not None and not spec.contains(python, prereleases=True):
+                skip(f, idx, "requires-python", f"requires-python {f.requires_python} excludes Python {python}")
+                continue
+        if isinstance(dist, WheelFilename):
+            if not tags.is_compatible(dist.tags):
+                why = tags.why_incompatible(dist) or "no compatible tag"
+                skip(f, idx, "wheel tags", why)
+                continue
+            reason = "compatible wheel"
+        else:
+            reason = "source distribution"
+        log.debug("keep %s from %s: %s", f.filename, idx.display, reason)
+        kept[version] = str(version)
+    ordered = [kept[v] for v in sorted(kept, reverse=True)]
+    return ordered, skipped
+
+
+def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index", strict_index_urls: bool = False,
+                   cache_dir: str | Path | None = None, no_cache: bool = False, offline: bool = False) -> Any:
+    """A ``RegistryClient`` over a fresh ``HttpClient`` with the cache and credentials of the run."""
+    from prong.cache import Cache
+    from prong.client.http import HttpClient
+    from prong.client.registry import RegistryClient
+
+    cache = Cache.from_settings(cache_dir, no_cache=no_cache)
+    auth = None
+    try:
+        from prong.client.auth import AuthProvider, IndexAuth
+
+        auth = AuthProvider([IndexAuth(i.url, i.authenticate) for i in (*indexes.indexes, *indexes.flat)])
+    except ImportError:  # pragma: no cover - auth lands with the HTTP client
+        auth = None
+    http = HttpClient(cache=cache, offline=offline, auth=auth)
+    return RegistryClient(http, indexes, strategy, strict_index_urls=strict_index_urls, cache=cache)
+
+
+def index_versions(
+    name: str,
+    *,
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    indexes: Sequence[str] = (),
+    default_index: str | None = None,
+    find_links: Sequence[str] = (),
+    no_index: bool = False,
+    python_version: str | None = None,
+    python_platform: str | None = None,
+    strict_index_urls: bool = False,
+    index_strategy: IndexStrategy = "first-index",
+    pre: bool = False,
+    cache_dir: str | Path | None = None,
+    no_cache: bool = False,
+    offline: bool = False,
+    environ: Mapping[str, str] | None = None,
+    registry: Any = None,
+) -> IndexVersions:
+    """The versions of ``name`` with at least one file usable on the target, newest first.
+
+    Wheels must carry a tag the target accepts; sdists always count; a file whose
+    requires-python excludes the target's Python, a yanked file and (without ``pre``) a
+    pre-release do not count. Raises :class:`NoMatchingVersionsError` when nothing is left and
+    ``IndexPageError`` when an index answers with something that is not a package index page.
+    """
+    from prong.client.indexes import IndexUrls
+    from prong.pep508.names import normalize_name
+
+    project = normalize_name(name)
+    target, tags = make_target(python_version, python_platform)
+    owned = registry is None
+    if registry is None:
+        urls = IndexUrls.from_args(
+            index_url=index_url, extra_index_urls=extra_index_urls, indexes=indexes,
+            default_index=default_index, find_links=find_links, no_index=no_index, environ=environ,
+        )
+        registry = build_registry(urls, strategy=index_strategy, strict_index_urls=strict_index_urls,
+                                  cache_dir=cache_dir, no_cache=no_cache, offline=offline)
+    try:
+        pages = registry.project_pages(project)
+    finally:
+        close = getattr(registry.http, "close", None)
+        if owned and close is not None:
+            close()
+    files = [(idx, f) for idx, page in pages for f in page.files]
+    for idx, page in pages:
+        log.debug("%s: %d file(s) of %s at %s", idx.display, len(page.files), project, page.url)
+    versions, skipped = usable_versions(files, target, tags, pre=pre, project=project)
+    warnings = tuple(str(w) for w in registry.warnings)
+    desc = str(target)
+    if not versions:
+        searched = [i.display for i in (*registry.indexes.indexes, *registry.indexes.flat)]
+        raise NoMatchingVersionsError(project, desc, searched, len(files), skipped, warnings)
+    return IndexVersions(project, tuple(versions), warnings, desc, tuple(sorted(skipped.items())))
+
