@@ -34,10 +34,12 @@ SDIST_EXTENSIONS: tuple[str, ...] = (".tar.gz", ".tar.bz2", ".tar.xz", ".zip", "
 
 _BUILD_TAG = re.compile(r"(\d+)(.*)")
 _TAG = r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*"
+_PY_TAG = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*"  # interpreters are identifiers
 _TAG_PART = re.compile(_TAG)
+_PY_TAG_PART = re.compile(_PY_TAG)
 # The well-formed case in one match; anything else goes the slow way, which explains the error.
 _WHEEL = re.compile(
-    rf"([A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-([^-]+)(?:-(\d+)([^-]*))?-({_TAG})-({_TAG})-({_TAG})\.(?i:whl)"
+    rf"([A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-([^-]+)(?:-(\d+)([^-]*))?-({_PY_TAG})-({_TAG})-({_TAG})\.(?i:whl)"
 )
 
 # Many files share a version (every wheel of a release); parsing it once is the costly part.
@@ -173,7 +175,7 @@ class WheelFilename:
         tag_sets: list[tuple[str, ...]] = []
         for kind, i in zip(("python tag", "ABI tag", "platform tag"), range(len(parts) - 3, len(parts))):
             text = parts[i]
-            if _TAG_PART.fullmatch(text) is None:
+            if (_PY_TAG_PART if kind == "python tag" else _TAG_PART).fullmatch(text) is None:
                 raise InvalidWheelFilename(
                     f"`{filename}`: the {kind} `{text}` is malformed"
                     if text

@@ -71,6 +71,7 @@ def test_wheel_build_tags_sort_numerically() -> None:
         ("foo-1.0-py3--any.whl", "", "ABI tag is empty"),
         ("foo-1.0-py3-none-any..x.whl", "any..x", "platform tag `any..x` is malformed"),
         ("foo-1.0-py3-none-any.zip", ".zip", "must end with `.whl`"),
+        ("foo-1.0-310-none-any.whl", "310", "python tag `310` is malformed"),
     ],
 )
 def test_bad_wheel_names_point_at_the_bad_part(filename: str, bad: str, words: str) -> None:
@@ -161,3 +162,38 @@ def test_malformed_distribution_names_raise(filename: str, error: type[Exception
 
 def test_sdist_filename_is_normalized() -> None:
     assert SdistFilename.parse("Foo.Bar-1.0.tar.gz").filename == "foo_bar-1.0.tar.gz"
+
+
+from hypothesis import assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from packaging.utils import parse_wheel_filename  # noqa: E402
+
+_ALNUM = "abcXYZ019"
+_NAME = st.builds(
+    lambda a, mid, z: a + mid + z if z else a,
+    st.sampled_from(_ALNUM), st.text("aZ0._", max_size=6), st.sampled_from(["", *_ALNUM]),
+)
+_VERSION = st.builds(
+    lambda rel, pre, local: ".".join(map(str, rel)) + pre + local,
+    st.lists(st.integers(0, 30), min_size=1, max_size=4),
+    st.sampled_from(["", "a1", "rc2", ".post1", ".dev3"]),
+    st.sampled_from(["", "+cpu", "+cu128", "+local.7"]),
+)
+_TAGSET = st.lists(st.text("a0_Z9", min_size=1, max_size=8), min_size=1, max_size=2).map(".".join)
+_PYSET = st.lists(
+    st.builds(str.__add__, st.sampled_from("cpy_"), st.text("a0_Z9", max_size=6)), min_size=1, max_size=2
+).map(".".join)
+
+
+@settings(max_examples=300)  # a cross-check, not one of tests/property's algebra laws: kept cheap
+@given(_NAME, _VERSION, st.one_of(st.none(), st.integers(0, 99)), _PYSET, _TAGSET, _TAGSET)
+def test_generated_wheel_names_agree_with_packaging(
+    name: str, version: str, build: int | None, py: str, abi: str, plat: str
+) -> None:
+    assume("__" not in name)  # packaging rejects `__` in a wheel's name part; prong (like uv) accepts it
+    filename = f"{name}-{version}{'' if build is None else f'-{build}'}-{py}-{abi}-{plat}.whl"
+    w = WheelFilename.parse(filename)
+    ref_name, ref_version, ref_build, ref_tags = parse_wheel_filename(filename)
+    assert (w.name, w.version, w.tags) == (ref_name, ref_version, ref_tags)
+    assert w.build_tag == (None if build is None else (build, ""))
+    assert WheelFilename._parse_slowly(filename) == w  # the fast and the explaining paths agree

@@ -63,3 +63,36 @@ def test_invalid_name_is_rejected_even_after_a_valid_lookup() -> None:
     assert normalize_name("Foo") == "foo"
     with pytest.raises(InvalidName):
         normalize_name("Foo ")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from packaging.utils import canonicalize_name  # noqa: E402
+
+_ALNUM = "abcXYZ019"
+VALID_NAMES = st.builds(
+    lambda a, mid, z: a + mid + z if z else a,
+    st.sampled_from(_ALNUM), st.text("aZ0._-", max_size=8), st.sampled_from(["", *_ALNUM]),
+)
+
+
+@settings(max_examples=500)  # cross-checks against packaging, kept cheap (not tests/property laws)
+@given(VALID_NAMES)
+def test_normalization_agrees_with_packaging(text: str) -> None:
+    normalized = normalize_name(text)
+    assert normalized == canonicalize_name(text, validate=True)
+    assert is_normalized(normalized)
+    assert normalize_name(normalized) == normalized
+
+
+@settings(max_examples=500)
+@given(st.text("aZ0._- +ï", max_size=10))
+def test_any_text_is_either_a_valid_name_or_raises_with_a_span(text: str) -> None:
+    try:
+        normalized = normalize_name(text)
+    except InvalidName as err:
+        start, end = err.span
+        assert 0 <= start <= end <= len(text)
+        assert start == end == 0 if not text else end == start + 1
+    else:
+        assert normalized == canonicalize_name(text, validate=True)
