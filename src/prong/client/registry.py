@@ -87,12 +87,16 @@ class ProbeResult:
     valid: bool
     error: str | None = None
 
-    def describe(self) -> str:
+    def outcome(self) -> str:
         if self.error is not None:
-            return f"{self.url} failed: {self.error}"
+            return f"failed: {self.error}"
         if self.valid:
-            return f"{self.url} lists {self.n_files} file{'s' if self.n_files != 1 else ''}"
-        return f"{self.url} returned {self.status} {self.content_type or '(no content type)'}"
+            return f"lists {_plural(self.n_files, 'file')}"
+        what = f"{self.status} {self.content_type or '(no content type)'}"
+        return f"returned {what}, not a Simple API page" if self.status == 200 else f"returned {what}"
+
+    def describe(self) -> str:
+        return f"{self.url} {self.outcome()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +176,7 @@ class IndexPageError(ProngError):
                 out.append("Without --strict-index-urls, prong uses that URL and prints a warning.")
         else:
             if probe is not None:
-                out.append(f"prong also tried {probe.describe()}.")
+                out.append(f"prong also tried GET {probe.url}, which {probe.outcome()}.")
             out.append(
                 "Point the index at the server's Simple API (PEP 503/691): for devpi that is "
                 "`<server>/<user>/<index>/+simple`."

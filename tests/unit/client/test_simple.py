@@ -241,9 +241,10 @@ def test_big_pages_parse_fast_and_compact_form_round_trips() -> None:
     back = load_page(blob)
     t4 = time.perf_counter()
     assert back == jp
-    # generous bounds (a loaded 2-core CI machine); measured ~0.1 s, ~0.07 s and ~13 ms here
-    assert t1 - t0 < 2.0 and t2 - t1 < 2.0
-    assert t4 - t3 < 0.25
+    # measured ~0.1 s, ~0.07 s and ~13 ms on an idle machine; the bounds allow for a loaded CI box,
+    # and loading the compact form must stay well below parsing (relative, so load-independent)
+    assert t1 - t0 < 5.0 and t2 - t1 < 5.0
+    assert t4 - t3 < (t2 - t1) / 2
 
 
 def test_load_page_rejects_corrupt_or_foreign_data() -> None:
