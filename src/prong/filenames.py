@@ -88,7 +88,7 @@ class WheelFilename:
     @property
     def tags(self) -> frozenset[Tag]:
         """Every (python, abi, platform) combination the file declares."""
-        tags = self._tags
+        tags: frozenset[Tag] | None = self._tags
         if tags is None:
             from packaging.tags import Tag
 

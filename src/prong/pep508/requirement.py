@@ -44,7 +44,7 @@ class Requirement:
         return tree
 
     def __str__(self) -> str:
-        parts = [self.name]
+        parts: list[str] = [self.name]
         if self.extras:
             parts.append("[" + ",".join(self.extras) + "]")
         if self.url is not None:
