@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     settings = GlobalSettings.from_args(ns)
+    from prong.cli.logs import setup_logging
+    setup_logging(settings.verbose, settings.quiet)
     try:
         if settings.directory is not None:
             os.chdir(settings.directory)

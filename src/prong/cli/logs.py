@@ -1,0 +1,46 @@
+"""Logging on stderr: warnings by default, INFO with ``-v`` (the request trace), DEBUG with ``-vv``."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        msg = record.getMessage()
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.lower()}: {msg}"
+        return f"{record.levelname} {record.name}: {msg}"
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time of the record (tests swap it)."""
+
+    _prong = True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(self.format(record) + "\n")
+        except Exception:  # noqa: BLE001 - logging must never fail the command
+            self.handleError(record)
+
+
+def setup_logging(verbose: int = 0, quiet: int = 0) -> None:
+    """Send the ``prong`` loggers to stderr at the level the flags ask for."""
+    if verbose >= 2:
+        level = logging.DEBUG
+    elif verbose == 1:
+        level = logging.INFO
+    elif quiet:
+        level = logging.ERROR
+    else:
+        level = logging.WARNING
+    logger = logging.getLogger("prong")
+    for handler in list(logger.handlers):
+        if getattr(handler, "_prong", False):
+            logger.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(_Formatter())
+    logger.addHandler(handler)
+    logger.setLevel(level)
