@@ -445,8 +445,8 @@ class HttpClient:
     def _trace(self, method: str, url: str, status: int, state: str, nbytes: int, t0: float, extra: str = "") -> None:
         if log.isEnabledFor(logging.INFO):
             ms = (time.perf_counter() - t0) * 1000
-            suffix = f" [{extra}]" if extra else ""
-            log.info("%s %s%s -> %d (%s, %d B, %.0f ms)", method, url, suffix, status, state, nbytes, ms)
+            suffix = f" ({extra})" if extra else ""
+            log.info("%s %s %d %s %d B %.0f ms%s", method, url, status, state, nbytes, ms, suffix)
 
     def _check(self, raw: _Raw, allow_status: Collection[int]) -> None:
         if raw.status >= 400 and raw.status not in allow_status:

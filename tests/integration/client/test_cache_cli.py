@@ -70,4 +70,4 @@ def test_verbose_trace_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[s
             err = capsys.readouterr().err
             assert ("INFO prong.http: GET " + srv.url("/simple/a/")) in err if expect else err == ""
             assert "topsecret" not in err
-        assert "-> 304 (revalidated, 0 B," in err
+        assert " 304 revalidated 0 B " in err
