@@ -496,27 +496,45 @@ def _cuts_of_set(specs: SpecifierSet) -> Cuts:
     return cuts
 
 
-@lru_cache(maxsize=8192)
+_CACHE: dict[str, Range] = {}
+_CACHE_LIMIT = 16384
+
+
 def _from_set(specs: SpecifierSet) -> Range:
-    cuts = _cuts_of_set(specs)
-    if cuts == _FULL_CUTS:
-        return _FULL
-    if not cuts:
-        return _EMPTY
-    return Range._make(cuts)
+    key = str(specs)
+    hit = _CACHE.get(key)
+    if hit is None:
+        hit = _store(key, _cuts_of_set(specs))
+    return hit
 
 
-@lru_cache(maxsize=8192)
 def _from_text(text: str) -> Range:
-    from prong.pep440.specifiers import parse_specifiers
+    hit = _CACHE.get(text)
+    if hit is None:
+        from prong.pep440.specifiers import parse_specifiers
 
-    return _from_set(parse_specifiers(text))
+        hit = _store(text, _cuts_of_set(parse_specifiers(text)))
+    return hit
+
+
+def _store(key: str, cuts: Cuts) -> Range:
+    """Cache a conversion; keyed by text, so a range displays versions as they were written."""
+    if cuts == _FULL_CUTS:
+        result = _FULL
+    elif not cuts:
+        result = _EMPTY
+    else:
+        result = Range._make(cuts)
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[key] = result
+    return result
 
 
 def _clear_caches() -> None:
     """Forget cached conversions (for benchmarks)."""
-    _from_set.cache_clear()
-    _from_text.cache_clear()
+    _CACHE.clear()
+    _render.cache_clear()
 
 
 # -- rendering --------------------------------------------------------------------------------
