@@ -1,0 +1,1 @@
+"""The peer benchmark harness: tools, projects, measurement, matrix and report."""

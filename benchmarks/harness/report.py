@@ -1,0 +1,160 @@
+"""Markdown and JSON out of the cells; splicing the markdown into docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+START, END = "<!-- peers:start -->", "<!-- peers:end -->"
+SCENARIO_LABEL = {
+    "lock-cold": "lock, cold",
+    "lock-warm": "lock, warm",
+    "lock-noop": "lock, no-op",
+    "compile-cold": "pip compile, cold",
+    "compile-warm": "pip compile, warm",
+    "sync-cold": "sync, cold",
+    "sync-warm": "sync, warm",
+    "sync-noop": "sync, no-op",
+    "version": "`--version`",
+}
+
+
+def _fmt_s(x: float | None) -> str:
+    if x is None:
+        return "–"
+    if x < 0.1:
+        return f"{x:.3f}"
+    if x < 10:
+        return f"{x:.2f}"
+    return f"{x:.1f}"
+
+
+def _cell_text(c: dict[str, Any]) -> str:
+    status = c["status"]
+    if status == "not yet":
+        return "not yet"
+    if status in ("n/a", "skipped"):
+        return "–" if status == "n/a" else "skipped"
+    if status == "failed" and c["wall_s"] is None:
+        return "failed"
+    text = f"{_fmt_s(c['wall_s'])}"
+    if c.get("ratio_median") is not None:
+        text += f" (×{c['ratio_median']:.2f} {c['ratio_of']}"
+        if c["ratio_min"] != c["ratio_max"]:
+            text += f", {c['ratio_min']:.2f}–{c['ratio_max']:.2f}"
+        text += ")"
+    if c["n"] != 1:
+        text += f" n={c['n']}"
+    if status == "failed":
+        text += " ⚠"
+    return text
+
+
+def _rows(cells: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    seen: list[tuple[str, str]] = []
+    for c in cells:
+        key = (c["project"], c["scenario"])
+        if key not in seen:
+            seen.append(key)
+    return seen
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    tools: list[str] = report["tools_order"]
+    cells: list[dict[str, Any]] = report["cells"]
+    by = {(c["project"], c["scenario"], c["tool"]): c for c in cells}
+    lines = [
+        "## Peers: prong against uv, pip-tools, pdm and poetry",
+        "",
+        f"- Date: {report['date']}; machine: {report['machine']} (shared with other jobs while it ran).",
+        f"- Command: `{report['command']}` (took {report['duration_s'] / 60:.1f} min).",
+        "- Versions: " + ", ".join(f"{t} {report['versions'].get(t, '?')}" for t in tools) + ".",
+        f"- Time pin: {report['time_pin']}.",
+        f"- Index: {report['index_probe_text']}",
+        "",
+        "### Wall time, median seconds",
+        "",
+        "Each peer runs in pairs with the baseline, one right after the other. The baseline is prong where prong",
+        "has the scenario and uv where it does not yet. `×r a/b` is the median over the pairs of a's time divided by",
+        "b's, followed by the lowest and highest pair. `n` is the number of runs when it is not 1. `not yet` means",
+        "prong lacks the command. `–` means the tool has no such command. pip-tools' lock is its `pip compile` row.",
+        "",
+        "| project · scenario | " + " | ".join(tools) + " |",
+        "|---|" + "---:|" * len(tools),
+    ]
+    for project, scenario in _rows(cells):
+        row = [f"{project} · {SCENARIO_LABEL.get(scenario, scenario)}"]
+        for t in tools:
+            c = by.get((project, scenario, t))
+            row.append(_cell_text(c) if c else "")
+        lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "### CPU (user+sys of the process tree, s) / peak RSS of the process tree (MiB), medians",
+        "",
+        "| project · scenario | " + " | ".join(tools) + " |",
+        "|---|" + "---:|" * len(tools),
+    ]
+    for project, scenario in _rows(cells):
+        row = [f"{project} · {SCENARIO_LABEL.get(scenario, scenario)}"]
+        for t in tools:
+            c = by.get((project, scenario, t))
+            row.append(f"{_fmt_s(c['cpu_s'])} / {c['peak_rss_mib']:.0f}" if c and c["wall_s"] is not None else "")
+        lines.append("| " + " | ".join(row) + " |")
+    lines += [
+        "",
+        "### What each tool resolved (pins) and how it agrees with uv",
+        "",
+        "Lock rows compare every `name==version` in the lock (uv and poetry lock all platforms and Pythons ≥ 3.9,",
+        "pdm one version valid everywhere, pip-compile this interpreter only); sync rows compare what each tool",
+        "really installed into its fresh venv (Python 3.11, this machine).",
+        "",
+        "| project · scenario | " + " | ".join(tools) + " |",
+        "|---|" + "---|" * len(tools),
+    ]
+    for project, scenario in _rows(cells):
+        if scenario in ("lock-warm", "lock-noop", "compile-warm", "sync-warm", "sync-noop", "version"):
+            continue
+        row = [f"{project} · {SCENARIO_LABEL.get(scenario, scenario)}"]
+        any_pins = False
+        for t in tools:
+            c = by.get((project, scenario, t))
+            if c and c["pins"] is not None:
+                any_pins = True
+                row.append(f"{c['pins']}" + (f": {c['agreement_with_uv']}" if c["agreement_with_uv"] else ""))
+            else:
+                row.append("")
+        if any_pins:
+            lines.append("| " + " | ".join(row) + " |")
+    http = [c for c in cells if c["tool"] == "prong" and c["prong_http"] and c["scenario"] != "version"]
+    lines += ["", "### Network", "", f"Index probe: {report['index_probe_text']}", ""]
+    if http:
+        lines.append("prong's requests per run (from `-v`, logger `prong.http`):")
+        lines.append("")
+        for c in http:
+            lines.append(f"- {c['project']} · {SCENARIO_LABEL.get(c['scenario'], c['scenario'])}: "
+                         + "; ".join(c["prong_http"]))
+    else:
+        lines.append("prong's requests per run: n/a (prong ran no network scenario yet).")
+    failed = [c for c in cells if c["status"] == "failed"]
+    if failed:
+        lines += ["", "### Failures", ""]
+        for c in failed:
+            lines.append(f"- {c['project']} · {c['scenario']} · {c['tool']}: {c['note']}")
+    skipped = sorted({c["note"] for c in cells if c["status"] == "skipped"})
+    if skipped:
+        lines += ["", "Skipped: " + "; ".join(skipped) + "."]
+    lines += ["", f"Notes: {report['notes']}", ""]
+    return "\n".join(lines)
+
+
+def splice(doc: Path, body: str) -> None:
+    """Put ``body`` between the peers markers of ``doc``, leaving everything else as it is."""
+    text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    if START not in text or END not in text:
+        text = (text.rstrip("\n") + "\n\n" if text.strip() else "") + f"{START}\n{END}\n"
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    text = pattern.sub(lambda _m: f"{START}\n{body.rstrip()}\n{END}", text, count=1)
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(text, encoding="utf-8")
