@@ -1,0 +1,156 @@
+"""``RegistryIndex``: the resolver's :class:`~prong.resolver.index.PackageIndex` over HTTP.
+
+It turns the index client's pages into version candidates, fetches metadata (wheels by PEP
+658 / range requests / whole file, sdists by static ``PKG-INFO`` or a PEP 517 build), and
+runs prefetches on the HTTP client's thread pool so that the solver, which runs on the
+calling thread, finds the answers already there. Failures become values the resolver can
+explain (``IndexProblem``, ``Offline``, ``MetadataUnavailable``), never exceptions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from prong.errors import ProngError
+from prong.resolver.index import (
+    Found,
+    IndexProblem,
+    MetadataFound,
+    MetadataResponse,
+    MetadataUnavailable,
+    NoIndex,
+    NotFound,
+    Offline,
+    VersionCandidate,
+    VersionsResponse,
+)
+
+if TYPE_CHECKING:
+    from prong.client.http import HttpClient
+    from prong.client.metadata import MetadataBuilder
+    from prong.client.registry import RegistryClient
+    from prong.dists import IndexFile
+    from prong.pep440.version import Version
+
+log = logging.getLogger("prong.resolve")
+
+
+class RegistryIndex:
+    """Answers the resolver from the configured indexes (thread-safe, memoised)."""
+
+    def __init__(
+        self,
+        client: RegistryClient,
+        http: HttpClient,
+        *,
+        pins: Mapping[str, str] | None = None,
+        builder: MetadataBuilder | None = None,
+    ) -> None:
+        self.client = client
+        self.http = http
+        self.pins = dict(pins or {})
+        self.builder = builder
+        self._lock = threading.Lock()
+        self._versions: dict[str, Future[VersionsResponse]] = {}
+        self._metadata: dict[str, Future[MetadataResponse]] = {}
+
+    # -- versions ---------------------------------------------------------------------------
+
+    def versions(self, name: str) -> VersionsResponse:
+        return self._future(self._versions, name, lambda: self._load_versions(name)).result()
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        for name in names:
+            self._future(self._versions, name, lambda n=name: self._load_versions(n), background=True)
+
+    def _load_versions(self, name: str) -> VersionsResponse:
+        from prong.client.http import HttpError, NetworkError, OfflineError
+        from prong.client.registry import IndexAccessError, IndexPageError
+        from prong.filenames import parse_dist_filename
+
+        if self.client.indexes.no_index and not self.client.indexes.flat:
+            return NoIndex()
+        try:
+            pages = self.client.project_pages(name, self.pins.get(name))
+        except OfflineError:
+            return Offline()
+        except IndexPageError as err:
+            return IndexProblem(str(err), tuple(err.hints()), kind="empty-page", index_url=err.index.url,
+                                status=err.status)
+        except IndexAccessError as err:
+            return IndexProblem(str(err), tuple(err.hints()), kind="auth" if err.status in (401, 403) else "http",
+                                index_url=err.index.url, status=err.status)
+        except (HttpError, NetworkError) as err:
+            return IndexProblem(str(err), tuple(err.hints()), kind="http", status=getattr(err, "status", None))
+        except ProngError as err:
+            return IndexProblem(str(err), tuple(err.hints()), kind="other")
+        if not pages:
+            return NotFound()
+        by_version: dict[Version, tuple[list[IndexFile], str]] = {}
+        for idx, page in pages:
+            for file in page.files:
+                try:
+                    parsed = parse_dist_filename(file.filename, name)
+                except ProngError:
+                    log.debug("%s: skipping %s (malformed file name)", name, file.filename)
+                    continue
+                if parsed is None:
+                    continue
+                entry = by_version.get(parsed.version)
+                if entry is None:
+                    by_version[parsed.version] = ([file], idx.url)
+                elif entry[1] == idx.url:  # a version's files come from the first index that has it
+                    entry[0].append(file)
+        candidates = tuple(
+            VersionCandidate(version, tuple(files), url)
+            for version, (files, url) in sorted(by_version.items(), key=lambda kv: kv[0], reverse=True)
+        )
+        return Found(candidates)
+
+    # -- metadata ---------------------------------------------------------------------------
+
+    def metadata(self, name: str, version: Version, file: IndexFile | None) -> MetadataResponse:
+        if file is None:
+            return MetadataUnavailable("no distribution file to read metadata from")
+        return self._future(self._metadata, file.url, lambda: self._load_metadata(file)).result()
+
+    def prefetch_metadata(self, name: str, versions: Sequence[tuple[Version, IndexFile | None]]) -> None:
+        for _version, file in versions:
+            if file is not None and file.filename.endswith(".whl"):  # builds are never speculative
+                self._future(self._metadata, file.url, lambda f=file: self._load_metadata(f), background=True)
+
+    def _load_metadata(self, file: IndexFile) -> MetadataResponse:
+        from prong.client.metadata import dist_metadata, parse_metadata
+
+        try:
+            raw = dist_metadata(self.http, file, self.builder)
+            return MetadataFound(parse_metadata(raw))
+        except ProngError as err:
+            return MetadataUnavailable(str(err).splitlines()[0] if str(err) else type(err).__name__)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _future(self, table: dict[str, Future], key: str, load, background: bool = False) -> Future:  # type: ignore[type-arg]
+        with self._lock:
+            fut = table.get(key)
+            if fut is not None:
+                return fut
+            fut = table[key] = Future()
+        if background:
+            self.http.executor.submit(_fill, fut, load)
+        else:
+            _fill(fut, load)
+        return fut
+
+
+def _fill(fut: Future, load) -> None:  # type: ignore[type-arg]
+    if not fut.set_running_or_notify_cancel():
+        return
+    try:
+        fut.set_result(load())
+    except BaseException as err:  # surfaced to whoever waits on it
+        fut.set_exception(err)
