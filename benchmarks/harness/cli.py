@@ -52,7 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--budget", type=float, default=50.0,
                      help="minutes after which every remaining cell runs one pair only")
     run.add_argument("--timeout", type=float, default=1800.0, help="seconds before one run is killed")
+    cmp = sub.add_parser("compare", help="how far the paired ratios moved between two runs' report.json")
+    cmp.add_argument("first", type=Path)
+    cmp.add_argument("second", type=Path)
+    cmp.add_argument("--scenarios", type=_csv, default=["lock-cold", "lock-warm", "lock-noop"])
+    cmp.add_argument("--splice", action="store_true", help="append the comparison to the peers section of the docs")
     return parser
+
+
+def compare_main(ns: argparse.Namespace) -> int:
+    from benchmarks.harness.report import compare_markdown, splice_append
+
+    first = json.loads(ns.first.read_text(encoding="utf-8"))
+    second = json.loads(ns.second.read_text(encoding="utf-8"))
+    text = compare_markdown(first, second, ns.scenarios)
+    print(text)
+    if ns.splice:
+        splice_append(REPO / "docs" / "benchmarks.md", text)
+    return 0
 
 
 def _machine() -> str:
@@ -70,6 +87,8 @@ def _git_rev() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
+    if ns.command == "compare":
+        return compare_main(ns)
     started = time.perf_counter()
     if ns.smoke:
         ns.tools, ns.projects, ns.n = SMOKE["tools"], SMOKE["projects"], SMOKE["n"]

@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 
-_LOG = re.compile(r"\b(GET|HEAD)\s+(\S+)\s+(\d{3})\s+(hit|miss|revalidated)\b")
+_LOG = re.compile(r"\b(GET|HEAD)\s+(\S+)\s+(\d{3})\s+(hit|miss|revalidated|uncached)\b")
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,3 +158,45 @@ def splice(doc: Path, body: str) -> None:
     text = pattern.sub(lambda _m: f"{START}\n{body.rstrip()}\n{END}", text, count=1)
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(text, encoding="utf-8")
+
+
+def compare_markdown(first: dict[str, Any], second: dict[str, Any], scenarios: list[str]) -> str:
+    """A table of each paired ratio in two runs and how far it moved (second / first - 1)."""
+    def ratios(report: dict[str, Any]) -> dict[tuple[str, str, str], tuple[str, float]]:
+        return {
+            (c["project"], c["scenario"], c["tool"]): (c["ratio_of"], c["ratio_median"])
+            for c in report["cells"]
+            if c["scenario"] in scenarios and c.get("ratio_median")
+        }
+
+    a, b = ratios(first), ratios(second)
+    lines = [
+        "### Rerun: how far the paired ratios moved",
+        "",
+        f"First run {first['date']} (`{first['command']}`), second run {second['date']} (`{second['command']}`).",
+        "",
+        "| project · scenario | ratio | first | second | moved |",
+        "|---|---|---:|---:|---:|",
+    ]
+    moves = []
+    for key in a:
+        if key not in b or a[key][0] != b[key][0]:
+            continue
+        (label, r1), (_, r2) = a[key], b[key]
+        moved = r2 / r1 - 1
+        moves.append(abs(moved))
+        flag = "" if abs(moved) <= 0.15 else " ⚠"
+        lines.append(f"| {key[0]} · {SCENARIO_LABEL.get(key[1], key[1])} | {label} | {r1:.2f} | {r2:.2f} | "
+                     f"{moved:+.0%}{flag} |")
+    if moves:
+        within = sum(1 for m in moves if m <= 0.15)
+        lines += ["", f"{within} of {len(moves)} ratios within ±15 %; median move {sorted(moves)[len(moves) // 2]:.0%}."]
+    return "\n".join(lines) + "\n"
+
+
+def splice_append(doc: Path, extra: str) -> None:
+    """Append ``extra`` at the end of the peers section, keeping what is already there."""
+    text = doc.read_text(encoding="utf-8")
+    start, end = text.index(START) + len(START), text.index(END)
+    body = text[start:end].strip("\n")
+    splice(doc, body + "\n\n" + extra)

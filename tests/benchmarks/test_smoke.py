@@ -56,3 +56,86 @@ def test_smoke_run_reports_uv_and_prong(tmp_path: Path) -> None:
     assert "PEP 658 metadata advertised:" in markdown
     # Smoke mode never touches the repository's docs.
     assert (docs.read_bytes() if docs.exists() else None) == before
+
+
+# -- the harness's pieces, offline ----------------------------------------------------------------------
+
+
+def test_splice_replaces_only_the_peers_section(tmp_path: Path) -> None:
+    from benchmarks.harness.report import END, START, splice, splice_append
+
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"# Title\n\n<!-- micro:start -->\nmicro\n<!-- micro:end -->\n\n{START}\nold\n{END}\ntail\n")
+    splice(doc, "new table")
+    text = doc.read_text()
+    assert "old" not in text and f"{START}\nnew table\n{END}" in text
+    assert text.startswith("# Title\n\n<!-- micro:start -->\nmicro\n") and text.endswith("tail\n")
+    splice_append(doc, "rerun")
+    assert f"{START}\nnew table\n\nrerun\n{END}" in doc.read_text()
+    fresh = tmp_path / "absent.md"
+    splice(fresh, "body")
+    assert fresh.read_text() == f"{START}\nbody\n{END}\n"
+
+
+def test_pins_and_agreement(tmp_path: Path) -> None:
+    from benchmarks.harness.lockfiles import Agreement, installed_of, pins_of
+
+    uv_lock = tmp_path / "uv.lock"
+    uv_lock.write_text(
+        'version = 1\n[[package]]\nname = "bench-small"\nversion = "0.0.0"\nsource = { virtual = "." }\n'
+        '[[package]]\nname = "Charset_Normalizer"\nversion = "3.5.2"\n'
+        '[[package]]\nname = "requests"\nversion = "2.32.5"\n[[package]]\nname = "requests"\nversion = "2.34.2"\n'
+    )
+    uv = pins_of(uv_lock, "bench-small")
+    assert uv == {"charset-normalizer==3.5.2", "requests==2.32.5", "requests==2.34.2"}
+    req = tmp_path / "requirements.txt"
+    req.write_text("charset-normalizer==3.5.2 \\\n    --hash=sha256:00\nrequests[socks]==2.31.0\n    # via x\nidna==3.20\n")
+    pins = pins_of(req)
+    assert pins == {"charset-normalizer==3.5.2", "requests==2.31.0", "idna==3.20"}
+    agreement = Agreement.of(pins, uv)
+    assert (agreement.same, agreement.differ, agreement.only_here, agreement.only_ref) == (1, ("requests",), 1, 0)
+    assert "requests" in agreement.text()
+    assert Agreement.of(uv, uv).text() == "identical"
+    site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    for d in ("idna-3.20.dist-info", "pip-25.0.dist-info", "typing_extensions-4.15.0.dist-info"):
+        (site / d).mkdir(parents=True)
+    assert installed_of(tmp_path / "venv") == {"idna==3.20", "typing-extensions==4.15.0"}
+
+
+def test_measure_sees_the_whole_process_tree(tmp_path: Path) -> None:
+    import os
+
+    from benchmarks.harness.measure import run_measured
+
+    # Two children, each holding ~60 MiB at the same time and burning a little CPU.
+    child = "import time; x = bytearray(60 * 2**20); t = time.process_time(); exec('while time.process_time() - t < 0.2: pass'); time.sleep(0.4)"
+    script = f"import subprocess, sys; ps = [subprocess.Popen([sys.executable, '-c', {child!r}]) for _ in range(2)]; [p.wait() for p in ps]"
+    sample = run_measured([sys.executable, "-c", script], tmp_path, dict(os.environ))
+    assert sample.ok
+    assert sample.rss_mib > 110  # the sum of both children, not the largest one
+    assert sample.cpu >= 0.35  # both children's CPU reaches the parent's wait4
+    assert sample.wall >= 0.4
+    slow = run_measured([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, dict(os.environ), timeout=0.5)
+    assert slow.timed_out and not slow.ok and slow.wall < 10
+
+
+def test_poetry_cutoff_is_never_after_the_pin() -> None:
+    import datetime as dt
+
+    from benchmarks.harness.tools import EXCLUDE_NEWER, poetry_min_release_age_days
+
+    pin = dt.datetime.fromisoformat(EXCLUDE_NEWER.replace("Z", "+00:00"))
+    for hours in (0.5, 23.9, 24.0, 24.1, 24 * 23 + 8):
+        now = pin + dt.timedelta(hours=hours)
+        days = poetry_min_release_age_days(now)
+        assert now - dt.timedelta(days=days) <= pin < now - dt.timedelta(days=days - 1)
+
+
+def test_prong_log_parsing() -> None:
+    from benchmarks.harness.network import parse_prong_log
+
+    err = "resolving\nGET http://h/simple/a/ 200 miss 10 B 5 ms\nGET http://h/simple/a/ 200 hit 10 B 1 ms\n" \
+          "GET http://h/simple/b/ 304 revalidated 0 B 3 ms\n"
+    log = parse_prong_log(err)
+    assert log is not None and (log.requests, log.hits, log.revalidated) == (3, 1, 1)
+    assert parse_prong_log("error: `prong lock` is not implemented yet") is None
