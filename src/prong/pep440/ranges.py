@@ -33,7 +33,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Callable
 
@@ -44,6 +43,7 @@ __all__ = ["Range"]
 
 Cut = tuple[Any, ...]
 Cuts = tuple[Cut, ...]
+Text = tuple[str, "str | None"]  # (display, exact specifier or None)
 
 _INF = float("inf")
 _NEG: Cut = ((-1,), 0, None)
@@ -240,10 +240,11 @@ class Range:
     Build with the class methods, never with ``Range()``. Equal sets compare and hash equal.
     """
 
-    __slots__ = ("_cuts", "_hash")
+    __slots__ = ("_cuts", "_hash", "_text")
 
     _cuts: Cuts
     _hash: int
+    _text: Text | None
 
     def __init__(self) -> None:
         raise TypeError("use Range.empty(), Range.full(), Range.singleton() or Range.from_specifiers()")
@@ -253,6 +254,7 @@ class Range:
         self = _new(cls)
         self._cuts = cuts
         self._hash = -1  # computed on first use
+        self._text = None
         return self
 
     # constructors
@@ -405,11 +407,17 @@ class Range:
 
     def to_specifiers(self) -> SpecifierSet | None:
         """An equivalent ``SpecifierSet``, or ``None`` if PEP 440 cannot spell the set (or it is empty)."""
-        spec = _render(self._cuts)[1]
+        spec = self._rendered()[1]
         return None if spec is None else SpecifierSet(spec)
 
+    def _rendered(self) -> Text:
+        text = self._text
+        if text is None:
+            text = self._text = _render(self._cuts)
+        return text
+
     def __str__(self) -> str:
-        return _render(self._cuts)[0]
+        return self._rendered()[0]
 
     def __repr__(self) -> str:
         return f"Range({str(self)!r})"
@@ -534,7 +542,6 @@ def _store(key: str, cuts: Cuts) -> Range:
 def _clear_caches() -> None:
     """Forget cached conversions (for benchmarks)."""
     _CACHE.clear()
-    _render.cache_clear()
 
 
 # -- rendering --------------------------------------------------------------------------------
@@ -543,7 +550,6 @@ def _clear_caches() -> None:
 # complement of ``>=2.0`` reads ``<2.0``), ``spec`` is a specifier with exactly the same versions,
 # or ``None`` when PEP 440 has no spelling for it.
 
-Text = tuple[str, "str | None"]
 
 
 def _drop_dev(v: Version) -> Version:
@@ -664,7 +670,6 @@ def _join(parts: list[Text], sep: str) -> Text:
     return sep.join(p[0] for p in parts), spec
 
 
-@lru_cache(maxsize=4096)
 def _render(cuts: Cuts) -> Text:
     """``(display, spec)`` of a whole range; ``spec`` is ``None`` when no specifier set fits."""
     if not cuts:
