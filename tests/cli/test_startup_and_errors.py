@@ -8,9 +8,11 @@ a ``^`` under the offending column.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -168,3 +170,28 @@ def test_real_parse_errors_render_with_a_caret(
     if caret_after is not None:
         assert caret == 4 + len(caret_after), lines
     assert "Traceback" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "kind", "source", "caret_after"),
+    [
+        (["index", "versions", "torch vision", "--offline"], "package name", "torch vision", "torch "),
+        (
+            ["index", "versions", "torch", "--offline", "--python-platform", "aarch64-linux-gnu"],
+            "platform", "aarch64-linux-gnu", "aarch64-linux-gnu",
+        ),
+    ],
+)
+def test_cli_bad_input_is_one_error_with_a_caret(
+    tmp_path: Path, args: list[str], kind: str, source: str, caret_after: str
+) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "prong", *args], capture_output=True, text=True, timeout=120, cwd=str(tmp_path),
+        env={**os.environ, "PRONG_CACHE_DIR": str(tmp_path), "PRONG_OFFLINE": "1"},
+    )
+    assert out.returncode == 1, out.stderr
+    assert "Traceback" not in out.stderr
+    lines = out.stderr.splitlines()
+    assert lines[0].startswith(f"error: invalid {kind}: ") and f"`{source}`" in lines[0]
+    assert lines[1] == f"    {source}"
+    assert lines[2].index("^") == 4 + len(caret_after)
