@@ -182,10 +182,12 @@ PLATFORM_NAMES: tuple[str, ...] = tuple(_PLATFORMS)
 """The ``--python-platform`` names, in uv's order (aliases excluded)."""
 
 
-def parse_platform(text: str) -> Platform:
+def parse_platform(text: str, *, macos_version: tuple[int, int] | None = None) -> Platform:
     """The platform for a ``--python-platform`` name (``aarch64-unknown-linux-gnu``...).
 
-    Raises :class:`~prong.errors.InvalidPlatform` listing the accepted names.
+    ``macos_version`` replaces the 13.0 floor of the macOS names (uv reads it from
+    ``MACOSX_DEPLOYMENT_TARGET``; the caller does that here). Raises
+    :class:`~prong.errors.InvalidPlatform` listing the accepted names.
     """
     key = text.strip().lower()
     key = _ALIASES.get(key, key)
@@ -195,6 +197,8 @@ def parse_platform(text: str) -> Platform:
             f"unknown platform `{text}`; expected one of: {', '.join(PLATFORM_NAMES)}",
             text,
         )
+    if macos_version is not None and platform.os == "macos":
+        platform = Platform(platform.name, platform.os, platform.arch, macos_version)
     return platform
 
 

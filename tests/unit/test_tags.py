@@ -452,3 +452,11 @@ def test_tags_for_target_is_cached_and_platform_is_hashable() -> None:
     assert Tags.for_target(_target("linux", "3.11")) is a
     assert isinstance(parse_platform("linux"), Platform)
     assert len({parse_platform("linux"), parse_platform("x86_64-unknown-linux-gnu")}) == 2
+
+
+def test_macos_deployment_target_moves_the_floor() -> None:
+    p = parse_platform("aarch64-apple-darwin", macos_version=(14, 2))
+    assert p.os_version == (14, 2) and p.platform_tags()[0] == "macosx_14_0_arm64"
+    tags = Tags.for_target(Target((3, 12), platform=p))
+    assert tags.is_compatible(WheelFilename.parse("x-1-cp312-cp312-macosx_14_0_arm64.whl").tags)
+    assert parse_platform("linux", macos_version=(14, 2)).os_version == (2, 28)
