@@ -12,6 +12,7 @@ import itertools
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data") / "versions.txt"
@@ -112,14 +113,16 @@ def run(compare: bool = False) -> list[tuple[str, float]]:
     return results
 
 
-def _packaging_figures(pairs: list, combos: list, sets: list, convert: list[str]) -> list[tuple[str, float]]:
+def _packaging_figures(
+    pairs: list[Any], combos: list[Any], sets: list[Any], convert: list[str]
+) -> list[tuple[str, float]]:
     """The same work on packaging's ``VersionRange``, with the pre-release policy set to True."""
     from packaging.specifiers import SpecifierSet
 
-    to_vr = {}
+    to_vr: dict[str, Any] = {}
     for s in sets:
         to_vr[str(s)] = SpecifierSet(str(s), prereleases=True).to_range()
-    by_range = {}
+    by_range: dict[Any, Any] = {}
     for (r, _v), s in zip(pairs, itertools.cycle(sets)):
         by_range.setdefault(r, to_vr[str(s)])
     vr_pairs = [(by_range[r], v) for r, v in pairs]

@@ -326,7 +326,8 @@ class Range:
             return None
         lo, hi = cuts
         if (lo[1] == 0 and lo[0] == hi[0]) or (lo is _NEG and hi[0] == _MIN_KEY):
-            return hi[2]
+            version: Version = hi[2]
+            return version
         return None
 
     def is_subset(self, other: Range) -> bool:
