@@ -116,9 +116,6 @@ def usable_versions(files: Sequence[tuple[IndexConfig, IndexFile]], target: Targ
             skip(f, idx, "not distributions of the project", "not a distribution of the project")
             continue
         version = dist.version
-        if version in kept:
-            log.debug("keep %s from %s: version %s already usable", f.filename, idx.display, version)
-            continue
         if f.yanked is not None:
             skip(f, idx, "yanked", "yanked" + (f" ({f.yanked})" if f.yanked else ""))
             continue

@@ -34,34 +34,22 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     t.add_argument("--pre", action="store_true", help="Include pre-releases")
 
 
-class _BelowWarning(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        # warnings are returned as values and printed by the command, once
-        return record.levelno < logging.WARNING or not record.name.startswith("prong.index")
-
-
-def _setup_logging(verbose: int) -> None:
-    logger = logging.getLogger("prong")
-    if any(getattr(h, "_prong_cli", False) for h in logger.handlers):
+def _print_warnings(warnings: tuple[str, ...]) -> None:
+    """Warnings are logged on ``prong.index`` as they happen; print them only if nothing logs."""
+    logger = logging.getLogger("prong.index")
+    if logger.hasHandlers() and logger.isEnabledFor(logging.WARNING):
         return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
-    handler.addFilter(_BelowWarning())
-    handler._prong_cli = True  # type: ignore[attr-defined]
-    logger.addHandler(handler)
-    if verbose >= 2:
-        logger.setLevel(logging.DEBUG)
-    elif verbose == 1:
-        logger.setLevel(logging.DEBUG)
-        logging.getLogger("prong.index").setLevel(logging.INFO)
-    else:
-        logger.setLevel(logging.WARNING)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
 
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.index import NoMatchingVersionsError, index_versions
 
-    _setup_logging(settings.verbose)
+    if not logging.getLogger("prong").handlers:
+        from prong.cli.logs import setup_logging
+
+        setup_logging(settings.verbose, settings.quiet)
     try:
         result = index_versions(
             ns.name,
@@ -81,11 +69,9 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
             offline=settings.offline,
         )
     except NoMatchingVersionsError as err:
-        for w in err.warnings:
-            print(f"warning: {w}", file=sys.stderr)
+        _print_warnings(err.warnings)
         raise
-    for w in result.warnings:
-        print(f"warning: {w}", file=sys.stderr)
+    _print_warnings(result.warnings)
     print(f"{result.name} ({result.latest})")
     print(f"Available versions: {', '.join(result.versions)}")
     return 0
