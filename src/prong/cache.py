@@ -74,7 +74,7 @@ class Cache:
 
     def __init__(self, root: str | os.PathLike[str], *, temporary: bool = False) -> None:
         self.root = Path(root)
-        self.temporary = temporary
+        self.is_temporary = temporary
 
     def __repr__(self) -> str:
         return f"Cache({str(self.root)!r})"

@@ -253,6 +253,7 @@ class HttpClient:
         self.stats = HttpStats()
         self._lock = threading.Lock()
         self._pools: Any = None
+        self._proxies: dict[str, str] | None = None
         self._executor: ThreadPoolExecutor | None = None
 
     def __enter__(self) -> HttpClient:
@@ -270,11 +271,19 @@ class HttpClient:
             if self._executor is None:
                 from concurrent.futures import ThreadPoolExecutor
 
-                self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="prong-http")
+                self._executor = ThreadPoolExecutor(
+                    self.workers, thread_name_prefix="prong-http", initializer=_mark_pool_thread
+                )
             return self._executor
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``fn`` over ``items`` on the client's thread pool; results in order (errors re-raised)."""
+        """``fn`` over ``items`` on the client's thread pool; results in order (errors re-raised).
+
+        Called from one of the pool's own threads, it runs ``fn`` in that thread instead: tasks
+        waiting on subtasks queued behind them would otherwise deadlock a full pool.
+        """
+        if getattr(_in_pool, "flag", False):
+            return iter([fn(item) for item in items])
         return self.executor.map(fn, items)
 
     def close(self) -> None:
@@ -480,7 +489,11 @@ class HttpClient:
             if self._pools is None:
                 self._pools = {}
             pools = self._pools
-            proxy = _proxy_for(url)
+            if self._proxies is None:
+                from urllib.request import getproxies
+
+                self._proxies = getproxies()
+            proxy = _proxy_for(url, self._proxies)
             manager = pools.get(proxy)
             if manager is None:
                 manager = pools[proxy] = self._new_manager(proxy)
@@ -663,6 +676,13 @@ class HttpClient:
         return _Raw(status, resp_headers, content, url, (), creds)
 
 
+_in_pool = threading.local()
+
+
+def _mark_pool_thread() -> None:
+    _in_pool.flag = True
+
+
 class _FileSink:
     """A temporary file next to ``dest`` plus running hashes; one per download attempt."""
 
@@ -769,11 +789,11 @@ def _from_entry(meta: Mapping[str, Any], body: bytes, state: CacheState) -> Resp
     return Response(str(meta.get("url", "")), int(meta.get("status", 200)), dict(meta["headers"]), body, state, history)
 
 
-def _proxy_for(url: str) -> str | None:
-    from urllib.request import getproxies, proxy_bypass
+def _proxy_for(url: str, proxies: Mapping[str, str]) -> str | None:
+    """The proxy for ``url`` from ``*_proxy`` variables (``no_proxy`` and loopback bypass it)."""
+    from urllib.request import proxy_bypass
 
     scheme = urlsplit(url).scheme
-    proxies = getproxies()
     proxy = proxies.get(scheme)
     if not proxy:
         return None

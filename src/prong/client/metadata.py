@@ -187,11 +187,11 @@ def _fetch_wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:
 
     # the server ignored the range (200) or gave no size: use the whole wheel
     body = tail.content if tail is not None and tail.status == 200 else http.get(file.url, cache_mode="no-store").content
-    digest = dict(file.hashes).get("sha256")
-    if digest:
+    wheel_sha = dict(file.hashes).get("sha256")
+    if wheel_sha:
         actual = hashlib.sha256(body).hexdigest()
-        if actual != digest.lower():
-            raise HashMismatch(file.url, f"sha256:{digest.lower()}", f"sha256:{actual}")
+        if actual != wheel_sha.lower():
+            raise HashMismatch(file.url, f"sha256:{wheel_sha.lower()}", f"sha256:{actual}")
     try:
         return _metadata_from_zip(io.BytesIO(body), file.filename)
     except (zipfile.BadZipFile, OSError, EOFError) as err:
@@ -204,7 +204,7 @@ def _total_size(content_range: str) -> int | None:
 
 
 def _metadata_from_zip(fileobj: io.RawIOBase | io.BytesIO | _RangeReader, filename: str) -> bytes:
-    with zipfile.ZipFile(fileobj) as zf:  # type: ignore[arg-type]
+    with zipfile.ZipFile(fileobj) as zf:
         member = _find_metadata(zf.namelist(), filename)
         if member is None:
             raise MetadataUnavailable(filename, "the wheel has no .dist-info/METADATA")

@@ -115,7 +115,7 @@ def test_clean_and_prune(tmp_path: Path) -> None:
 def test_temporary_cache(tmp_path: Path) -> None:
     cache = Cache.temporary()
     cache.write("http-v1", "x/y", b"1")
-    assert cache.read("http-v1", "x/y") == b"1" and cache.temporary
+    assert cache.read("http-v1", "x/y") == b"1" and cache.is_temporary
 
 
 # -- HTTP semantics -------------------------------------------------------------------------

@@ -226,3 +226,17 @@ def test_trace_logs_each_request(srv: FaultServer, cache: Cache, caplog: pytest.
     assert lines[0].startswith(f"GET {srv.url('/t/')} 200 miss {len(BODY)} B ")
     assert lines[1].startswith(f"GET {srv.url('/t/')} 200 hit {len(BODY)} B ")
     assert lines[0].endswith(" ms")
+
+
+def test_nested_map_does_not_deadlock(srv: FaultServer) -> None:
+    srv.route("/n/", Route(b"n"))
+    with client(workers=2) as c:
+
+        def outer(i: int) -> int:
+            return sum(len(c.get(srv.url("/n/")).content) for _ in c.map(lambda j: j, range(3)))
+
+        result: list[int] = []
+        t = threading.Thread(target=lambda: result.extend(c.map(outer, range(6))), daemon=True)
+        t.start()
+        t.join(timeout=30)
+        assert result == [3] * 6, "nested map deadlocked"
