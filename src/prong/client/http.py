@@ -238,6 +238,8 @@ class HttpClient:
         user_agent: str | None = None,
         backoff: float = 0.25,
         workers: int | None = None,
+        refresh: bool = False,
+        refresh_packages: Collection[str] = (),
     ) -> None:
         from prong import __version__
 
@@ -249,6 +251,8 @@ class HttpClient:
         self.max_per_host = max_per_host
         self.user_agent = user_agent or f"prong/{__version__}"
         self.backoff = backoff
+        self.refresh = refresh
+        self.refresh_packages = frozenset(package_key(p) for p in refresh_packages)
         self.workers = workers or max(4, 2 * max_per_host)
         self.stats = HttpStats()
         self._lock = threading.Lock()
@@ -312,6 +316,8 @@ class HttpClient:
         if clean.startswith("file:"):
             return self._get_file(clean, allow_status)
         req_headers = dict(headers or {})
+        if cache_mode == "default" and (self.refresh or self.refresh_packages) and self._refreshes(clean):
+            cache_mode = "refresh"
         use_cache = self.cache is not None and cache_mode != "no-store"
         key = self._cache_key(clean, req_headers) if use_cache else ""
         entry = self._load(key) if use_cache else None
@@ -419,6 +425,10 @@ class HttpClient:
                 sink.discard()
 
     # -- internals: cache -----------------------------------------------------------------
+
+    def _refreshes(self, clean_url: str) -> bool:
+        """``--refresh`` (everything) or ``--refresh-package`` (the URL's package) applies."""
+        return self.refresh or package_key(_name_from_url(clean_url)) in self.refresh_packages
 
     @staticmethod
     def _cache_key(clean_url: str, headers: Mapping[str, str]) -> str:

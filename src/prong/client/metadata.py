@@ -149,10 +149,16 @@ def wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:
 
 
 def _cache_key(file: IndexFile) -> str | None:
+    """``<package>/<sha256>``; a file listed without a sha256 is keyed by its URL (credentials removed)."""
+    from prong.client.auth import redact
+
+    package = package_key(file.filename.split("-", 1)[0])
     digest = dict(file.hashes).get("sha256")
-    if not digest or not re.fullmatch(r"[0-9a-fA-F]{64}", digest):
-        return None
-    return f"{package_key(file.filename.split('-', 1)[0])}/{digest.lower()}"
+    if digest and re.fullmatch(r"[0-9a-fA-F]{64}", digest):
+        return f"{package}/{digest.lower()}"
+    if file.url.startswith("file:"):
+        return None  # a local file can change under the same name
+    return f"{package}/url-{hashlib.sha256(redact(file.url).encode()).hexdigest()[:40]}"
 
 
 def _fetch_wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:

@@ -271,3 +271,19 @@ def test_credentials_never_reach_the_disk(srv: FaultServer, tmp_path: Path) -> N
         if path.is_file():
             data = path.read_bytes()
             assert b"hunter2" not in data and b"alice" not in data
+
+
+def test_refresh_and_refresh_package(srv: FaultServer, tmp_path: Path) -> None:
+    srv.route("/simple/a/", Route(b"a", cache="max-age+etag"))
+    srv.route("/simple/b/", Route(b"b", cache="max-age+etag"))
+    cache = Cache(tmp_path)
+    with HttpClient(cache=cache) as http:
+        http.get(srv.url("/simple/a/"))
+        http.get(srv.url("/simple/b/"))
+    srv.reset()
+    with HttpClient(cache=cache, refresh_packages=["A"]) as http:
+        assert http.get(srv.url("/simple/a/")).cache == "revalidated"
+        assert http.get(srv.url("/simple/b/")).cache == "hit"
+    with HttpClient(cache=cache, refresh=True) as http:
+        assert http.get(srv.url("/simple/b/")).cache == "revalidated"
+    assert srv.count("/simple/a/", conditional=True) == 1 and srv.count("/simple/b/", conditional=True) == 1

@@ -178,3 +178,15 @@ def test_sdist_needs_a_builder(tmp_path: Path) -> None:
         assert dist_metadata(http, sdist, Builder()) == META
         assert dist_metadata(http, sdist, Builder()) == META
     assert Builder.calls == 1
+
+
+def test_file_without_sha256_is_cached_by_url(srv: FaultServer, tmp_path: Path) -> None:
+    path = "/files/demo_pkg-1.2.0-py3-none-any.whl"
+    srv.route(path, Route(WHEEL))
+    cache = Cache(tmp_path)
+    file = IndexFile(path.rsplit("/", 1)[-1], srv.url(path, user="u", password="pw-secret"))
+    for _ in range(2):
+        with HttpClient(cache=cache) as http:
+            assert wheel_metadata(http, file) == META
+    assert srv.count(path) == 1
+    assert not any("pw-secret" in str(p) for p in tmp_path.rglob("*"))
