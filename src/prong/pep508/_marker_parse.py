@@ -230,6 +230,7 @@ def _bump(release: tuple[int, ...]) -> Version:
 
 
 Interval = tuple[Any, Any]
+_ZERO = Version("0")
 
 
 def _spec_intervals(op: str, v: Version, star: bool) -> list[Interval] | None:
@@ -249,7 +250,8 @@ def _spec_intervals(op: str, v: Version, star: bool) -> list[Interval] | None:
             return None
         return [((v, 0), (_bump(rel[:-1]), 0))]
     if op == "<":
-        return [(None, (v, 0))]
+        # Release-only versions start at 0: `< '0'` is empty (uv writes FALSE as python_version < '0').
+        return [] if v == _ZERO else [(None, (v, 0))]
     if op == "<=":
         return [(None, (v, 1))]
     if op == ">":
@@ -346,7 +348,7 @@ def _version_expression(key: str, op: str, value: str, reverse: bool) -> int | N
     ivs = _spec_intervals(op, v, star)
     if ivs is None:
         return None
-    return A.interval_node(var, ivs)
+    return A.interval_node(var, ivs)  # an empty list gives FALSE
 
 
 def _union(intervals: list[Interval]) -> list[Interval]:
