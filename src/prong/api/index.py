@@ -56,7 +56,7 @@ class NoMatchingVersionsError(ProngError):
     def hints(self) -> Sequence[str]:
         if not self.skipped:
             return ()
-        parts = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items(), key=lambda kv: -kv[1]))
+        parts = ", ".join(f"{n} {reason}" for reason, n in sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
         return (f"{self.n_files} files were found and all were skipped: {parts} (-vv shows each file).",)
 
 
