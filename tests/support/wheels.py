@@ -85,6 +85,22 @@ def wheel_bytes(d: Dist) -> bytes:
     return buf.getvalue()
 
 
+# A real, minimal in-tree PEP 517 backend: the metadata is the sdist's PKG-INFO.
+_SDIST_BACKEND = """
+import os, shutil
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    name, version = os.path.basename(os.getcwd()).rsplit("-", 1)
+    dist_info = f"{name}-{version}.dist-info"
+    os.makedirs(os.path.join(metadata_directory, dist_info))
+    shutil.copy("PKG-INFO", os.path.join(metadata_directory, dist_info, "METADATA"))
+    return dist_info
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    raise RuntimeError("the test backend builds metadata only")
+"""
+
+
 def sdist_bytes(d: Dist) -> bytes:
     pkg = escape(d.name)
     root = f"{pkg}-{d.version}"
@@ -96,6 +112,7 @@ def sdist_bytes(d: Dist) -> bytes:
         (f"{root}/PKG-INFO", metadata_text(d).encode()),
         (f"{root}/pyproject.toml", pyproject),
         (f"{root}/{pkg}/__init__.py", f'__version__ = "{d.version}"\n'.encode()),
+        (f"{root}/backend.py", _SDIST_BACKEND.encode()),
     ]
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tf:
