@@ -112,6 +112,19 @@ def make(var: Var, bounds: tuple[Pos, ...], children: tuple[int, ...]) -> int:
     return node
 
 
+def _intern(var: Var, bounds: tuple[Pos, ...], children: tuple[int, ...]) -> int:
+    """Find or add an already-reduced node."""
+    key = (var, bounds, children)
+    node = T.unique.get(key)
+    if node is None:
+        node = len(T.vars)
+        T.vars.append(var)
+        T.bounds.append(bounds)
+        T.children.append(children)
+        T.unique[key] = node
+    return node
+
+
 def negate(a: int) -> int:
     r = T.neg.get(a)
     if r is not None:
@@ -123,12 +136,13 @@ def negate(a: int) -> int:
 
 
 def _merge(
-    ab: tuple[Pos, ...], ac: tuple[int, ...], bb: tuple[Pos, ...], bc: tuple[int, ...], op: Callable[[int, int], int]
+    ab: tuple[Pos, ...], ac: tuple[int, ...], bb: tuple[Pos, ...], bc: tuple[int, ...], excl: bool
 ) -> tuple[tuple[Pos, ...], tuple[int, ...]]:
-    """Overlay two interval partitions, combining children pairwise."""
+    """Overlay two interval partitions, and-ing children pairwise (adjacent equal results merge)."""
+    op = _apply_and
     i = j = 0
     out_b: list[Pos] = []
-    out_c: list[int] = [op(ac[0], bc[0])]
+    out_c: list[int] = [op(ac[0], bc[0], excl)]
     na, nb = len(ab), len(bb)
     while i < na or j < nb:
         if j >= nb or (i < na and ab[i] < bb[j]):
@@ -141,7 +155,7 @@ def _merge(
             pos = ab[i]
             i += 1
             j += 1
-        c = op(ac[i], bc[j])
+        c = op(ac[i], bc[j], excl)
         if c != out_c[-1]:
             out_b.append(pos)
             out_c.append(c)
@@ -173,10 +187,8 @@ def _apply_and(a: int, b: int, excl: bool) -> int:
             ca, cb = T.children[a], T.children[b]
             r = make(var, (), (_apply_and(ca[0], cb[0], excl), _apply_and(ca[1], cb[1], excl)))
         else:
-            bounds, children = _merge(
-                T.bounds[a], T.children[a], T.bounds[b], T.children[b], lambda x, y: _apply_and(x, y, excl)
-            )
-            r = make(var, bounds, children)
+            bounds, children = _merge(T.bounds[a], T.children[a], T.bounds[b], T.children[b], excl)
+            r = _intern(var, bounds, children) if len(children) > 1 else children[0]
     else:
         if vb < va:
             a, b, va = b, a, vb
@@ -447,3 +459,9 @@ def restrict_bounded(value: int, assumption: int) -> int:
     if node_count(restricted, count - 1, 128) is not None:
         return restricted
     return value
+
+
+def clear_caches() -> None:
+    """Forget memoised operation results (the node table stays); for benchmarks and tests."""
+    T.and_cache.clear()
+    T.plain_cache.clear()

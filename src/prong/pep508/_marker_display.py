@@ -388,8 +388,18 @@ def _factor(dnf: list[list[Term]]) -> str | None:
     return " or ".join(text for _, text in pieces)
 
 
+_DISPLAY_CACHE: dict[int, str] = {}
+
+
 def display(node: int) -> str:
-    """The marker string uv writes for ``node`` ('' for TRUE)."""
+    """The marker string uv writes for ``node`` ('' for TRUE); nodes are immutable, so cached."""
+    text = _DISPLAY_CACHE.get(node)
+    if text is None:
+        text = _DISPLAY_CACHE[node] = _display(node)
+    return text
+
+
+def _display(node: int) -> str:
     if node == A.TRUE:
         return ""
     if node == A.FALSE:
