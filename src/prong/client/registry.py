@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -49,6 +50,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("prong.index")
+
+_SEPARATORS = re.compile(r"[-_.]+")
 
 _PARSED_BUCKET = "simple-v1"
 
@@ -373,10 +376,15 @@ class RegistryClient:
             return False
         info = page.info
         path = urlsplit(resp.url).path
-        return bool(
-            info.devpi_markers
-            or (info.server_version and "/+simple" not in path)
-            or info.n_links
+        if info.devpi_markers or (info.server_version and "/+simple" not in path):
+            return True
+        if not info.n_links:
+            return False  # a genuinely empty page: "no versions", no hint
+        # links, none a wheel or sdist of the project: suspicious unless some are old-style files of
+        # the project (``foo-1.0-py2.7.egg``, ``foo-1.0.win32.exe``), which a real index may list alone
+        prefix = page.project + "-"
+        return not any(
+            "." in link and _SEPARATORS.sub("-", link).lower().startswith(prefix) for link in info.non_dist_links
         )
 
     def _devpi_trap(self, index: IndexConfig, project: str, url: str, resp: _Response,

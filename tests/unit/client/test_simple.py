@@ -237,14 +237,16 @@ def test_big_pages_parse_fast_and_compact_form_round_trips() -> None:
     assert len(hp.files) == len(jp.files) == 6000
     assert [f.url for f in hp.files] == [f.url for f in jp.files]
     blob = dump_page(jp)
-    t3 = time.perf_counter()
-    back = load_page(blob)
-    t4 = time.perf_counter()
+    loads = []
+    for _ in range(3):
+        t3 = time.perf_counter()
+        back = load_page(blob)
+        loads.append(time.perf_counter() - t3)
     assert back == jp
     # measured ~0.1 s, ~0.07 s and ~13 ms on an idle machine; the bounds allow for a loaded CI box,
     # and loading the compact form must stay well below parsing (relative, so load-independent)
     assert t1 - t0 < 5.0 and t2 - t1 < 5.0
-    assert t4 - t3 < (t2 - t1) / 2
+    assert min(loads) < (t2 - t1) / 2
 
 
 def test_load_page_rejects_corrupt_or_foreign_data() -> None:

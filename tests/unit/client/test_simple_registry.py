@@ -268,6 +268,14 @@ def test_genuinely_empty_page_is_no_versions_without_hint() -> None:
     assert reg.warnings == ()
 
 
+def test_page_of_old_style_files_is_not_taken_for_a_web_page() -> None:
+    http = FakeHttp({"https://default.invalid/simple/foo/": Route(
+        200, "text/html", b'<a href="../../f/foo-0.1-py2.7.egg">e</a><a href="../../f/Foo-0.1.win32.exe">x</a>')})
+    reg = RegistryClient(http, urls())
+    assert reg.project_pages("foo")[0][1].files == ()
+    assert http.calls == ["https://default.invalid/simple/foo/"] and reg.warnings == ()
+
+
 def test_empty_json_page_from_devpi_is_trusted() -> None:
     http = FakeHttp({f"{WEB}/foo/": Route(200, JSON, b'{"meta": {"api-version": "1.0"}, "files": []}',
                                           headers=DEVPI_HDR)})
