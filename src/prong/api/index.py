@@ -100,7 +100,7 @@ def usable_versions(files: Sequence[tuple[IndexConfig, IndexFile]], target: Targ
     python = Version(target.python_full_version or f"{major}.{minor}")
     kept: dict[Version, str] = {}
     skipped: Counter[str] = Counter()
-    specs: dict[str, SpecifierSet | None] = {}
+    python_fits: dict[str, bool] = {}  # requires-python text -> does the target's Python fit
 
     def skip(f: IndexFile, idx: IndexConfig, kind: str, why: str) -> None:
         skipped[kind] += 1
@@ -123,15 +123,15 @@ def usable_versions(files: Sequence[tuple[IndexConfig, IndexFile]], target: Targ
             skip(f, idx, "pre-releases", f"{version} is a pre-release (pass --pre)")
             continue
         if f.requires_python:
-            spec = specs.get(f.requires_python, False)
-            if spec is False:
+            fits = python_fits.get(f.requires_python)
+            if fits is None:
                 try:
-                    spec = SpecifierSet(f.requires_python)
+                    fits = SpecifierSet(f.requires_python).contains(python, prereleases=True)
                 except InvalidSpecifier:
-                    spec = None
+                    fits = True
                     log.debug("ignoring the invalid requires-python %r of %s", f.requires_python, f.filename)
-                specs[f.requires_python] = spec
-            if spec is not None and not spec.contains(python, prereleases=True):
+                python_fits[f.requires_python] = fits
+            if not fits:
                 skip(f, idx, "requires-python", f"requires-python {f.requires_python} excludes Python {python}")
                 continue
         if isinstance(dist, WheelFilename):
