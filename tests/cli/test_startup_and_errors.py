@@ -20,7 +20,7 @@ import prong
 from prong import errors
 from prong.cli.diagnostics import render_error
 
-HEAVY = ("packaging", "tomlkit", "httpx", "platformdirs", "filelock", "argparse", "prong.api", "prong.pep440",
+HEAVY = ("packaging", "tomlkit", "httpx", "platformdirs", "filelock", "argparse", "typing", "prong.api", "prong.pep440",
          "prong.pep508", "prong.tags", "prong.filenames", "urllib", "email", "json", "ssl", "asyncio")
 
 
