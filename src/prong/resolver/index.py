@@ -1,0 +1,121 @@
+"""The resolver/I-O seam: what the resolver asks of a package index.
+
+The real implementation (HTTP, cache, threads) lives in ``prong.dist.index``; tests use
+``tests.support.scenario_index.ScenarioIndex``. Every answer is a value: an index that cannot
+be reached, a page with no files or a 401 are data the resolver turns into explanations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, Union
+
+if TYPE_CHECKING:
+    from prong.dists import IndexFile
+    from prong.pep440.version import Version
+
+
+@dataclass(frozen=True, slots=True)
+class IndexProblem:
+    """Something an index said that hid (some of) a package's files.
+
+    ``kind`` is ``"empty-page"`` (a project page with no distribution files), ``"auth"``
+    (401/403: ``status`` set), ``"http"`` (any other failure) or ``"other"``. ``message`` is a
+    full sentence from the index client (for an empty page it carries the ``+simple`` probe
+    result); ``hints`` are extra sentences the client wants shown.
+    """
+
+    message: str
+    hints: tuple[str, ...] = ()
+    kind: str = "other"
+    index_url: str | None = None
+    status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionCandidate:
+    """One version of a project as an index lists it, with all of its files."""
+
+    version: Version
+    files: tuple[IndexFile, ...]
+    index_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """The project's versions (maybe none); ``problems`` are indexes that failed beside it."""
+
+    candidates: tuple[VersionCandidate, ...]
+    problems: tuple[IndexProblem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    """No index knows the project (404 everywhere)."""
+
+    reason: str = ""
+    problems: tuple[IndexProblem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NoIndex:
+    """Index lookups are disabled (``--no-index``) and no local source has the project."""
+
+
+@dataclass(frozen=True, slots=True)
+class Offline:
+    """The network is disabled (``--offline``) and the cache has no page for the project."""
+
+
+VersionsResponse = Union[Found, NotFound, NoIndex, Offline, IndexProblem]
+
+
+class CoreMetadataLike(Protocol):
+    """The part of core metadata the resolver reads (``prong.client.metadata.CoreMetadata``)."""
+
+    @property
+    def requires_dist(self) -> Sequence[object]: ...  # requirement strings or Requirement values
+
+    @property
+    def requires_python(self) -> object | None: ...  # specifier text or SpecifierSet
+
+    @property
+    def provides_extra(self) -> Sequence[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataFound:
+    metadata: CoreMetadataLike
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataUnavailable:
+    """Metadata could not be had (download failed, build failed, invalid): ``reason`` says why."""
+
+    reason: str
+
+
+MetadataResponse = Union[MetadataFound, MetadataUnavailable]
+
+
+class PackageIndex(Protocol):
+    """Answers the resolver's questions; implementations may block, cache and prefetch."""
+
+    def versions(self, name: str) -> VersionsResponse:
+        """Every version of ``name`` (a normalized name) over all configured indexes."""
+        ...
+
+    def metadata(self, name: str, version: Version, file: IndexFile | None) -> MetadataResponse:
+        """Core metadata of ``name==version``, read from ``file`` (the file the resolver chose)."""
+        ...
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """A hint: the resolver will soon ask ``versions`` of these names. May do nothing."""
+        ...
+
+    def prefetch_metadata(
+        self, name: str, versions: Sequence[tuple[Version, IndexFile | None]]
+    ) -> None:
+        """A hint: the resolver may soon ask ``metadata`` for these (version, file) pairs."""
+        ...

@@ -1,0 +1,78 @@
+"""Resolver options (the settings of ``pip compile`` that change which versions are picked)."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prong.tags import Target
+
+
+class PrereleaseMode(enum.Enum):
+    """``--prerelease``; uv's default is ``if-necessary-or-explicit``, which uv 0.13 treats as
+    ``if-necessary``: a stable version is preferred, a pre-release is taken only when no stable
+    version in the range is usable."""
+
+    DISALLOW = "disallow"
+    ALLOW = "allow"
+    IF_NECESSARY = "if-necessary"
+    EXPLICIT = "explicit"
+    IF_NECESSARY_OR_EXPLICIT = "if-necessary-or-explicit"
+
+
+class ResolutionMode(enum.Enum):
+    """``--resolution``."""
+
+    HIGHEST = "highest"
+    LOWEST = "lowest"
+    LOWEST_DIRECT = "lowest-direct"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolverOptions:
+    """How versions are chosen. ``no_build`` / ``no_binary`` are ``True`` (all) or names."""
+
+    resolution: ResolutionMode = ResolutionMode.HIGHEST
+    prerelease: PrereleaseMode = PrereleaseMode.IF_NECESSARY_OR_EXPLICIT
+    exclude_newer: datetime | None = None
+    no_build: bool | frozenset[str] = False
+    no_binary: bool | frozenset[str] = False
+
+    def builds_disabled(self, name: str) -> bool:
+        return self.no_build is True or (not isinstance(self.no_build, bool) and name in self.no_build)
+
+    def binaries_disabled(self, name: str) -> bool:
+        return self.no_binary is True or (not isinstance(self.no_binary, bool) and name in self.no_binary)
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverEnvironment:
+    """One environment to resolve for: a target, and whether its Python was requested
+    (``--python-version``: shown as "the requested Python version (>=3.9)") or is the
+    running interpreter's ("the current Python version (3.11.7)")."""
+
+    target: Target
+    requested_python: bool = False
+    markers: Mapping[str, str] | None = field(default=None, compare=False)
+
+    def marker_environment(self) -> Mapping[str, str]:
+        if self.markers is not None:
+            return self.markers
+        return self.target.marker_environment()
+
+    @property
+    def python_version(self) -> str:
+        """``3.12`` when requested, the full version when the running interpreter's."""
+        major, minor = self.target.python_version
+        if self.requested_python or not self.target.python_full_version:
+            return f"{major}.{minor}"
+        return self.target.python_full_version
+
+    @property
+    def python_full_version(self) -> str:
+        major, minor = self.target.python_version
+        return self.target.python_full_version or f"{major}.{minor}.0"
