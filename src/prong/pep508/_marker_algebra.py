@@ -17,6 +17,7 @@ above value"); a point ``x`` lies at ``(x, 0.5)``.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -79,6 +80,9 @@ class _Table:
 
 
 T = _Table()
+# Node creation must not race (two threads could give one function two ids); the memo tables
+# only ever receive correct results, so they need no lock.
+_LOCK = threading.Lock()
 
 
 def make(var: Var, bounds: tuple[Pos, ...], children: tuple[int, ...]) -> int:
@@ -101,15 +105,7 @@ def make(var: Var, bounds: tuple[Pos, ...], children: tuple[int, ...]) -> int:
     else:
         if children[0] == children[1]:
             return children[0]
-    key = (var, bounds, children)
-    node = T.unique.get(key)
-    if node is None:
-        node = len(T.vars)
-        T.vars.append(var)
-        T.bounds.append(bounds)
-        T.children.append(children)
-        T.unique[key] = node
-    return node
+    return _intern(var, bounds, children)
 
 
 def _intern(var: Var, bounds: tuple[Pos, ...], children: tuple[int, ...]) -> int:
@@ -117,11 +113,14 @@ def _intern(var: Var, bounds: tuple[Pos, ...], children: tuple[int, ...]) -> int
     key = (var, bounds, children)
     node = T.unique.get(key)
     if node is None:
-        node = len(T.vars)
-        T.vars.append(var)
-        T.bounds.append(bounds)
-        T.children.append(children)
-        T.unique[key] = node
+        with _LOCK:
+            node = T.unique.get(key)
+            if node is None:
+                node = len(T.vars)
+                T.vars.append(var)
+                T.bounds.append(bounds)
+                T.children.append(children)
+                T.unique[key] = node
     return node
 
 
@@ -359,106 +358,6 @@ def node_vars(node: int) -> Iterable[Var]:
         seen.add(n)
         yield T.vars[n]
         stack.extend(T.children[n])
-
-
-# --- restriction under an assumption (uv's ``restrict`` / ``restrict_bounded``) -----------------
-
-
-def _overlay_pairs(
-    ab: tuple[Pos, ...], ac: tuple[int, ...], bb: tuple[Pos, ...], bc: tuple[int, ...]
-) -> tuple[list[Pos], list[tuple[int, int]]]:
-    i = j = 0
-    out_b: list[Pos] = []
-    out_p: list[tuple[int, int]] = [(ac[0], bc[0])]
-    na, nb = len(ab), len(bb)
-    while i < na or j < nb:
-        if j >= nb or (i < na and ab[i] < bb[j]):
-            pos = ab[i]
-            i += 1
-        elif i >= na or bb[j] < ab[i]:
-            pos = bb[j]
-            j += 1
-        else:
-            pos = ab[i]
-            i += 1
-            j += 1
-        out_b.append(pos)
-        out_p.append((ac[i], bc[j]))
-    return out_b, out_p
-
-
-def restrict(value: int, assumption: int, cache: dict[tuple[int, int], int]) -> int:
-    """A marker equal to ``value`` wherever ``assumption`` holds, with fewer decisions if possible."""
-    if assumption == TRUE or value <= TRUE:
-        return value
-    if assumption == FALSE:
-        return FALSE
-    if value == assumption:
-        return TRUE
-    if T.neg.get(value) == assumption:
-        return FALSE
-    key = (value, assumption)
-    r = cache.get(key)
-    if r is not None:
-        return r
-    vv, va = T.vars[value], T.vars[assumption]
-    if vv < va:
-        r = make(vv, T.bounds[value], tuple(restrict(c, assumption, cache) for c in T.children[value]))
-    elif vv > va:
-        q = FALSE
-        for c in T.children[assumption]:
-            q = or_(q, c)
-        r = restrict(value, q, cache)
-    else:
-        if is_boolean(vv):
-            bounds: list[Pos] = []
-            pairs = list(zip(T.children[value], T.children[assumption]))
-        else:
-            bounds, pairs = _overlay_pairs(T.bounds[value], T.children[value], T.bounds[assumption], T.children[assumption])
-        fallback = None
-        for vc, ac in pairs:
-            if ac != FALSE:
-                fallback = restrict(vc, ac, cache)
-                break
-        if fallback is None:
-            r = FALSE
-        else:
-            children = tuple(fallback if ac == FALSE else restrict(vc, ac, cache) for vc, ac in pairs)
-            r = make(vv, tuple(bounds), children)
-    cache[key] = r
-    return r
-
-
-def node_count(node: int, node_limit: int, edge_limit: int) -> int | None:
-    seen: set[int] = set()
-    pending = [node]
-    edges = 0
-    while pending:
-        n = pending.pop()
-        if n <= TRUE or n in seen:
-            continue
-        seen.add(n)
-        if len(seen) > node_limit:
-            return None
-        for c in T.children[n]:
-            edges += 1
-            if edges > edge_limit:
-                return None
-            pending.append(c)
-    return len(seen)
-
-
-def restrict_bounded(value: int, assumption: int) -> int:
-    """``restrict`` only when both diagrams are small and the result is smaller."""
-    if assumption == TRUE or value <= TRUE:
-        return value
-    count = node_count(value, 32, 128)
-    if count is None or node_count(assumption, 32, 128) is None:
-        return value
-    restricted = restrict(value, assumption, {})
-    if node_count(restricted, count - 1, 128) is not None:
-        return restricted
-    return value
 
 
 def clear_caches() -> None:

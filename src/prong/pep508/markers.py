@@ -35,7 +35,7 @@ class MarkerTree:
         if tree is None:
             tree = object.__new__(cls)
             tree._node = node
-            cls._interned[node] = tree
+            tree = cls._interned.setdefault(node, tree)  # atomic: one object per node
         return tree
 
     # Identity is equality: the table is canonical.
