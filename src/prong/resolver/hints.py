@@ -1,9 +1,299 @@
-"""Advice after an explanation: each hint is a value, found from the tree and the provider."""
+"""Advice after an explanation. Each hint is a value (a frozen dataclass) found by walking the
+solver's derivation tree with the provider's facts; ``message()`` is one plain sentence.
+
+Where uv gives the same advice, the words are uv 0.13.9's; the others say what uv leaves out
+(an index page without files, a yanked pin, versions hidden by ``--exclude-newer``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Union
+
+from prong.resolver.index import IndexProblem
+from prong.resolver.package import Extra, Package
+
+if TYPE_CHECKING:
+    from prong.resolver.provider import PythonProvider
 
 
-def collect_hints(tree: Any, provider: Any) -> list[Any]:
-    return []
+@dataclass(frozen=True, slots=True)
+class IndexProblemHint:
+    """An index failed for the package: an empty page (with the client's ``+simple`` probe), a
+    server error, anything but credentials."""
+
+    package: str
+    message_text: str
+    extra: tuple[str, ...] = ()
+
+    def message(self) -> str:
+        return " ".join((self.message_text, *self.extra))
+
+
+@dataclass(frozen=True, slots=True)
+class AuthHint:
+    """A 401/403 hid an index (uv's words)."""
+
+    package: str
+    index_url: str
+    status: int
+
+    def message(self) -> str:
+        reason = "Unauthorized" if self.status == 401 else "Forbidden"
+        return (
+            f"An index URL ({self.index_url}) could not be queried due to a lack of valid "
+            f"authentication credentials ({self.status} {reason})."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class WheelTagsHint:
+    """No wheel fits the target; names what the wheels are for. ``part`` is ``platform``,
+    ``abi`` or ``python``. Prong adds the marker that would skip the package elsewhere."""
+
+    package: str
+    version: str
+    part: str
+    tags: tuple[str, ...]
+    target: str = ""
+
+    def message(self) -> str:
+        listing = ", ".join(f"`{t}`" for t in self.tags)
+        plural = "s" if len(self.tags) > 1 else ""
+        if self.part == "platform":
+            text = (
+                f"Wheels are available for `{self.package}` (v{self.version}) on the following "
+                f"platform{plural}: {listing}"
+            )
+            markers = sorted({m for m in (_sys_platform(t) for t in self.tags) if m})
+            if markers:
+                cond = " or ".join(f"sys_platform == '{m}'" for m in markers)
+                text += f" (a marker such as `; {cond}` on the requirement would skip `{self.package}` elsewhere)"
+            return text
+        kind = "Python ABI tag" if self.part == "abi" else "Python implementation tag"
+        return (
+            f"You require {self.target}, but we only found wheels for `{self.package}` "
+            f"(v{self.version}) with the following {kind}{plural}: {listing}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NoBinaryHint:
+    package: str
+
+    def message(self) -> str:
+        return (
+            f"A source distribution is required for `{self.package}` because using pre-built "
+            f"wheels is disabled for `{self.package}` (i.e., with `--no-binary-package {self.package}`)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RequiresPythonHint:
+    """The target Python is older than a candidate's ``Requires-Python`` (uv's words when the
+    version was requested)."""
+
+    package: str
+    version: str
+    requires_python: str
+    target: str
+    requested: bool
+
+    def message(self) -> str:
+        if self.requested:
+            return (
+                f"The `--python-version` value ({self.target}) includes Python versions that are not "
+                f"supported by your dependencies (e.g., {self.package}=={self.version} only supports "
+                f"{self.requires_python}). Consider using a higher `--python-version` value."
+            )
+        return (
+            f"The current Python version ({self.target}) is not supported by your dependencies "
+            f"(e.g., {self.package}=={self.version} only supports {self.requires_python}). Consider "
+            "using a newer Python, or `--python-version`."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PrereleaseHint:
+    """A pre-release would satisfy the range, but pre-releases are not enabled (uv's words)."""
+
+    package: str
+    example: str
+
+    def message(self) -> str:
+        return (
+            f"Pre-releases are available for `{self.package}` in the requested range (e.g., "
+            f"{self.example}), but pre-releases weren't enabled (try: `--prerelease=allow`)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class YankedHint:
+    """The only matching version is yanked; prong says how to take it anyway."""
+
+    package: str
+    version: str
+    reason: str
+
+    def message(self) -> str:
+        why = f" (reason: {self.reason})" if self.reason else ""
+        return (
+            f"`{self.package}=={self.version}` was yanked{why}; a yanked version is used only when "
+            f"pinned exactly, e.g. `{self.package}=={self.version}` in your requirements."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExcludeNewerHint:
+    """``--exclude-newer`` hid versions that fall in the range the resolver needed."""
+
+    package: str
+    cutoff: str
+    versions: tuple[str, ...]
+
+    def message(self) -> str:
+        shown = ", ".join(self.versions[:3]) + (", ..." if len(self.versions) > 3 else "")
+        plural = "s" if len(self.versions) > 1 else ""
+        return (
+            f"`{self.package}` has {len(self.versions)} version{plural} in the requested range "
+            f"uploaded after the `--exclude-newer` date ({self.cutoff}): {shown}"
+        )
+
+
+Hint = Union[
+    IndexProblemHint,
+    AuthHint,
+    WheelTagsHint,
+    NoBinaryHint,
+    RequiresPythonHint,
+    PrereleaseHint,
+    YankedHint,
+    ExcludeNewerHint,
+]
+
+
+def _sys_platform(tag: str) -> str | None:
+    if tag.startswith("macosx"):
+        return "darwin"
+    if tag.startswith("win"):
+        return "win32"
+    if tag.startswith(("manylinux", "musllinux", "linux")):
+        return "linux"
+    return None
+
+
+def _leaves(tree: Any) -> Iterator[Any]:
+    from prong.pubgrub import Derived
+
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Derived):
+            stack.append(node.cause2)
+            stack.append(node.cause1)
+        else:
+            yield node
+
+
+def collect_hints(tree: Any, provider: PythonProvider) -> list[Hint]:
+    """Every hint the failure supports, in tree order, without repeats."""
+    from prong.pubgrub import FromDependencyOf, NoVersions, UnavailableVersions
+
+    found: list[Hint] = []
+
+    def add(h: Hint) -> None:
+        if isinstance(h, RequiresPythonHint) and any(isinstance(x, RequiresPythonHint) for x in found):
+            return  # one example is enough (as uv)
+        if h not in found:
+            found.append(h)
+
+    seen_packages: list[str] = []
+    for leaf in _leaves(tree):
+        pkg = getattr(leaf, "package", None)
+        name = pkg.name if isinstance(pkg, (Package, Extra)) else None
+        if isinstance(leaf, FromDependencyOf) and isinstance(leaf.dependency, (Package, Extra)):
+            dep = leaf.dependency.name
+            if dep not in seen_packages:
+                seen_packages.append(dep)
+        if name is None:
+            continue
+        if name not in seen_packages:
+            seen_packages.append(name)
+        if isinstance(leaf, UnavailableVersions):
+            for h in _unavailable_hints(provider, name, leaf):
+                add(h)
+        elif isinstance(leaf, NoVersions):
+            for h in _no_versions_hints(provider, name, leaf.versions):
+                add(h)
+    for name in seen_packages:
+        for problem in provider.index_problems.get(name, ()):
+            add(_problem_hint(name, problem))
+    return found
+
+
+def _problem_hint(name: str, problem: IndexProblem) -> Hint:
+    if problem.kind == "auth" and problem.status in (401, 403):
+        return AuthHint(name, problem.index_url or "", problem.status)
+    return IndexProblemHint(name, problem.message, problem.hints)
+
+
+def _unavailable_hints(provider: PythonProvider, name: str, leaf: Any) -> Iterator[Hint]:
+    reason = leaf.reason
+    kind = getattr(reason, "kind", None)
+    details = getattr(reason, "details", {}) or {}
+    versions = [v for v in provider.available_versions(name) if leaf.versions.contains(v)]
+    version = str(versions[-1]) if versions else "?"
+    if kind == "requires-python":
+        env = provider.env
+        target = f">={env.python_version}" if env.requested_python else env.python_version
+        yield RequiresPythonHint(name, version, str(details.get("requires_python")), target, env.requested_python)
+    elif kind in ("no-wheels", "no-build") and "part" in details:
+        part = str(details["part"])
+        key = {"platform": "platform_tags", "abi": "abi_tags", "python": "python_tags"}[part]
+        yield WheelTagsHint(name, version, part, tuple(details.get(key, ())), _target_text(provider))
+    elif kind == "no-sdist":
+        yield NoBinaryHint(name)
+    elif kind == "yanked":
+        yield YankedHint(name, version, str(details.get("reason", "")))
+
+
+def _target_text(provider: PythonProvider) -> str:
+    target = provider.env.target
+    impl = {"cp": "CPython", "pp": "PyPy"}.get(target.implementation, target.implementation)
+    major, minor = target.python_version
+    return f"{impl} {major}.{minor} (`{target.implementation}{major}{minor}`)"
+
+
+def _no_versions_hints(provider: PythonProvider, name: str, versions: Any) -> Iterator[Hint]:
+    vmap = provider.version_maps.get(name)
+    if vmap is None:
+        return
+    # pre-releases in the range that the policy kept out
+    from prong.resolver.selector import allows_prereleases
+
+    policy = allows_prereleases(provider.options.prerelease, name, frozenset(provider.explicit_prereleases))
+    if policy is False:
+        pres = [v for v in vmap.versions if v.is_prerelease and versions.contains(v)]
+        if pres:
+            yield PrereleaseHint(name, str(pres[-1]))
+    hidden = sorted(v for v in vmap.excluded_newer if versions.contains(v))
+    if hidden and provider.options.exclude_newer is not None:
+        cutoff = provider.options.exclude_newer.isoformat().replace("+00:00", "Z")
+        yield ExcludeNewerHint(name, cutoff, tuple(str(v) for v in hidden))
+
+
+__all__ = [
+    "AuthHint",
+    "ExcludeNewerHint",
+    "Hint",
+    "IndexProblemHint",
+    "NoBinaryHint",
+    "PrereleaseHint",
+    "RequiresPythonHint",
+    "WheelTagsHint",
+    "YankedHint",
+    "collect_hints",
+]
+
+

@@ -31,6 +31,7 @@ from prong.resolver.selector import (
     VersionMap,
     allows_prereleases,
     ordered_versions,
+    python_compatible,
 )
 
 if TYPE_CHECKING:
@@ -369,8 +370,7 @@ class PythonProvider:
         md = response.metadata
         rp = md.requires_python
         if rp:
-            rp_range = Range.from_specifiers(str(rp))
-            if not rp_range.contains(self.python_version):
+            if not python_compatible(rp, self.python_version):
                 return self._python_incompatible(name, version, str(rp))
         reqs = [_parse(r) for r in md.requires_dist]
         if isinstance(package, Extra):

@@ -154,12 +154,10 @@ class VersionMap:
         rp = chosen.requires_python
         incompatible = False
         if rp:
-            from prong.pep440.ranges import Range
-
             try:
-                incompatible = not Range.from_specifiers(rp).contains(self.python_version)
+                incompatible = not python_compatible(rp, self.python_version)
             except Exception:
-                incompatible = False
+                incompatible = False  # an unreadable Requires-Python does not rule a file out
         return FileChoice(chosen, rp, incompatible)
 
     def _no_file(self, wheels: list[object], has_sdist: bool, no_binary: bool, no_build: bool) -> UnavailableVersion:
@@ -200,6 +198,24 @@ class VersionMap:
         else:
             kind = "no-wheels"
         return UnavailableVersion(kind, msg, details)
+
+
+def python_compatible(requires_python: object, python_version: Version) -> bool:
+    """Whether the target Python may use a distribution with this ``Requires-Python``.
+
+    As uv does, only the lower bound counts (``<=3.8`` does not rule out 3.9: upper bounds on
+    Python are widely wrong); ``>=3.9.4`` rules out a target of ``3.9``.
+    """
+    from prong.pep440.ranges import Range
+
+    rng = Range.from_specifiers(str(requires_python))
+    intervals = rng.intervals()
+    if not intervals:
+        return False
+    lo, lo_inc, _, _ = intervals[0]
+    if lo is None:
+        return True
+    return lo < python_version or (lo_inc and lo == python_version)
 
 
 def _is_sdist(filename: str) -> bool:
