@@ -11,7 +11,8 @@ Routes (``server.url`` is ``http://127.0.0.1:PORT``):
   ``X-Devpi-Server-Version``), and ``/devpi/+simple/<project>/``: the Simple page beside it.
 
 Switches are plain attributes and may change between requests. ``counts`` counts requests per
-path; ``status`` maps a path to a status code to answer instead.
+path; ``status`` maps a path to a status code to answer instead; ``delay`` slows project
+pages down (``max_in_flight`` then shows how many were served at once).
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ class IndexServer:
         self.counts: Counter[str] = Counter()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.status: dict[str, int] = {}
+        self.delay = 0.0  # seconds to sleep before answering a project page
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -329,6 +333,15 @@ class _Handler(BaseHTTPRequestHandler):
             return
         name = rest[0]
         project = normalize(name)
+        if srv.delay:
+            import time
+
+            with srv._lock:
+                srv.in_flight += 1
+                srv.max_in_flight = max(srv.max_in_flight, srv.in_flight)
+            time.sleep(srv.delay)
+            with srv._lock:
+                srv.in_flight -= 1
         if name != project or len(rest) == 1:
             self._redirect(f"/simple/{project}/")
             return

@@ -40,17 +40,20 @@ class NoMatchingVersionsError(ProngError):
     """No file of the package fits the target (or no index has the package)."""
 
     def __init__(self, name: str, target: str, searched: Sequence[str], n_files: int,
-                 skipped: Mapping[str, int], warnings: Sequence[str] = ()) -> None:
+                 skipped: Mapping[str, int], warnings: Sequence[str] = (), found_on: Sequence[str] = ()) -> None:
         self.name = name
         self.target = target
         self.searched = tuple(searched)
+        self.found_on = tuple(found_on)
         self.n_files = n_files
         self.skipped = dict(skipped)
         self.warnings = tuple(warnings)
-        if n_files == 0 and not skipped:
-            msg = f"no index has `{name}` (searched: {', '.join(self.searched) or 'no index'})"
-        else:
+        if n_files:
             msg = f"no version of `{name}` has a file usable on {target}"
+        elif found_on:
+            msg = f"`{name}` has no distribution files on {', '.join(self.found_on)}"
+        else:
+            msg = f"no index has `{name}` (searched: {', '.join(self.searched) or 'no index'})"
         super().__init__(msg)
 
     def hints(self) -> Sequence[str]:
@@ -221,6 +224,7 @@ def index_versions(
     desc = str(target)
     if not versions:
         searched = [i.display for i in (*registry.indexes.indexes, *registry.indexes.flat)]
-        raise NoMatchingVersionsError(project, desc, searched, len(files), skipped, warnings)
+        found_on = [idx.display for idx, _page in pages]
+        raise NoMatchingVersionsError(project, desc, searched, len(files), skipped, warnings, found_on)
     return IndexVersions(project, tuple(versions), warnings, desc, tuple(sorted(skipped.items())))
 

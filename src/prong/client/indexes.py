@@ -102,7 +102,10 @@ class IndexConfig:
         """Whether an HTTP ``status`` on a project page means "not here, try the next index"."""
         if status in DEFAULT_IGNORED:
             return True
-        return self.ignore_error_codes is not None and status in self.ignore_error_codes
+        if self.ignore_error_codes is not None:
+            return status in self.ignore_error_codes
+        # as uv does: the PyTorch download server answers 403 for a project it does not have
+        return status == 403 and _host(self.url) == "download.pytorch.org"
 
     @classmethod
     def from_toml(cls, table: Mapping[str, object], origin: str = "pyproject.toml",
@@ -132,6 +135,10 @@ def redact(url: str) -> str:
     if "@" in host:
         host = host.rpartition("@")[2]
     return f"{scheme}://{host}{slash}{path}"
+
+
+def _host(url: str) -> str:
+    return url.partition("://")[2].partition("/")[0].rpartition("@")[2].partition(":")[0].lower()
 
 
 _NAMED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)=(.+)$")

@@ -332,7 +332,7 @@ class RegistryClient:
     def _get(self, index: IndexConfig, url: str) -> _Response | None:
         from prong.client.http import HttpError
 
-        allow = (404, 410, *(index.ignore_error_codes or ()))
+        allow = tuple(c for c in range(400, 600) if index.ignores(c))
         try:
             resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=allow)
         except HttpError as err:

@@ -252,3 +252,44 @@ def test_big_page_parsed_once_then_loaded_from_the_compact_cache(tmp_path: Path,
         assert first == second and len(first.versions) == 300
         assert len(calls) == 1  # the second run fetched the page again (no cache headers) but did not parse it
         assert server.counts["/simple/big/"] == 2
+
+
+def test_prefetch_fetches_pages_concurrently(tmp_path: Path) -> None:
+    names = [f"p{i}" for i in range(8)]
+    with IndexServer([Dist(n, "1.0") for n in names]) as s:
+        s.delay = 0.3
+        reg = build_registry(IndexUrls.from_args(index_url=s.simple_url), cache_dir=tmp_path)
+        import time
+
+        t0 = time.perf_counter()
+        reg.prefetch(names)
+        elapsed = time.perf_counter() - t0
+        s.delay = 0.0
+        assert all(len(reg.files(n)) == 1 for n in names)
+        assert sum(s.counts[f"/simple/{n}/"] for n in names) == 8  # each page once, none refetched
+        assert s.max_in_flight >= 4
+        assert elapsed < 8 * 0.3
+        reg.http.close()
+
+
+def test_empty_project_page_is_no_versions_without_devpi_hint(tmp_path: Path) -> None:
+    with IndexServer([Dist("foo", "1.0")]) as s:
+        s.files["empty"] = []
+        with pytest.raises(NoMatchingVersionsError) as info:
+            index_versions("empty", index_url=s.simple_url, cache_dir=tmp_path, **PY310)  # type: ignore[arg-type]
+        assert str(info.value) == f"`empty` has no distribution files on {s.simple_url}"
+        assert info.value.hints() == () and info.value.warnings == ()
+        assert s.counts["/simple/empty/"] == 1 and sum(s.counts.values()) == 1
+
+
+def test_flat_index_in_the_index_list(tmp_path: Path) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "foo", "3.0")
+    with IndexServer([Dist("foo", "1.0")]) as s:
+        urls = IndexUrls.from_args(configured=[IndexConfig("local", links.as_uri(), format="flat")],
+                                   default_index=s.simple_url)
+        reg = build_registry(urls, cache_dir=tmp_path)
+        assert [f.filename for _, f in reg.files("foo")] == ["foo-3.0-py3-none-any.whl"]  # first-index: flat wins
+        assert s.counts["/simple/foo/"] == 0
+        assert [f.filename for _, f in reg.files("other")] == []
+        reg.http.close()

@@ -97,6 +97,8 @@ def test_from_toml() -> None:
     assert idx.explicit and idx.format == "flat" and idx.ignore_error_codes == (403,)
     assert idx.ignores(403) and idx.ignores(404) and not idx.ignores(401)
     assert not IndexConfig(None, "u").ignores(403)
+    assert IndexConfig(None, "https://download.pytorch.org/whl/cpu").ignores(403)
+    assert not IndexConfig(None, "https://download.pytorch.org/whl/cpu", ignore_error_codes=(401,)).ignores(403)
 
 
 def test_credentials_never_displayed() -> None:
