@@ -62,7 +62,12 @@ class UnavailablePackage:
         if isinstance(r, Offline):
             return "was not found in the cache"
         if isinstance(r, IndexProblem):
-            return r.message
+            where = f" ({r.index_url})" if r.index_url else ""
+            if r.kind == "empty-page":
+                return f"has no distribution files on its index page{where}"
+            if r.kind == "auth" and r.status is not None:
+                return f"could not be fetched: the index{where} answered {r.status}"
+            return f"could not be fetched from the index{where}"
         return str(r)
 
 
@@ -186,7 +191,7 @@ class PythonProvider:
                     self.priorities.urls.add(r.name)
                     self.unavailable_packages.setdefault(
                         r.name,
-                        UnavailablePackage(r.name, "is a URL requirement, which this resolver cannot use yet"),
+                        UnavailablePackage(r.name, "is a direct URL requirement (not supported yet)"),
                     )
                     rng = Range.full()
                 else:
@@ -366,7 +371,9 @@ class PythonProvider:
         if not isinstance(response, MetadataFound):
             if isinstance(package, Extra):
                 return {Package(name): Range.singleton(version)}
-            return UnavailableVersion("metadata", f"has unusable metadata: {response.reason}", {"reason": response.reason})
+            return UnavailableVersion(
+                "metadata", f"has unusable metadata ({response.reason})", {"reason": response.reason}
+            )
         md = response.metadata
         rp = md.requires_python
         if rp:
@@ -399,5 +406,11 @@ class PythonProvider:
     # -- facts for the report -----------------------------------------------------------------
 
     def available_versions(self, name: str) -> tuple[Version, ...]:
+        """The versions the report may call "available": pre-releases only where allowed."""
         vmap = self.version_maps.get(name)
-        return tuple(vmap.versions) if vmap is not None else ()
+        if vmap is None:
+            return ()
+        policy = allows_prereleases(self.options.prerelease, name, frozenset(self.explicit_prereleases))
+        if policy is False:
+            return tuple(v for v in vmap.versions if not v.is_prerelease)
+        return tuple(vmap.versions)
