@@ -120,10 +120,18 @@ class IndexConfig:
             explicit=bool(table.get("explicit", False)),
             default=bool(table.get("default", False)),
             format="flat" if fmt == "flat" else "simple",
-            authenticate=str(table.get("authenticate", "auto")),  # type: ignore[arg-type]
-            ignore_error_codes=tuple(int(c) for c in codes) if isinstance(codes, list) else None,  # type: ignore[union-attr]
+            authenticate=_auth_policy(table.get("authenticate", "auto")),
+            ignore_error_codes=tuple(int(c) for c in codes) if isinstance(codes, list) else None,
             origin=origin,
         )
+
+
+def _auth_policy(value: object) -> AuthPolicy:
+    if value == "always":
+        return "always"
+    if value == "never":
+        return "never"
+    return "auto"
 
 
 def redact(url: str) -> str:

@@ -20,11 +20,11 @@ import hashlib
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
@@ -57,16 +57,20 @@ _PARSED_BUCKET = "simple-v1"
 
 
 class _Response(Protocol):
-    url: str
-    status: int
-    headers: dict[str, str]
-    content: bytes
-    history: tuple[tuple[int, str], ...]
+    @property
+    def url(self) -> str: ...
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+    @property
+    def content(self) -> bytes: ...
 
 
 class _Http(Protocol):
-    def get(self, url: str, *, headers: dict[str, str] | None = None, cache_mode: str = "default",
-            allow_status: Sequence[int] = ()) -> Any: ...
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None,
+            cache_mode: Literal["default", "refresh", "no-store", "immutable"] = "default",
+            allow_status: Collection[int] = ()) -> Any: ...
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Any: ...
 
