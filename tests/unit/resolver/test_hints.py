@@ -1,0 +1,74 @@
+"""Each hint kind, produced by a scenario, as a value (the golden texts check the words)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from prong.resolver import hints as H
+from tests.support.scenario_index import load, run_scenario
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def hint_values(name: str) -> list[object]:
+    path = next(SCENARIOS.rglob(f"{name}.toml"))
+    err = run_scenario(load(path))
+    assert hasattr(err, "hint_values"), f"{name} resolved"
+    return err.hint_values()
+
+
+@pytest.mark.parametrize(
+    ("scenario", "expected"),
+    [
+        (
+            "index-empty-page",
+            H.IndexProblemHint(
+                "torch",
+                "The index page http://127.0.0.1:3141/jp6/cu126/torch/ had no distribution files: it looks like "
+                "devpi's web interface; its Simple API, http://127.0.0.1:3141/jp6/cu126/+simple/torch/, lists 12 files.",
+                ("Use `--index-url http://127.0.0.1:3141/jp6/cu126/+simple/`.",),
+            ),
+        ),
+        ("index-auth-hides-package", H.AuthHint("private-pkg", "https://private.invalid/simple", 401)),
+        ("index-forbidden-beside-found", H.AuthHint("a", "https://mirror.invalid/simple", 403)),
+        (
+            "wheels-other-platforms",
+            H.WheelTagsHint("a", "1.0.0", "platform", ("macosx_11_0_arm64", "win_amd64"), "CPython 3.12 (`cp312`)"),
+        ),
+        (
+            "no-sdist-no-wheels-with-matching-abi",
+            H.WheelTagsHint("a", "1.0.0", "abi", ("graalpy240_310_native",), "CPython 3.12 (`cp312`)"),
+        ),
+        (
+            "no-sdist-no-wheels-with-matching-python",
+            H.WheelTagsHint("a", "1.0.0", "python", ("graalpy310",), "CPython 3.12 (`cp312`)"),
+        ),
+        ("only-wheels-no-binary", H.NoBinaryHint("a")),
+        ("requires-python-transitive", H.RequiresPythonHint("b", "1.0.0", ">=3.11", ">=3.10", True)),
+        ("prerelease-disallowed", H.PrereleaseHint("a", "1.0.0b2")),
+        ("prerelease-explicit-other-package", H.PrereleaseHint("b", "2.0.0rc1")),
+        ("yanked-with-reason", H.YankedHint("a", "1.0.0", "broken on Windows")),
+        ("exclude-newer-hides-versions", H.ExcludeNewerHint("a", "2024-01-01T00:00:00Z", ("2.0.0", "2.1.0"))),
+    ],
+)
+def test_hint_is_produced(scenario: str, expected: object) -> None:
+    assert expected in hint_values(scenario)
+
+
+def test_no_hint_without_cause() -> None:
+    assert hint_values("transitive-incompatible-with-root-version") == []
+
+
+def test_requires_python_hint_for_the_running_interpreter() -> None:
+    hint = H.RequiresPythonHint("a", "1.0.0", ">=3.12", "3.11.7", False)
+    assert hint.message() == (
+        "The current Python version (3.11.7) is not supported by your dependencies (e.g., a==1.0.0 "
+        "only supports >=3.12). Consider using a newer Python, or `--python-version`."
+    )
+
+
+def test_platform_hint_without_known_marker() -> None:
+    hint = H.WheelTagsHint("a", "1.0", "platform", ("any_weird_tag",))
+    assert hint.message() == "Wheels are available for `a` (v1.0) on the following platform: `any_weird_tag`"
