@@ -510,7 +510,8 @@ _CACHE_LIMIT = 16384
 
 
 def _from_set(specs: SpecifierSet) -> Range:
-    key = str(specs)
+    # Not str(specs) nor hash(specs): both cost several microseconds in packaging.
+    key = ",".join([spec.operator + spec.version for spec in specs])
     hit = _CACHE.get(key)
     if hit is None:
         hit = _store(key, _cuts_of_set(specs))
