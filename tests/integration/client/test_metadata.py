@@ -190,3 +190,21 @@ def test_file_without_sha256_is_cached_by_url(srv: FaultServer, tmp_path: Path) 
             assert wheel_metadata(http, file) == META
     assert srv.count(path) == 1
     assert not any("pw-secret" in str(p) for p in tmp_path.rglob("*"))
+
+
+@pytest.mark.pypi
+def test_real_index_range_read(tmp_path: Path) -> None:
+    """Against the default index: one suffix range request yields a real wheel's METADATA."""
+    import json
+
+    from pip._internal.models.index import PyPI
+
+    with HttpClient(cache=Cache(tmp_path)) as http:
+        page = http.get(f"{PyPI.simple_url.rstrip('/')}/idna/", headers={"Accept": "application/vnd.pypi.simple.v1+json"})
+        entry = next(f for f in json.loads(page.content)["files"] if f["filename"] == "idna-3.10-py3-none-any.whl")
+        file = IndexFile(entry["filename"], entry["url"], tuple(entry["hashes"].items()))
+        before = http.stats.requests
+        md = parse_metadata(wheel_metadata(http, file))
+        assert (md.name, md.version, md.requires_python) == ("idna", "3.10", ">=3.6")
+        assert http.stats.requests - before in (1, 2)  # a .metadata probe is not needed: ranges work
+        assert wheel_metadata(http, file) and http.stats.requests - before in (1, 2)
