@@ -331,12 +331,18 @@ class Range:
         return None
 
     def is_subset(self, other: Range) -> bool:
-        if self is other or not self._cuts:
+        a, b = self._cuts, other._cuts
+        if a is b or not a:
             return True
-        return _subset(self._cuts, other._cuts)
+        if len(b) == 2:
+            return not b[0] > a[0] and not a[-1] > b[1]
+        return _subset(a, b)
 
     def is_disjoint(self, other: Range) -> bool:
-        return _disjoint(self._cuts, other._cuts)
+        a, b = self._cuts, other._cuts
+        if len(a) == 2 and len(b) == 2:
+            return not a[0] < b[1] or not b[0] < a[1]
+        return _disjoint(a, b)
 
     # algebra
 
@@ -369,6 +375,14 @@ class Range:
             return self
         if not a:
             return other
+        if len(a) == 2 and len(b) == 2:
+            alo, ahi = a
+            blo, bhi = b
+            if blo < alo:
+                alo, ahi, blo, bhi = blo, bhi, alo, ahi
+            if ahi < blo:  # apart
+                return Range._make((alo, ahi, blo, bhi))
+            return Range._make((alo, bhi if ahi < bhi else ahi))
         return Range._make(_union(a, b))
 
     def difference(self, other: Range) -> Range:
