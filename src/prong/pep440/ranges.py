@@ -135,7 +135,7 @@ def _above_posts(v: Version) -> Cut:
 
 def _is_after_posts(cut: Cut) -> bool:
     key = cut[0]
-    return len(key) == 3 and key[2] is _AFTER_POSTS_SUFFIX
+    return len(key) == 3 and key[2][3] == _INF  # no real version has an infinite post number
 
 
 # -- interval algebra on flat cut tuples ------------------------------------------------------
@@ -325,7 +325,7 @@ class Range:
         if len(cuts) != 2 or cuts[1][1] != 2:
             return None
         lo, hi = cuts
-        if (lo[1] == 0 and lo[0] == hi[0]) or (lo is _NEG and hi[0] == _MIN_KEY):
+        if (lo[1] == 0 and lo[0] == hi[0]) or (lo == _NEG and hi[0] == _MIN_KEY):
             version: Version = hi[2]
             return version
         return None

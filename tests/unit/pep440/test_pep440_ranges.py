@@ -265,3 +265,7 @@ def test_hashable_immutable_picklable() -> None:
     with pytest.raises(AttributeError):
         r.foo = 1  # type: ignore[attr-defined]
     assert pickle.loads(pickle.dumps(r)) == r
+    for spec in (">1.0", "<1", "==0.dev0"):  # sentinels and special cuts survive a round trip
+        back = pickle.loads(pickle.dumps(R(spec)))
+        assert back == R(spec) and str(back) == str(R(spec)) and back.intervals() == R(spec).intervals()
+    assert pickle.loads(pickle.dumps(Range.singleton(V("0.dev0")))).as_singleton() == V("0.dev0")
