@@ -202,13 +202,17 @@ class AuthProvider:
             return self._netrc
 
     def _from_keyring(self, url: str, host: str, username: str | None) -> Credentials | None:
-        if username is None:
-            log.debug("keyring: no user name known for %s; put one in the index URL", host)
-            return None
+        """``keyring get <service> <user>``; without a user name, ``keyring --mode creds get <service>``
+        (keyring >= 25.2 prints the user name and the password on two lines). The service is the
+        URL first, then the host."""
         for service in (url, host):
+            if username is not None:
+                args = ["get", service, username]
+            else:
+                args = ["--mode", "creds", "get", service]
             try:
                 proc = subprocess.run(
-                    [self.keyring_command, "get", service, username],
+                    [self.keyring_command, *args],
                     capture_output=True,
                     text=True,
                     timeout=60,
@@ -218,7 +222,12 @@ class AuthProvider:
             except (OSError, subprocess.TimeoutExpired) as err:
                 log.debug("keyring: cannot run %r: %s", self.keyring_command, type(err).__name__)
                 return None
-            password = proc.stdout.rstrip("\r\n")
-            if proc.returncode == 0 and password:
-                return Credentials(username, password, "keyring")
+            if proc.returncode != 0:
+                continue
+            lines = proc.stdout.splitlines()
+            if username is not None:
+                if lines and lines[0]:
+                    return Credentials(username, lines[0], "keyring")
+            elif len(lines) >= 2 and lines[0] and lines[1]:
+                return Credentials(lines[0], lines[1], "keyring")
         return None

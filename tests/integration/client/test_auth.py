@@ -43,6 +43,8 @@ def keyring_script(tmp_path: Path, password: str | None) -> Path:
     script.write_text(
         f"#!{sys.executable}\nimport sys\n"
         f"open({str(log)!r}, 'a').write(' '.join(sys.argv[1:]) + '\\n')\n"
+        f"if sys.argv[1:4] == ['--mode', 'creds', 'get'] and {password!r}:\n"
+        f"    print('alice'); print({password!r}); sys.exit(0)\n"
         f"if sys.argv[1:2] != ['get'] or sys.argv[3] != 'alice':\n    sys.exit(1)\n{body}\n"
     )
     script.chmod(0o755)
@@ -167,3 +169,12 @@ def test_netrc_is_optional(tmp_path: Path) -> None:
     bad.write_text("machine\n")
     os.chmod(bad, 0o600)
     assert AuthProvider(environ={"NETRC": str(bad)}).lookup("https://host.example/") is None
+
+
+def test_keyring_without_user_name_asks_for_creds(srv: FaultServer, tmp_path: Path) -> None:
+    script = keyring_script(tmp_path, SECRET)
+    auth = AuthProvider(netrc=False, keyring="subprocess", keyring_command=str(script))
+    with HttpClient(auth=auth) as http:
+        assert http.get(srv.url("/simple/x/")).content == PAGE
+    calls = (tmp_path / "keyring.log").read_text().splitlines()
+    assert calls == [f"--mode creds get {srv.url('/simple/x/')}"]
