@@ -35,7 +35,6 @@ DIFFERS_FROM_UV: dict[str, str] = {
     "transitive-incompatible-with-transitive": "the two dependency facts come in the other order",
     "post-local-greater-than-post": "prong names the highest available version (1.2.3.post1+local); uv writes <=1.2.3.post1",
     "python-greater-than-current-excluded": "prong tries the highest version first; uv's steps merge ranges between versions",
-    "transitive-package-only-yanked-in-range": "prong says b>0.1 was yanked where uv lists the available versions first",
 }
 
 # Hints prong gives where uv gives none or fewer words (each deliberate).

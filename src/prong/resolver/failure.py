@@ -249,10 +249,28 @@ def _holds_any(rng: Range, provider: PythonProvider, package: Any) -> bool:
     return any(rng.contains(v) for v in provider.available_versions(package.name))
 
 
+def _same_on_available(a: Mapping[Any, Any], b: Mapping[Any, Any], provider: PythonProvider) -> bool:
+    """Two term sets that say the same about every version that exists."""
+    if set(a) != set(b):
+        return False
+    for pkg, ta in a.items():
+        tb = b[pkg]
+        if ta.positive != tb.positive:
+            return False
+        if ta.versions == tb.versions:
+            continue
+        if not isinstance(pkg, (Package, Extra)):
+            return False
+        versions = provider.available_versions(pkg.name)
+        if not versions or any(ta.versions.contains(v) != tb.versions.contains(v) for v in versions):
+            return False
+    return True
+
+
 def drop_tautologies(tree: Any, provider: PythonProvider) -> Any:
     """A step that concludes what one of its causes already said (after ranges were widened)
     is dropped: "X cannot be used. And because only ... are available, X cannot be used."."""
-    from prong.pubgrub import Derived, NoVersions, UnavailableVersions
+    from prong.pubgrub import Derived, FromDependencyOf, NoVersions, Term, UnavailableVersions
 
     def walk(node: Any) -> Any:
         if not isinstance(node, Derived):
@@ -261,7 +279,13 @@ def drop_tautologies(tree: Any, provider: PythonProvider) -> Any:
         for nv, other in ((c1, c2), (c2, c1)):
             if not isinstance(nv, NoVersions):
                 continue
-            if isinstance(other, Derived) and dict(other.terms) == dict(node.terms):
+            if isinstance(other, FromDependencyOf) and node.shared_id is None:
+                implied = {other.package: Term(True, other.versions)}
+                if not other.dependency_versions.is_empty():
+                    implied[other.dependency] = Term(False, other.dependency_versions)
+                if _same_on_available(node.terms, implied, provider):
+                    return other
+            if isinstance(other, Derived) and _same_on_available(other.terms, node.terms, provider):
                 if node.shared_id is not None and other.shared_id is None:
                     return Derived(other.terms, node.shared_id, other.cause1, other.cause2)
                 return other
@@ -316,7 +340,6 @@ SIMPLIFY_PASSES: tuple[Callable[[Any, Any], Any], ...] = (
     collapse_proxies,
     collapse_unavailable_versions,
     collapse_redundant_depends_on_no_versions,
-    merge_no_versions,
     simplify_ranges,
     collapse_redundant_no_versions,
     drop_tautologies,
@@ -343,8 +366,9 @@ def _with_recursion(tree: Any, fn: Callable[[Any], Any]) -> Any:
 def simplify_range(rng: Range, versions: Sequence[Version]) -> Range:
     """pubgrub's ``Ranges::simplify``: the same available versions with fewer bounds.
 
-    Gaps between two contained versions are filled, and the range is opened below the lowest
-    and above the highest available version when those are contained. Pins stay as they are.
+    Stretches holding no available version are dropped, gaps between two held versions are
+    filled, and the range is opened below the lowest and above the highest available version
+    when those are held. A range holding no available version is returned unchanged.
     """
     from prong.pep440.ranges import Range
 
@@ -353,15 +377,32 @@ def simplify_range(rng: Range, versions: Sequence[Version]) -> Range:
     inside = [rng.contains(v) for v in versions]
     if not any(inside):
         return rng
-    out = rng
+    intervals = rng.intervals()
+
+    def stretch(v: Version) -> Range:
+        index = 0
+        for i, (lo, _, _, _) in enumerate(intervals):
+            if lo is None or lo <= v:
+                index = i
+        lo, lo_inc, hi, hi_inc = intervals[index]
+        part = Range.full()
+        if lo is not None:
+            part = part.intersection(Range.at_least(lo) if lo_inc else Range.higher_than(lo))
+        if hi is not None:
+            part = part.intersection(Range.at_most(hi) if hi_inc else Range.lower_than(hi))
+        return part.intersection(rng) if not part.intersection(rng).is_empty() else Range.singleton(v)
+
+    out = Range.empty()
+    for i, v in enumerate(versions):
+        if not inside[i]:
+            continue
+        out = out.union(stretch(v))
+        if i + 1 < len(versions) and inside[i + 1]:
+            out = out.union(Range.higher_than(v).intersection(Range.lower_than(versions[i + 1])))
     if inside[0]:
         out = out.union(Range.lower_than(versions[0]))
     if inside[-1]:
         out = out.union(Range.higher_than(versions[-1]))
-    for i in range(len(versions) - 1):
-        if inside[i] and inside[i + 1]:
-            gap = Range.higher_than(versions[i]).intersection(Range.lower_than(versions[i + 1]))
-            out = out.union(gap)
     return out
 
 
@@ -389,17 +430,27 @@ def availability_range(complement: Range, versions: Sequence[Version]) -> list[s
         groups.setdefault(index, []).append(v)
     out: list[str] = []
     for i, group in sorted(groups.items()):
-        lo, lo_inc, hi, _ = intervals[i]
+        lo, lo_inc, hi, hi_inc = intervals[i]
         top = group[-1]
         if hi is None:
             out.append(_lower_text(lo, lo_inc) if lo is not None else "")
         elif lo is None:
-            out.append(f"<={top}")
+            out.append(_upper_at(hi, hi_inc, top))
         elif len(group) == 1:
             out.append(f"=={top}")
         else:
-            out.append(f"{_lower_text(lo, lo_inc)},<={top}")
+            out.append(f"{_lower_text(lo, lo_inc)},{_upper_at(hi, hi_inc, top)[0:]}")
     return out
+
+
+def _upper_at(hi: Any, hi_inc: bool, top: Version) -> str:
+    """``<=top``, spelled as the range's own bound when that bound is ``top`` (``<=0.1``)."""
+    from prong.pep440.version import parse_version
+
+    text = _upper_text(hi, hi_inc)
+    if text.startswith("<=") and parse_version(text[2:]) == top:
+        return text
+    return f"<={top}"
 
 
 # -- wording ---------------------------------------------------------------------------------
@@ -661,14 +712,14 @@ class UvReport:
             def explain_both_ref(self, f: Any, ref1: int, d1: Any, ref2: int, d2: Any, terms: Any) -> str:
                 return _sentence(
                     "Because",
-                    _and(f"{_ref(f.format_terms(d1.terms), ref1)}", _ref(f.format_terms(d2.terms), ref2)),
+                    _and(_known(f.format_terms(d1.terms), ref1), _known(f.format_terms(d2.terms), ref2)),
                     f.format_terms(terms),
                 )
 
             def explain_ref_and_external(self, f: Any, ref: int, derived: Any, external: Any, terms: Any) -> str:
                 return _sentence(
                     "Because",
-                    _and(_ref(f.format_terms(derived.terms), ref), f.format_external(external)),
+                    _and(f.format_external(external), _known(f.format_terms(derived.terms), ref)),
                     f.format_terms(terms),
                 )
 
@@ -676,7 +727,7 @@ class UvReport:
                 return _sentence("And because", f.format_external(external), f.format_terms(terms))
 
             def and_explain_ref(self, f: Any, ref: int, derived: Any, terms: Any) -> str:
-                return _sentence("And because", _ref(f.format_terms(derived.terms), ref), f.format_terms(terms))
+                return _sentence("And because", _known(f.format_terms(derived.terms), ref), f.format_terms(terms))
 
             def and_explain_prior_and_external(self, f: Any, prior: Any, external: Any, terms: Any) -> str:
                 return _sentence("And because", f.format_pair(prior, external), f.format_terms(terms))
@@ -708,8 +759,9 @@ def _empty_requirement(tree: Any, provider: PythonProvider) -> str | None:
     return None
 
 
-def _ref(text: str, ref: int) -> str:
-    return f"{text}({ref})" if text.endswith("\n") else f"{text} ({ref})"
+def _known(text: str, ref: int) -> str:
+    """pubgrub's back-reference: "we know from (N) that ..."."""
+    return f"we know from ({ref}) that {text}"
 
 
 def _and(a: str, b: str) -> str:
