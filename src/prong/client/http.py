@@ -349,7 +349,14 @@ class HttpClient:
         state: CacheState = "miss" if use_cache else "uncached"
         self._trace("GET", clean, raw.status, state, len(raw.content), t0)
         self._check(raw, allow_status)
-        if use_cache and raw.status == 200 and not _no_store(raw.headers):
+        unchanged = (
+            entry is not None
+            and entry[1] == raw.content
+            and _validators(entry[0]) == _validators({"headers": raw.headers})
+            and entry[0].get("url") == raw.url
+        )
+        if use_cache and raw.status == 200 and not _no_store(raw.headers) and not unchanged:
+            # (an unchanged body from an index that sends no validators is not rewritten)
             meta = {
                 "url": raw.url,
                 "status": raw.status,

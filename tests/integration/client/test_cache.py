@@ -287,3 +287,19 @@ def test_refresh_and_refresh_package(srv: FaultServer, tmp_path: Path) -> None:
     with HttpClient(cache=cache, refresh=True) as http:
         assert http.get(srv.url("/simple/b/")).cache == "revalidated"
     assert srv.count("/simple/a/", conditional=True) == 1 and srv.count("/simple/b/", conditional=True) == 1
+
+
+def test_unchanged_page_without_validators_is_not_rewritten(srv: FaultServer, tmp_path: Path) -> None:
+    srv.route("/simple/u/", Route(b"same", cache="none"))
+    cache = Cache(tmp_path)
+    with HttpClient(cache=cache) as http:
+        http.get(srv.url("/simple/u/"))
+        (entry,) = [p for p in (tmp_path / HTTP_BUCKET).rglob("*") if p.is_file()]
+        inode = entry.stat().st_ino
+        assert http.get(srv.url("/simple/u/")).content == b"same"
+        assert entry.stat().st_ino == inode  # not replaced
+        srv.route("/simple/u/", Route(b"changed", cache="none"))
+        assert http.get(srv.url("/simple/u/")).content == b"changed"
+    with HttpClient(cache=cache, offline=True) as http:
+        assert http.get(srv.url("/simple/u/")).content == b"changed"
+    assert srv.count("/simple/u/") == 3
