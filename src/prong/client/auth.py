@@ -109,6 +109,8 @@ class AuthProvider:
         self._known: dict[tuple[str, str, int | None], Credentials] = {}
         self._usernames: dict[tuple[str, str, int | None], str] = {}
         self._lock = threading.Lock()
+        self._lookup_lock = threading.Lock()
+        self._looked_up: dict[tuple[tuple[str, str, int | None], str | None], Credentials | None] = {}
         self._netrc_setting = netrc
         self._netrc: object | None = None
         self._netrc_loaded = False
@@ -154,17 +156,24 @@ class AuthProvider:
             self._usernames[realm] = creds.username
 
     def lookup(self, url: str, username: str | None = None) -> Credentials | None:
-        """Look credentials up for ``url``: netrc, then the keyring command."""
+        """Look credentials up for ``url``: netrc, then the keyring command.
+
+        Answers (found or not) are kept per realm and user name, and lookups run one at a time:
+        sixteen requests answered 401 at once start one ``keyring`` process, not sixteen.
+        """
         realm = realm_of(url)
         if username is None:
             with self._lock:
                 username = self._usernames.get(realm)
-        creds = self._from_netrc(realm[1], username)
-        if creds is not None:
+        key = (realm, username)
+        with self._lookup_lock:
+            if key in self._looked_up:
+                return self._looked_up[key]
+            creds = self._from_netrc(realm[1], username)
+            if creds is None and self.keyring == "subprocess":
+                creds = self._from_keyring(redact(url), realm[1], username)
+            self._looked_up[key] = creds
             return creds
-        if self.keyring == "subprocess":
-            return self._from_keyring(redact(url), realm[1], username)
-        return None
 
     def _from_netrc(self, host: str, username: str | None) -> Credentials | None:
         data = self._load_netrc()

@@ -556,6 +556,7 @@ class HttpClient:
             creds = auth.lookup(clean)
             if creds is None:
                 raise AuthError(clean)
+            auth.remember(clean, creds)
         return creds
 
     def _request(

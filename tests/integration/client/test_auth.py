@@ -178,3 +178,12 @@ def test_keyring_without_user_name_asks_for_creds(srv: FaultServer, tmp_path: Pa
         assert http.get(srv.url("/simple/x/")).content == PAGE
     calls = (tmp_path / "keyring.log").read_text().splitlines()
     assert calls == [f"--mode creds get {srv.url('/simple/x/')}"]
+
+
+def test_one_keyring_call_for_many_401s(srv: FaultServer, tmp_path: Path) -> None:
+    script = keyring_script(tmp_path, SECRET)
+    auth = AuthProvider(netrc=False, keyring="subprocess", keyring_command=str(script))
+    with HttpClient(auth=auth, max_per_host=8) as http:
+        urls = [srv.url("/simple/x/", user="alice"), srv.url("/simple/y/", user="alice")] * 8
+        assert {r.content for r in http.map(http.get, urls)} == {PAGE}
+    assert len((tmp_path / "keyring.log").read_text().splitlines()) == 1
