@@ -35,6 +35,7 @@ DIFFERS_FROM_UV: dict[str, str] = {
     "transitive-incompatible-with-transitive": "the two dependency facts come in the other order",
     "post-local-greater-than-post": "prong names the highest available version (1.2.3.post1+local); uv writes <=1.2.3.post1",
     "python-greater-than-current-excluded": "prong tries the highest version first; uv's steps merge ranges between versions",
+    "prerelease-explicit-other-package": "uv writes the root requirement `a>=1.0a1` as `a==1.0.0a1` (its only version)",
 }
 
 # Hints prong gives where uv gives none or fewer words (each deliberate).

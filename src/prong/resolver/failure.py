@@ -620,7 +620,7 @@ class UvFormatter:
             return f"there are no versions of {pkg}"
         if rng.as_singleton() is not None or _is_exact_pin(rng):
             return f"there is no version of {self.obj(pkg, rng)}"
-        versions = self.provider.available_versions(name)
+        versions = self.provider.all_versions(name)
         if not versions:
             return f"there are no versions of {self.obj(pkg, rng)}"
         avail = availability_range(rng.complement(), versions)

@@ -405,6 +405,11 @@ class PythonProvider:
 
     # -- facts for the report -----------------------------------------------------------------
 
+    def all_versions(self, name: str) -> tuple[Version, ...]:
+        """Every version the index listed (after ``--exclude-newer``), pre-releases included."""
+        vmap = self.version_maps.get(name)
+        return tuple(vmap.versions) if vmap is not None else ()
+
     def available_versions(self, name: str) -> tuple[Version, ...]:
         """The versions the report may call "available": pre-releases only where allowed."""
         vmap = self.version_maps.get(name)
