@@ -303,3 +303,32 @@ def test_unchanged_page_without_validators_is_not_rewritten(srv: FaultServer, tm
     with HttpClient(cache=cache, offline=True) as http:
         assert http.get(srv.url("/simple/u/")).content == b"changed"
     assert srv.count("/simple/u/") == 3
+
+
+def test_two_prong_commands_share_a_cache(tmp_path: Path) -> None:
+    """Two `prong index versions` processes at once on one --cache-dir, then a third offline."""
+    from tests.support.index_server import IndexServer
+
+    names = [f"pkg{i}" for i in range(4)]
+    dists = [Dist(n, v) for n in names for v in ("1.0", "1.1", "2.0")]
+    cache_dir = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with IndexServer(dists, cache_headers=False) as index:
+        loop = "; ".join(
+            f"r=subprocess.run([sys.executable, '-m', 'prong', '-v', 'index', 'versions', {n!r}, '--index-url', "
+            f"{index.simple_url!r}, '--cache-dir', {str(cache_dir)!r}], capture_output=True, text=True); "
+            f"assert r.returncode == 0, r.stderr; assert '2.0' in r.stdout, r.stdout"
+            for n in names
+        )
+        script = f"import subprocess, sys; {loop}"
+        procs = [subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+        errors = [p.communicate(timeout=300)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], errors
+        offline = subprocess.run(
+            [sys.executable, "-m", "prong", "--offline", "index", "versions", names[0], "--index-url",
+             index.simple_url, "--cache-dir", str(cache_dir)], env=env, capture_output=True, text=True)
+        assert offline.returncode == 0 and "2.0" in offline.stdout, offline.stderr
+    files = [p for p in cache_dir.rglob("*") if p.is_file()]
+    assert files and not [p for p in files if p.name.endswith(".tmp")]
+    assert Cache(cache_dir).prune() == 0  # every entry whole
