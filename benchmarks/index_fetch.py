@@ -86,18 +86,19 @@ def worker(index: str, pins_path: Path, cache_dir: Path, max_per_host: int, pars
 
         name, versions = item
         resp = http.get(f"{index.rstrip('/')}/{name}/", headers={"Accept": ACCEPT})
-        wheels: dict[Version, list[tuple[str, str, tuple[tuple[str, str], ...]]]] = {}
-        for filename, url, hashes in files_of(name, resp):
-            if not filename.endswith(".whl"):
-                continue
-            try:
-                _, version, _, tags = parse_wheel_filename(filename)
-            except ValueError:
-                continue
-            wheels.setdefault(version, []).append((filename, url, hashes))
+        files = [f for f in files_of(name, resp) if f[0].endswith(".whl")]
         done = 0
         for v in versions:
-            candidates = wheels.get(Version(v))
+            # cheap string test first; parse file names only when the spelling differs
+            candidates = [f for f in files if f[0].split("-")[1:2] == [v]]
+            if not candidates:
+                want = Version(v)
+                for f in files:
+                    try:
+                        if parse_wheel_filename(f[0])[1] == want:
+                            candidates.append(f)
+                    except ValueError:
+                        continue
             if not candidates:
                 missing.append(f"{name}=={v}")
                 continue
