@@ -146,7 +146,6 @@ class PythonProvider:
         self.requires_python: dict[tuple[str, Version], str] = {}
         self.dependencies: dict[tuple[PubGrubPackage, Version], dict[PubGrubPackage, Range]] = {}
         self.chosen_files: dict[tuple[str, Version], FileChoice] = {}
-        self._choose_calls: dict[str, int] = {}
         self._batch_prefetched: set[str] = set()
         self.empty_requirements: dict[tuple[str | None, PubGrubPackage], str] = {}
         self.split_edges: dict[tuple[str | None, PubGrubPackage], list[Range]] = {}
@@ -238,6 +237,17 @@ class PythonProvider:
     def should_cancel(self) -> None:
         return None
 
+    def record_conflict(self, affected: PubGrubPackage, incompat: Any) -> None:
+        """A conflict on ``affected`` (its satisfier) caused by the other packages of
+        ``incompat``: counted for uv's "conflict early/late" priorities."""
+        name = affected.name if isinstance(affected, (Package, Extra)) else None
+        if name is None:
+            return
+        self.priorities.conflict(name, None)
+        for other in getattr(incompat, "terms", {}):
+            if isinstance(other, (Package, Extra)) and other.name != name:
+                self.priorities.conflict(None, other.name)
+
     def version_map(self, name: str) -> VersionMap | None:
         vmap = self.version_maps.get(name)
         if vmap is not None:
@@ -275,10 +285,7 @@ class PythonProvider:
         vmap = self.version_map(name)
         if vmap is None:
             return None
-        calls = self._choose_calls.get(name, 0) + 1
-        self._choose_calls[name] = calls
-        if calls > CONFLICT_THRESHOLD:
-            self.priorities.conflict(name, None)
+        conflicted = self.priorities.affected_count(name) >= CONFLICT_THRESHOLD
         order = ordered_versions(
             vmap,
             vs,
@@ -294,7 +301,7 @@ class PythonProvider:
             return None
         # the solver will ask for these next: let the index fetch them while we work
         upcoming = [chosen]
-        want = BATCH_PREFETCH if calls > CONFLICT_THRESHOLD and name not in self._batch_prefetched else 2
+        want = BATCH_PREFETCH if conflicted and name not in self._batch_prefetched else 2
         if want == BATCH_PREFETCH:
             self._batch_prefetched.add(name)
         for v in order:

@@ -59,8 +59,7 @@ def resolve(
 
     Raises :class:`NoSolutionError` (``report()``, ``hints()``) when none exists.
     """
-    from prong.pep440.ranges import Range
-    from prong.pubgrub import NoSolution, solve
+    from prong.pubgrub import NoSolution
 
     provider = PythonProvider(
         requirements,
@@ -74,10 +73,44 @@ def resolve(
     provider.index.prefetch(dict.fromkeys(r.name for r in provider.requirements))
     root = Root()
     try:
-        solution = solve(provider, root, provider.root_version, version_set=Range)
+        solution = _solve(provider, root)
     except NoSolution as err:
         raise NoSolutionError(err.tree, provider) from None
     return _build(solution, provider)
+
+
+def _solve(provider: PythonProvider, root: Root) -> Mapping[object, Version]:
+    """pubgrub's reference loop over ``prong.pubgrub.State`` (as ``prong.pubgrub.solve``), which
+    also tells the provider about every conflict, so that packages that keep conflicting are
+    decided earlier (uv's "conflict early/late" priorities)."""
+    from prong.pep440.ranges import Range
+    from prong.pubgrub import State, Unavailable
+
+    state: State[object, Range] = State(root, provider.root_version, Range)
+    ps = state.partial_solution
+    package: object = root
+    while True:
+        provider.should_cancel()
+        for affected, incompat in state.unit_propagation(package):
+            provider.record_conflict(affected, incompat)
+        picked = ps.pick_highest_priority(provider.prioritize)
+        if picked is None:
+            return ps.extract_solution()
+        package = picked
+        term = ps.term(package)
+        assert term is not None
+        version = provider.choose_version(package, term.versions)  # type: ignore[arg-type]
+        if version is None:
+            state.add_no_versions(package)
+            continue
+        if state.dependencies_added(package, version):
+            ps.add_decision(package, version)
+            continue
+        dependencies = provider.get_dependencies(package, version)  # type: ignore[arg-type]
+        if isinstance(dependencies, Unavailable):
+            state.add_unavailable(package, version, dependencies.reason)
+            continue
+        state.add_version(package, version, dependencies.dependencies)
 
 
 def _build(solution: Mapping[object, Version], provider: PythonProvider) -> Resolution:
