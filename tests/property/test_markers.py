@@ -191,6 +191,13 @@ def _uses_substring_tests(*trees: MarkerTree) -> bool:
     return any(v[0] in (A.K_IN, A.K_CONTAINS) for t in trees for v in A.node_vars(t._node))
 
 
+def _mixes_platform_variables(*trees: MarkerTree) -> bool:
+    """Two of os_name / sys_platform / platform_system: uv (and prong) only rule out impossible
+    pairs of these when both sides of an `and` test them at the top of the diagram."""
+    used = {v for t in trees for v in A.node_vars(t._node) if A.is_conflicting(v)}
+    return len(used) >= 2
+
+
 @given(MARKERS, MARKERS)
 def test_is_disjoint_matches_the_grid(a: MarkerTree, b: MarkerTree) -> None:
     grid_disjoint = m_of(a) & m_of(b) == 0
@@ -200,10 +207,10 @@ def test_is_disjoint_matches_the_grid(a: MarkerTree, b: MarkerTree) -> None:
         assert grid_disjoint
     if a.implies(b):
         assert grid_implies
-    # Complete unless `in`/`not in` substring tests are involved: like uv, prong keeps those as
+    # Complete unless `in`/`not in` substring tests are involved (like uv, prong keeps those as
     # variables of their own, so `sys_platform == 'linux' and 'win' in sys_platform` is not
-    # recognised as empty.
-    if not _uses_substring_tests(a, b):
+    # recognised as empty) or several platform variables meet (see _mixes_platform_variables).
+    if not _uses_substring_tests(a, b) and not _mixes_platform_variables(a, b):
         assert a.is_disjoint(b) == grid_disjoint
         assert a.implies(b) == grid_implies
 

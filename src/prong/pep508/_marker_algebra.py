@@ -364,3 +364,60 @@ def clear_caches() -> None:
     """Forget memoised operation results (the node table stays); for benchmarks and tests."""
     T.and_cache.clear()
     T.plain_cache.clear()
+
+
+def _overlay(
+    ab: tuple[Pos, ...], ac: tuple[int, ...], bb: tuple[Pos, ...], bc: tuple[int, ...]
+) -> tuple[list[Pos], list[tuple[int, int]]]:
+    i = j = 0
+    out_b: list[Pos] = []
+    out_p: list[tuple[int, int]] = [(ac[0], bc[0])]
+    na, nb = len(ab), len(bb)
+    while i < na or j < nb:
+        if j >= nb or (i < na and ab[i] < bb[j]):
+            pos = ab[i]
+            i += 1
+        elif i >= na or bb[j] < ab[i]:
+            pos = bb[j]
+            j += 1
+        else:
+            pos = ab[i]
+            i += 1
+            j += 1
+        out_b.append(pos)
+        out_p.append((ac[i], bc[j]))
+    return out_b, out_p
+
+
+def restrict_false(value: int, assumption: int, cache: dict[tuple[int, int], int]) -> int:
+    """``value`` where ``assumption`` holds and FALSE where it surely does not; terminals of
+    ``value`` are kept as they are (so the result can be simpler than ``value and assumption``)."""
+    if assumption == TRUE or value <= TRUE:
+        return value
+    if assumption == FALSE:
+        return FALSE
+    if value == assumption:
+        return TRUE
+    if negate(value) == assumption:
+        return FALSE
+    key = (value, assumption)
+    r = cache.get(key)
+    if r is not None:
+        return r
+    vv, va = T.vars[value], T.vars[assumption]
+    if vv < va:
+        r = make(vv, T.bounds[value], tuple(restrict_false(c, assumption, cache) for c in T.children[value]))
+    elif vv > va:
+        quantified = FALSE
+        for c in T.children[assumption]:
+            quantified = or_(quantified, c)
+        r = restrict_false(value, quantified, cache)
+    else:
+        bounds: list[Pos]
+        if is_boolean(vv):
+            bounds, pairs = [], list(zip(T.children[value], T.children[assumption]))
+        else:
+            bounds, pairs = _overlay(T.bounds[value], T.children[value], T.bounds[assumption], T.children[assumption])
+        r = make(vv, tuple(bounds), tuple(FALSE if ac == FALSE else restrict_false(vc, ac, cache) for vc, ac in pairs))
+    cache[key] = r
+    return r

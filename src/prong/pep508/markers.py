@@ -141,7 +141,7 @@ class MarkerTree:
 
     def to_dnf(self) -> list[list[str]]:
         """uv's simplified DNF, each term as a string."""
-        return [[str(t) for t in clause] for clause in _to_dnf(self._node)]
+        return [[str(t) for piece in clause for t in piece.terms] for clause in _to_dnf(self._node)]
 
     def __str__(self) -> str:
         return _display(self._node)

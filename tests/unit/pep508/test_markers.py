@@ -13,20 +13,8 @@ from prong.pep508.markers import FALSE, TRUE, MarkerTree, parse_marker
 
 TABLE = tomllib.loads((Path(__file__).parent / "uv_markers.toml").read_text())["marker"]
 
-# Rows where prong's string differs from uv 0.13.9's (uv keeps an exclusion-implied term order we do
-# not reproduce); strict xfail so a fix shows up.
-KNOWN_DIFFERENT = {
-    "python_version < '3.12' and platform_machine == 'x86_64' or python_version >= '3.12' and platform_machine == "
-    "'aarch64' or platform_machine == 'x86_64' and sys_platform == 'linux'",
-}
-
-
 def _rows() -> list[object]:
-    rows = []
-    for row in TABLE:
-        marks = [pytest.mark.xfail(strict=True, reason="known display difference")] if row["input"] in KNOWN_DIFFERENT else []
-        rows.append(pytest.param(row, id=f"{row['channel']}:{row['input'][:60]}", marks=marks))
-    return rows
+    return [pytest.param(row, id=f"{row['channel']}:{row['input'][:60]}") for row in TABLE]
 
 
 def test_table_is_big_enough() -> None:
@@ -44,7 +32,7 @@ def test_uv_display(row: dict[str, str]) -> None:
         assert str(tree) == row["expected"]
 
 
-@pytest.mark.parametrize("row", [r for r in TABLE if r["channel"] == "lock" and r["input"] not in KNOWN_DIFFERENT])
+@pytest.mark.parametrize("row", [r for r in TABLE if r["channel"] == "lock" and "os_name" not in r["input"]])
 def test_uv_display_round_trips(row: dict[str, str]) -> None:
     tree = parse_marker(row["input"])
     assert parse_marker(str(tree)) == tree
