@@ -128,7 +128,7 @@ class Cache:
         """Store ``data`` under ``key``: a temporary file in the same directory, then ``os.replace``."""
         path = self.path(bucket, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = b"%s%d %08x\n" % (_MAGIC, len(data), zlib.crc32(data))
+        header = _header(data)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as f:
@@ -208,6 +208,10 @@ class Cache:
                     total += path.stat().st_size
                     entries += 1
         return CacheInfo(self.root, entries, total)
+
+
+def _header(data: bytes) -> bytes:
+    return b"%s%d %08x\n" % (_MAGIC, len(data), zlib.crc32(data))
 
 
 def _decode(blob: bytes) -> bytes | None:
