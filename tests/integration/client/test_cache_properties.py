@@ -8,19 +8,19 @@ from hypothesis import strategies as st
 from prong.cache import _decode, _header
 
 
-@given(st.binary(max_size=2000))
+@given(st.binary(max_size=400))
 def test_roundtrip(data: bytes) -> None:
     assert _decode(_header(data) + data) == data
 
 
-@given(st.binary(min_size=1, max_size=2000), st.data())
+@given(st.binary(min_size=1, max_size=400), st.data())
 def test_truncation_is_detected(data: bytes, draw: st.DataObject) -> None:
     blob = _header(data) + data
     cut = draw.draw(st.integers(0, len(blob) - 1))
     assert _decode(blob[:cut]) is None
 
 
-@given(st.binary(min_size=1, max_size=2000), st.data())
+@given(st.binary(min_size=1, max_size=400), st.data())
 def test_a_flipped_bit_is_detected(data: bytes, draw: st.DataObject) -> None:
     blob = bytearray(_header(data) + data)
     i = draw.draw(st.integers(0, len(blob) - 1))
