@@ -93,11 +93,12 @@ def tree_depth(tree: DerivationTree) -> int:
 
 
 def collapse_no_versions(tree: DerivationTree) -> DerivationTree:
-    """Fold each ``NoVersions`` leaf into the fact it was combined with (pubgrub-rs's rewrite).
+    """Fold ``NoVersions`` leaves into the facts they were combined with (after pubgrub-rs).
 
     "foo 1.0 depends on bar 2" and "there are no versions of foo >1.0, <2" become "foo >=1.0,
-    <2 depends on bar 2". Only sound when the provider saw every version that exists (not
-    offline, nothing filtered), since the report then stops saying that versions were missing.
+    <2 depends on bar 2"; a derived fact whose other cause is derived replaces the node. Missing
+    versions of a dependency are kept (they are the reason). Use it when the provider saw every
+    version that exists, since the report then stops saying that the others were missing.
     """
     with _recursion_for(tree):
         return _collapse(tree)
@@ -121,15 +122,13 @@ def _collapse(tree: DerivationTree) -> DerivationTree:
 def _merge_no_versions(other: DerivationTree, missing: NoVersions[Any, Any]) -> DerivationTree | None:
     if isinstance(other, Derived):
         return other
-    if isinstance(other, FromDependencyOf):
-        if other.package == missing.package:
-            return FromDependencyOf(
-                other.package, other.versions.union(missing.versions), other.dependency, other.dependency_versions
-            )
+    if isinstance(other, FromDependencyOf) and other.package == missing.package:
         return FromDependencyOf(
-            other.package, other.versions, other.dependency, other.dependency_versions.union(missing.versions)
+            other.package, other.versions.union(missing.versions), other.dependency, other.dependency_versions
         )
-    return None  # NoVersions, UnavailableVersions, NotRoot: different reasons; keep both facts
+    # Missing versions of a dependency are the point of the explanation; other external
+    # facts have reasons of their own: keep both.
+    return None
 
 
 class _recursion_for:

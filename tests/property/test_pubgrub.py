@@ -1,0 +1,271 @@
+"""Properties of the generic PubGrub solver on random small registries.
+
+Every solution found satisfies every constraint; every failure is confirmed by a brute-force
+search over all assignments; a state copied mid-solve continues exactly like the original.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from prong.pubgrub import (
+    DefaultFormatter,
+    DefaultReport,
+    NoSolution,
+    State,
+    Term,
+    Unavailable,
+    collapse_no_versions,
+    solve,
+)
+from prong.pubgrub.term import CONTRADICTED, INCONCLUSIVE, SATISFIED
+from tests.unit.pubgrub.intset import IntSet, OfflineProvider
+
+LO, HI = -1, 7  # the universe of versions the version-set properties look at
+UNIVERSE = [None, *range(LO, HI)]  # None: not selected
+
+# --- version sets and terms -------------------------------------------------------------------
+
+bounds = st.integers(min_value=0, max_value=6)
+
+
+@st.composite
+def intsets(draw: st.DrawFn) -> IntSet:
+    out = IntSet.empty()
+    for _ in range(draw(st.integers(min_value=0, max_value=2))):
+        lo = draw(st.one_of(st.just(float("-inf")), bounds))
+        hi = draw(st.one_of(st.just(float("inf")), bounds))
+        out = out.union(IntSet.between(lo, hi))
+    return out
+
+
+def members(s: IntSet) -> frozenset[int]:
+    return frozenset(v for v in range(LO, HI) if s.contains(v))
+
+
+def holds(t: Term[IntSet], x: int | None) -> bool:
+    return x is not None and t.versions.contains(x) if t.positive else x is None or not t.versions.contains(x)
+
+
+def models(t: Term[IntSet]) -> frozenset[int | None]:
+    return frozenset(x for x in UNIVERSE if holds(t, x))
+
+
+terms = st.builds(Term, st.booleans(), intsets())
+
+
+@given(intsets(), intsets())
+def test_intset_is_a_set_algebra(a: IntSet, b: IntSet) -> None:
+    assert members(a.intersection(b)) == members(a) & members(b)
+    assert members(a.union(b)) == members(a) | members(b)
+    assert members(a.complement()) == frozenset(range(LO, HI)) - members(a)
+    assert a.is_subset(b) == (members(a) <= members(b))
+    assert a.is_disjoint(b) == (not members(a) & members(b))
+    assert (a.union(b) == b.union(a)) and hash(a.union(b)) == hash(b.union(a))
+
+
+@given(terms, terms)
+def test_term_operations_match_their_models(t: Term[IntSet], u: Term[IntSet]) -> None:
+    assert models(t.negate()) == frozenset(UNIVERSE) - models(t)
+    assert models(t.intersection(u)) == models(t) & models(u)
+    assert models(t.union(u)) == models(t) | models(u)
+    assert t.is_subset(u) == (models(t) <= models(u))
+    assert t.is_disjoint(u) == (not models(t) & models(u))
+    expected = SATISFIED if models(u) <= models(t) else CONTRADICTED if not models(u) & models(t) else INCONCLUSIVE
+    if models(u):  # an empty assignment set both satisfies and contradicts; never in a solver
+        assert t.relation(u) == expected
+
+
+# --- registries -------------------------------------------------------------------------------
+
+
+@dataclass
+class Registry:
+    provider: OfflineProvider
+    names: list[str]
+
+
+@st.composite
+def registries(draw: st.DrawFn) -> Registry:
+    n = draw(st.integers(min_value=1, max_value=5))
+    names = ["root"] + [f"p{i}" for i in range(n)]
+    provider = OfflineProvider()
+    for name in names:
+        versions = [0] if name == "root" else sorted(draw(st.sets(st.integers(0, 4), max_size=5)))
+        # Neighbouring versions often share dependencies (so that the solver merges them).
+        shared = {d: draw(intsets()) for d in draw(st.lists(st.sampled_from(names[1:]), max_size=2, unique=True))}
+        for version in versions:
+            if draw(st.booleans()):
+                deps = dict(shared)
+            else:
+                deps = {d: draw(intsets()) for d in draw(st.lists(st.sampled_from(names[1:]), max_size=3, unique=True))}
+            provider.add(name, version, deps)
+            if name != "root" and draw(st.integers(0, 9)) == 0:
+                provider.unavailable[(name, version)] = "it is broken"
+    return Registry(provider, names)
+
+
+def usable(provider: OfflineProvider, name: str) -> list[int]:
+    return [v for v in provider.registry.get(name, {}) if (name, v) not in provider.unavailable]
+
+
+def satisfies(provider: OfflineProvider, solution: dict[str, int]) -> bool:
+    """Every selected version exists, is usable, and has its dependencies met."""
+    for name, version in solution.items():
+        if version not in usable(provider, name):
+            return False
+        for dep, versions in provider.registry[name][version].items():
+            if dep not in solution or not versions.contains(solution[dep]):
+                return False
+    return True
+
+
+def brute_force(provider: OfflineProvider, names: list[str]) -> dict[str, int] | None:
+    """A solution found by trying every assignment (pruned by constraints already violated)."""
+    choices = {n: [None, *usable(provider, n)] for n in names}
+    choices["root"] = [0] if 0 in usable(provider, "root") else []
+    chosen: dict[str, int | None] = {}
+
+    def consistent(name: str) -> bool:
+        version = chosen[name]
+        if version is not None:
+            for dep, versions in provider.registry[name][version].items():
+                if dep in chosen and (chosen[dep] is None or not versions.contains(chosen[dep])):
+                    return False
+        for other, v in chosen.items():
+            if v is not None and other != name:
+                versions = provider.registry[other][v].get(name)
+                if versions is not None and (version is None or not versions.contains(version)):
+                    return False
+        return True
+
+    def search(i: int) -> bool:
+        if i == len(names):
+            return True
+        name = names[i]
+        for version in choices[name]:
+            chosen[name] = version
+            if consistent(name) and search(i + 1):
+                return True
+            del chosen[name]
+        return False
+
+    if not search(0):
+        return None
+    return {n: v for n, v in chosen.items() if v is not None}
+
+
+FORMATTER = DefaultFormatter(root="root", package_versions=lambda p, vs: f"{p}{vs}")
+
+
+@given(registries())
+def test_solutions_are_valid_and_failures_are_real(registry: Registry) -> None:
+    provider = registry.provider
+    try:
+        solution = solve(provider, "root", 0)
+    except NoSolution as error:
+        assert brute_force(provider, registry.names) is None
+        # The explanation can be written, raw and collapsed, and ends with the failure.
+        for tree in (error.tree, collapse_no_versions(error.tree)):
+            assert DefaultReport().report(tree, FORMATTER).endswith("version solving failed.")
+    else:
+        assert solution["root"] == 0
+        assert satisfies(provider, solution)
+
+
+# --- copying a state ----------------------------------------------------------------------------
+
+
+class Run:
+    """The reference loop of ``solve``, one step at a time, over a ``State``."""
+
+    def __init__(self, state: State[str, IntSet], provider: OfflineProvider, package: str = "root") -> None:
+        self.state = state
+        self.provider = provider
+        self.package = package
+        self.result: Any = None
+
+    def copy(self) -> Run:
+        return Run(self.state.copy(), self.provider, self.package)
+
+    def step(self) -> bool:
+        """Advance; False once finished (``result`` holds the solution or the report)."""
+        if self.result is not None:
+            return False
+        state, provider = self.state, self.provider
+        ps = state.partial_solution
+        try:
+            state.unit_propagation(self.package)
+        except NoSolution as error:
+            self.result = DefaultReport().report(error.tree, FORMATTER)
+            return False
+        picked = ps.pick_highest_priority(provider.prioritize)
+        if picked is None:
+            self.result = ps.extract_solution()
+            return False
+        self.package = picked
+        term = ps.term(picked)
+        assert term is not None
+        version = provider.choose_version(picked, term.versions)
+        if version is None:
+            state.add_no_versions(picked)
+        else:
+            deps = provider.get_dependencies(picked, version)
+            if isinstance(deps, Unavailable):
+                state.add_unavailable(picked, version, deps.reason)
+            else:
+                state.add_version(picked, version, deps.dependencies)
+        return True
+
+
+def run_to_end(run: Run) -> Any:
+    while run.step():
+        pass
+    return run.result
+
+
+def forbid(run: Run, package: str, version: int) -> None:
+    """Make ``run`` diverge: ``package`` ``version`` is unusable from now on (as in a fork)."""
+    try:
+        run.state.unit_propagation(run.package)  # what the next step would do first
+    except NoSolution as error:
+        run.result = DefaultReport().report(error.tree, FORMATTER)
+        return
+    run.state.add_unavailable(package, version, "forbidden in this fork")
+    run.package = package
+
+
+@given(registries(), st.integers(min_value=0, max_value=30), st.integers(0, 2**32))
+def test_a_copied_state_continues_like_the_original(registry: Registry, fork_at: int, seed: int) -> None:
+    provider = registry.provider
+    rng = random.Random(seed)
+    reference = run_to_end(Run(State("root", 0, IntSet), provider))
+    run = Run(State("root", 0, IntSet), provider)
+    for _ in range(fork_at):
+        if not run.step():
+            break
+    fork = run.copy()
+    # A third copy diverges first, runs to its end, and must be right about its own problem.
+    divergent = run.copy()
+    if divergent.result is None:
+        package = rng.choice(registry.names)
+        versions = sorted(provider.registry.get(package, {}))
+        if versions:
+            version = rng.choice(versions)
+            forbid(divergent, package, version)
+            result = run_to_end(divergent)
+            changed = OfflineProvider(provider.registry, {**provider.unavailable, (package, version): "forbidden"})
+            if isinstance(result, dict):
+                assert satisfies(changed, result)
+            else:
+                assert brute_force(changed, registry.names) is None
+    # Then the other two, interleaved in a random order: shared mutable state would show.
+    while run.result is None or fork.result is None:
+        (run if rng.random() < 0.5 else fork).step()
+    assert run.result == reference
+    assert fork.result == reference
