@@ -68,6 +68,8 @@ class FaultServer:
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         self._hits: dict[str, int] = {}
+        self.in_flight = 0
+        self.max_in_flight = 0
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -128,6 +130,16 @@ class FaultServer:
         with self._lock:
             self.seen.clear()
             self._hits = dict.fromkeys(self._hits, 0)
+            self.max_in_flight = self.in_flight
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
 
     def _record(self, seen: Seen) -> tuple[Route | None, int]:
         with self._lock:
@@ -152,6 +164,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve(head=False)
 
     def _serve(self, *, head: bool) -> None:
+        self.owner._enter()
+        try:
+            self._serve_one(head=head)
+        finally:
+            self.owner._leave()
+
+    def _serve_one(self, *, head: bool) -> None:
         path = self.path.split("?", 1)[0]
         headers = {k.lower(): v for k, v in self.headers.items()}
         route, n = self.owner._record(Seen(self.command, path, headers))
