@@ -65,7 +65,7 @@ def is_boolean(var: Var) -> bool:
 class _Table:
     """The global unique table and operation caches."""
 
-    __slots__ = ("vars", "bounds", "children", "unique", "and_cache", "plain_cache", "neg", "exclusions")
+    __slots__ = ("vars", "bounds", "children", "unique", "and_cache", "plain_cache", "disjoint_cache", "neg", "exclusions")
 
     def __init__(self) -> None:
         # Index 0 and 1 are the terminals; their slots are unused.
@@ -75,6 +75,7 @@ class _Table:
         self.unique: dict[tuple[Var, tuple[Pos, ...], tuple[int, ...]], int] = {}
         self.and_cache: dict[tuple[int, int], int] = {}
         self.plain_cache: dict[tuple[int, int], int] = {}
+        self.disjoint_cache: dict[tuple[int, int], bool] = {}
         self.neg: dict[int, int] = {FALSE: TRUE, TRUE: FALSE}
         self.exclusions: int | None = None
 
@@ -212,6 +213,54 @@ def or_(a: int, b: int) -> int:
     if a == TRUE or b == TRUE:
         return TRUE
     return negate(_apply_and(negate(a), negate(b), True))
+
+
+def is_disjoint(a: int, b: int) -> bool:
+    """``and_(a, b) == FALSE``, decided without building the conjunction when possible."""
+    if a == FALSE or b == FALSE:
+        return True
+    if a == TRUE or b == TRUE or a == b:
+        return False
+    if a > b:
+        a, b = b, a
+    r = T.and_cache.get((a, b))
+    if r is not None:
+        return r == FALSE
+    if is_conflicting(T.vars[a]) and is_conflicting(T.vars[b]):
+        return _apply_and(a, b, True) == FALSE
+    return _disjoint(a, b)
+
+
+def _disjoint(a: int, b: int) -> bool:
+    """Disjointness by Shannon expansion (no platform-pair knowledge needed below the top)."""
+    if a == FALSE or b == FALSE:
+        return True
+    if a == TRUE or b == TRUE or a == b:
+        return False
+    if a > b:
+        a, b = b, a
+    key = (a, b)
+    cache = T.disjoint_cache
+    r = cache.get(key)
+    if r is not None:
+        return r
+    if T.neg.get(a) == b:
+        cache[key] = True
+        return True
+    va, vb = T.vars[a], T.vars[b]
+    if va == vb:
+        if is_boolean(va):
+            ca, cb = T.children[a], T.children[b]
+            r = _disjoint(ca[0], cb[0]) and _disjoint(ca[1], cb[1])
+        else:
+            _, pairs = _overlay(T.bounds[a], T.children[a], T.bounds[b], T.children[b])
+            r = all(_disjoint(x, y) for x, y in pairs)
+    elif va < vb:
+        r = all(_disjoint(c, b) for c in T.children[a])
+    else:
+        r = all(_disjoint(a, c) for c in T.children[b])
+    cache[key] = r
+    return r
 
 
 def _plain_or(a: int, b: int) -> int:
@@ -364,6 +413,7 @@ def clear_caches() -> None:
     """Forget memoised operation results (the node table stays); for benchmarks and tests."""
     T.and_cache.clear()
     T.plain_cache.clear()
+    T.disjoint_cache.clear()
 
 
 def _overlay(

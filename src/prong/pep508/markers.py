@@ -70,11 +70,11 @@ class MarkerTree:
 
     def is_disjoint(self, other: MarkerTree) -> bool:
         """No environment satisfies both markers."""
-        return A.and_(self._node, other._node) == A.FALSE
+        return A.is_disjoint(self._node, other._node)
 
     def implies(self, other: MarkerTree) -> bool:
         """Every environment that satisfies ``self`` satisfies ``other``."""
-        return A.and_(self._node, A.negate(other._node)) == A.FALSE
+        return A.is_disjoint(self._node, A.negate(other._node))
 
     def evaluate(self, env: Mapping[str, str], extras: Collection[str] = ()) -> bool:
         """Evaluate against a PEP 508 environment dict; ``extra`` is true for names in ``extras``."""
