@@ -7,6 +7,9 @@ Two channels, both offline (a temporary find-links directory of tiny wheels ``pk
 * ``lock``: a project whose ``[project] dependencies`` are ``pkgN ; <marker>``; ``uv lock`` writes
   each marker back, unsimplified, in ``[package.metadata] requires-dist``. This shows uv's display
   of the marker itself (extras and conflict pseudo-extras included).
+* ``lock-dependency``: the same project with a given ``requires-python``; the marker uv writes on
+  the project's ``dependencies`` edge in uv.lock, i.e. simplified under that range (upper bounds
+  included). A dependency missing from the edge list means uv found the marker always false.
 * ``compile``: ``uv pip compile --universal --python-version X --no-index --find-links DIR`` on a
   requirements.in of ``pkgN ; <marker>`` lines; the ``; marker`` uv prints is the marker simplified
   under ``requires-python >= X`` (what uv writes on uv.lock dependency edges). A package missing
@@ -72,6 +75,27 @@ LOCK_CASES = [
     "sys_platform != 'linux' or extra == 'extra-3-xxx-cpu' or extra != 'extra-5-xxx-cu128'",
     "platform_machine == 'x86_64' and sys_platform == 'linux' and extra == 'extra-3-xxx-cpu' or platform_machine == 'aarch64' and sys_platform == 'linux' and extra == 'extra-3-xxx-cpu'",
 ]
+
+DEPENDENCY_CASES = {
+    ">=3.10,<3.13": [
+        "python_version < '3.13'",
+        "python_version >= '3.12'",
+        "python_version == '3.12'",
+        "python_version == '3.11' or sys_platform == 'win32'",
+        "python_version >= '3.13'",
+        "python_version != '3.11'",
+        "python_version > '3.12'",
+        "python_version <= '3.11' and platform_machine == 'aarch64'",
+        "python_version >= '3.10' and python_version < '3.13'",
+        "python_full_version >= '3.12.1'",
+    ],
+    ">=3.9,!=3.10.*": [
+        "python_version < '3.11'",
+        "python_version == '3.10'",
+        "python_version != '3.10'",
+        "python_version < '3.12' and sys_platform == 'linux'",
+    ],
+}
 
 COMPILE_CASES = {
     "3.7": [
@@ -203,6 +227,24 @@ def run_lock(uv: str, markers: list[str]) -> list[str | None]:
     return [found.get(i) for i in range(len(markers))]
 
 
+def run_lock_dependencies(uv: str, markers: list[str], requires_python: str) -> list[str | None]:
+    project = _links(len(markers))
+    deps = [f"pkg{i} ; {m}" for i, m in enumerate(markers)]
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "xxx"\nversion = "0.1"\nrequires-python = "{requires_python}"\n'
+        f"dependencies = {json.dumps(deps)}\n"
+        '[tool.uv]\nfind-links = ["."]\nno-index = true\n'
+    )
+    subprocess.run([uv, "lock", "-q"], cwd=project, check=True)
+    lock = (project / "uv.lock").read_text()
+    section = lock[lock.index('name = "xxx"') : lock.index("[package.metadata]")]
+    found = {
+        int(m.group(1)): m.group(2) or ""
+        for m in re.finditer(r'\{ name = "pkg(\d+)"(?:, marker = "([^"]*)")? \}', section)
+    }
+    return [found.get(i) for i in range(len(markers))]
+
+
 def run_compile(uv: str, markers: list[str], python: str) -> list[str | None]:
     links = _links(len(markers))
     req = links / "requirements.in"
@@ -231,12 +273,20 @@ def main() -> None:
         f"# uv's display of PEP 508 markers, recorded by running {version}.",
         "# Regenerate: python tests/unit/pep508/make_uv_markers.py [path/to/uv]  (see its docstring).",
         "# channel = \"lock\": marker as uv writes it in uv.lock [package.metadata] requires-dist (no simplification).",
+        "# channel = \"lock-dependency\": marker on a [project] dependencies edge in uv.lock, simplified under",
+        "#   the project's requires-python (always-false = true when uv dropped the edge).",
         "# channel = \"compile\": `uv pip compile --universal --python-version X` output, i.e. the marker",
         "#   simplified under requires-python = \">=X\"; always-false = true when uv dropped the requirement.",
         "",
     ]
     for marker, shown in zip(LOCK_CASES, run_lock(uv, LOCK_CASES)):
         lines += ["[[marker]]", "channel = \"lock\"", f"input = {_q(marker)}", f"expected = {_q(shown or '')}", ""]
+    for requires_python, cases in DEPENDENCY_CASES.items():
+        for marker, shown in zip(cases, run_lock_dependencies(uv, cases, requires_python)):
+            lines += ["[[marker]]", "channel = \"lock-dependency\"", f"requires-python = {_q(requires_python)}"]
+            lines += [f"input = {_q(marker)}"]
+            lines += ["always-false = true"] if shown is None else [f"expected = {_q(shown)}"]
+            lines.append("")
     for python, cases in COMPILE_CASES.items():
         for marker, shown in zip(cases, run_compile(uv, cases, python)):
             lines += ["[[marker]]", "channel = \"compile\"", f"requires-python = {_q('>=' + python)}", f"input = {_q(marker)}"]
