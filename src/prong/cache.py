@@ -25,13 +25,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BUCKETS", "Cache", "CacheInfo", "default_cache_dir", "key_component", "package_key"]
+__all__ = ["BUCKETS", "ENTRY_BUCKETS", "FILE_BUCKETS", "Cache", "CacheInfo", "default_cache_dir", "key_component", "package_key"]
 
-#: The buckets this version of prong reads and writes; ``prune`` removes any other directory.
-BUCKETS: tuple[str, ...] = ("http-v1", "simple-v1", "metadata-v1", "wheels-v1", "archive-v1", "builds-v1")
+#: Buckets of checksummed entries (:meth:`Cache.read` / :meth:`Cache.write`).
+ENTRY_BUCKETS: tuple[str, ...] = ("http-v1", "simple-v1", "metadata-v1")
+#: Buckets of plain files and directories (downloaded wheels and sdists by hash, unpacked or built
+#: trees): ``prune`` only removes stale temporary files there.
+FILE_BUCKETS: tuple[str, ...] = ("wheels-v1", "sdists-v1", "archive-v1", "builds-v1")
+#: The buckets this version of prong uses; ``prune`` removes other versions of them (``simple-v0``).
+BUCKETS: tuple[str, ...] = ENTRY_BUCKETS + FILE_BUCKETS
 
 _MAGIC = b"prong-cache-1 "
-_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,199}")
 _TMP_SUFFIX = ".tmp"
 _STALE_TMP_SECONDS = 3600.0
 
@@ -172,22 +177,31 @@ class Cache:
         return removed
 
     def prune(self) -> int:
-        """Remove what no current prong reads: unknown buckets, stale temporary files, corrupt entries."""
+        """Remove what no current prong reads: older bucket versions, stale temporary files, corrupt entries.
+
+        Directories that are not buckets are left alone; in file buckets only stale temporary
+        files go.
+        """
         if not self.root.is_dir():
             return 0
         removed = 0
         now = time.time()
+        current = {name.rsplit("-v", 1)[0]: name for name in BUCKETS}
         for child in list(self.root.iterdir()):
             if child.name not in BUCKETS:
-                removed += sum(1 for _ in _files(child)) if child.is_dir() else 1
-                _remove(child)
+                base, sep, version = child.name.rpartition("-v")
+                if sep and version.isdigit() and base in current:  # an older format of a bucket
+                    removed += sum(1 for _ in _files(child)) if child.is_dir() else 1
+                    _remove(child)
                 continue
             for path in list(_files(child)):
                 try:
-                    if path.name.endswith(_TMP_SUFFIX) and path.name.startswith("."):
+                    if path.name.startswith(".") and path.name.endswith((_TMP_SUFFIX, ".part")):
                         if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
                             path.unlink()
                             removed += 1
+                        continue
+                    if child.name not in ENTRY_BUCKETS:
                         continue
                     with open(path, "rb") as f:
                         ok = _decode(f.read()) is not None
@@ -196,7 +210,8 @@ class Cache:
                         removed += 1
                 except OSError:
                     continue
-            _remove_empty_dirs(child)
+            if child.name in ENTRY_BUCKETS:
+                _remove_empty_dirs(child)
         return removed
 
     def size(self) -> CacheInfo:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from prong.cache import package_key
+from prong.cache import key_component, package_key
 from prong.client.auth import AuthProvider, Credentials, realm_of, redact, split_credentials
 from prong.errors import ProngError
 
@@ -430,6 +430,39 @@ class HttpClient:
         finally:
             for sink in sinks:
                 sink.discard()
+
+    def fetch(self, url: str, *, filename: str, hashes: Mapping[str, str]) -> Path:
+        """A local copy of the distribution file at ``url``, kept in the cache by its sha256.
+
+        Wheels go to the bucket ``wheels-v1``, anything else to ``sdists-v1``, as
+        ``<package>/<sha256>/<filename>``: a file with a given hash never changes, so a cached one
+        costs no request (and is there with ``--offline``). The file is written only after its
+        hashes were checked. Without a cache or a sha256, it is downloaded to a temporary directory.
+        """
+        t0 = time.perf_counter()
+        clean = redact(url)
+        sha = next((h.lower() for a, h in hashes.items() if a.lower() == "sha256"), None)
+        if self.cache is None or not sha or not re.fullmatch(r"[0-9a-f]{64}", sha):
+            if self.offline:
+                raise OfflineError(clean)
+            import atexit
+            import shutil
+
+            tmp = Path(tempfile.mkdtemp(prefix="prong-download-"))
+            atexit.register(shutil.rmtree, tmp, True)
+            dest = tmp / key_component(filename)
+            self.download(url, dest, hashes=hashes)
+            return dest
+        bucket = "wheels-v1" if filename.lower().endswith(".whl") else "sdists-v1"
+        dest = self.cache.path(bucket, f"{package_key(filename.split('-', 1)[0])}/{sha}") / key_component(filename)
+        if dest.is_file():
+            self.stats.add(hits=1)
+            self._trace("GET", clean, 200, "hit", dest.stat().st_size, t0)
+            return dest
+        if self.offline:
+            raise OfflineError(clean)
+        self.download(url, dest, hashes=hashes)
+        return dest
 
     # -- internals: cache -----------------------------------------------------------------
 

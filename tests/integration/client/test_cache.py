@@ -332,3 +332,27 @@ def test_two_prong_commands_share_a_cache(tmp_path: Path) -> None:
     files = [p for p in cache_dir.rglob("*") if p.is_file()]
     assert files and not [p for p in files if p.name.endswith(".tmp")]
     assert Cache(cache_dir).prune() == 0  # every entry whole
+
+
+def test_fetch_keeps_distribution_files_by_hash(srv: FaultServer, tmp_path: Path) -> None:
+    wheel = wheel_bytes(Dist("demo", "1.0"))
+    sha = hashlib.sha256(wheel).hexdigest()
+    name = "demo-1.0-py3-none-any.whl"
+    srv.route("/files/" + name, Route(wheel, cache="none"))
+    cache = Cache(tmp_path)
+    with HttpClient(cache=cache) as http:
+        path = http.fetch(srv.url("/files/" + name), filename=name, hashes={"sha256": sha})
+        assert path.name == name and path.read_bytes() == wheel
+        assert path == tmp_path / "wheels-v1" / "demo" / sha / name
+        assert http.fetch(srv.url("/files/" + name), filename=name, hashes={"sha256": sha}) == path
+        with pytest.raises(Exception, match="hash mismatch"):
+            http.fetch(srv.url("/files/" + name), filename=name, hashes={"sha256": "f" * 64})
+        assert not (tmp_path / "wheels-v1" / "demo" / ("f" * 64) / name).exists()
+    with HttpClient(cache=cache, offline=True) as http:
+        assert http.fetch(srv.url("/files/" + name), filename=name, hashes={"sha256": sha}) == path
+    assert srv.count("/files/" + name) == 2  # the first fetch and the mismatching one
+    assert cache.prune() == 0 and path.exists()  # plain files are not entries: prune keeps them
+    (tmp_path / "builds-v1" / "x").mkdir(parents=True)
+    (tmp_path / "unrelated").mkdir()
+    assert cache.prune() == 0 and (tmp_path / "builds-v1" / "x").is_dir() and (tmp_path / "unrelated").is_dir()
+    assert cache.clean(["demo"]) == 1 and not path.exists()
