@@ -8,22 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prong.pubgrub import (
-    DefaultFormatter,
-    DefaultReport,
-    NoSolution,
-    State,
-    Term,
-    Unavailable,
-    collapse_no_versions,
-    solve,
-)
+from prong.pubgrub import DefaultReport, NoSolution, Term, collapse_no_versions, solve
 from prong.pubgrub.term import CONTRADICTED, INCONCLUSIVE, SATISFIED
+from tests.unit.pubgrub.driver import FORMATTER, Run, forbid, run_to_end
 from tests.unit.pubgrub.intset import IntSet, OfflineProvider
 
 LO, HI = -1, 7  # the universe of versions the version-set properties look at
@@ -160,9 +151,6 @@ def brute_force(provider: OfflineProvider, names: list[str]) -> dict[str, int] |
     return {n: v for n, v in chosen.items() if v is not None}
 
 
-FORMATTER = DefaultFormatter(root="root", package_versions=lambda p, vs: f"{p}{vs}")
-
-
 @given(registries())
 def test_solutions_are_valid_and_failures_are_real(registry: Registry) -> None:
     provider = registry.provider
@@ -181,71 +169,12 @@ def test_solutions_are_valid_and_failures_are_real(registry: Registry) -> None:
 # --- copying a state ----------------------------------------------------------------------------
 
 
-class Run:
-    """The reference loop of ``solve``, one step at a time, over a ``State``."""
-
-    def __init__(self, state: State[str, IntSet], provider: OfflineProvider, package: str = "root") -> None:
-        self.state = state
-        self.provider = provider
-        self.package = package
-        self.result: Any = None
-
-    def copy(self) -> Run:
-        return Run(self.state.copy(), self.provider, self.package)
-
-    def step(self) -> bool:
-        """Advance; False once finished (``result`` holds the solution or the report)."""
-        if self.result is not None:
-            return False
-        state, provider = self.state, self.provider
-        ps = state.partial_solution
-        try:
-            state.unit_propagation(self.package)
-        except NoSolution as error:
-            self.result = DefaultReport().report(error.tree, FORMATTER)
-            return False
-        picked = ps.pick_highest_priority(provider.prioritize)
-        if picked is None:
-            self.result = ps.extract_solution()
-            return False
-        self.package = picked
-        term = ps.term(picked)
-        assert term is not None
-        version = provider.choose_version(picked, term.versions)
-        if version is None:
-            state.add_no_versions(picked)
-        else:
-            deps = provider.get_dependencies(picked, version)
-            if isinstance(deps, Unavailable):
-                state.add_unavailable(picked, version, deps.reason)
-            else:
-                state.add_version(picked, version, deps.dependencies)
-        return True
-
-
-def run_to_end(run: Run) -> Any:
-    while run.step():
-        pass
-    return run.result
-
-
-def forbid(run: Run, package: str, version: int) -> None:
-    """Make ``run`` diverge: ``package`` ``version`` is unusable from now on (as in a fork)."""
-    try:
-        run.state.unit_propagation(run.package)  # what the next step would do first
-    except NoSolution as error:
-        run.result = DefaultReport().report(error.tree, FORMATTER)
-        return
-    run.state.add_unavailable(package, version, "forbidden in this fork")
-    run.package = package
-
-
 @given(registries(), st.integers(min_value=0, max_value=30), st.integers(0, 2**32))
 def test_a_copied_state_continues_like_the_original(registry: Registry, fork_at: int, seed: int) -> None:
     provider = registry.provider
     rng = random.Random(seed)
-    reference = run_to_end(Run(State("root", 0, IntSet), provider))
-    run = Run(State("root", 0, IntSet), provider)
+    reference = run_to_end(Run.start(provider))
+    run = Run.start(provider)
     for _ in range(fork_at):
         if not run.step():
             break

@@ -277,3 +277,28 @@ def test_deep_failures_are_reported_without_recursion_errors() -> None:
     text = DefaultReport().report(collapse_no_versions(info.value.tree), FMT)
     assert text.count("\n") >= n // 2 - 1
     assert text.endswith("we can conclude that version solving failed.")
+
+
+@pytest.mark.parametrize("name", ["AVOIDING_CONFLICT", "CONFLICT_RESOLUTION", "PARTIAL_SATISFIER", "BRANCHING_ERROR"])
+def test_forks_at_every_step_are_independent(name: str) -> None:
+    from tests.unit.pubgrub import scenarios
+    from tests.unit.pubgrub.driver import Run, forbid, run_to_end
+
+    provider = scenarios.registry(getattr(scenarios, name))
+    root = scenarios.v("1.0.0")
+    reference = run_to_end(Run.start(provider, "root", root))
+    total = Run.start(provider, "root", root)
+    run_to_end(total)
+    packages = sorted(provider.registry)
+    for fork_at in range(total.steps):
+        for forbidden in packages:
+            run = Run.start(provider, "root", root)
+            for _ in range(fork_at):
+                run.step()
+            fork = run.copy()
+            divergent = run.copy()
+            # The divergent copy runs first and to its end, changing whatever it shares.
+            forbid(divergent, forbidden, max(provider.registry[forbidden]))
+            run_to_end(divergent)
+            assert run_to_end(fork) == reference
+            assert run_to_end(run) == reference
