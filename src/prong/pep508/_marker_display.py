@@ -435,30 +435,36 @@ def _factor(dnf: list[Clause]) -> str | None:
     grouped: set[int] = set()
     # (first index, side, common parts, remainder clauses)
     groups: list[tuple[int, int, list[Clause], list[Clause]]] = []
-    for side in (0, -1):
-
-        def eligible(j: int) -> bool:
-            return j not in grouped and len(dnf[j]) >= 2
-
-        for i, clause in enumerate(dnf):
-            if not eligible(i):
-                continue
-            members = [j for j in range(i, len(dnf)) if eligible(j) and dnf[j][side] == clause[side]]
-            if len(members) < 2:
-                continue
-            clauses = [dnf[j] if side == 0 else dnf[j][::-1] for j in members]
-            n = _common_prefix(clauses)
-            common = clauses[0][:n] if side == 0 else clauses[0][:n][::-1]
-            inner = [c[n:] if side == 0 else c[n:][::-1] for c in clauses]
-            if side == -1 and any(_size(c) != 1 for c in inner):
-                continue  # uv factors a shared suffix only out of single-term remainders
-            grouped.update(members)
-            for g in groups:
-                if g[1] == side and g[3] == inner:
-                    g[2].append(common)
-                    break
-            else:
-                groups.append((i, side, [common], inner))
+    # Clauses sharing their first piece: ``first and (rest or rest)``.
+    for i, clause in enumerate(dnf):
+        if i in grouped or len(clause) < 2:
+            continue
+        members = [j for j in range(i, len(dnf)) if j not in grouped and len(dnf[j]) >= 2 and dnf[j][0] == clause[0]]
+        if len(members) < 2:
+            continue
+        grouped.update(members)
+        clauses = [dnf[j] for j in members]
+        n = _common_prefix(clauses)
+        inner = [c[n:] for c in clauses]
+        for g in groups:
+            if g[1] == 0 and g[3] == inner:
+                g[2].append(clause[:n])
+                break
+        else:
+            groups.append((i, 0, [clause[:n]], inner))
+    # Clauses that are one single-term piece followed by the same tail: ``(x or y) and tail``.
+    for i, clause in enumerate(dnf):
+        if i in grouped or len(clause) < 2 or _size(clause[:1]) != 1:
+            continue
+        members = [
+            j
+            for j in range(i, len(dnf))
+            if j not in grouped and len(dnf[j]) == len(clause) and _size(dnf[j][:1]) == 1 and dnf[j][1:] == clause[1:]
+        ]
+        if len(members) < 2:
+            continue
+        grouped.update(members)
+        groups.append((i, -1, [clause[1:]], [dnf[j][:1] for j in members]))
     if not groups:
         return None
     # Clause order, except that single-term clauses are printed together where the first one is.
