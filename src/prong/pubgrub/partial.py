@@ -72,19 +72,22 @@ class _Assignments:
         return None, self.decision_index, self.highest_level
 
 
-class _Rev:
-    """Reverses the order of a priority, so that heapq pops the highest first."""
+class _Entry:
+    """A heap entry: the highest priority first, then the earliest pushed."""
 
-    __slots__ = ("value",)
+    __slots__ = ("priority", "seq", "package", "stamp")
 
-    def __init__(self, value: Any) -> None:
-        self.value = value
+    def __init__(self, priority: Any, seq: int, package: Any, stamp: int) -> None:
+        self.priority = priority
+        self.seq = seq
+        self.package = package
+        self.stamp = stamp
 
-    def __lt__(self, other: _Rev) -> bool:
-        return bool(other.value < self.value)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Rev) and bool(self.value == other.value)
+    def __lt__(self, other: _Entry) -> bool:
+        a, b = self.priority, other.priority
+        if a == b:
+            return self.seq < other.seq
+        return bool(b < a)
 
 
 class PartialSolution(Generic[P, VS]):
@@ -96,9 +99,9 @@ class PartialSolution(Generic[P, VS]):
         self.level = 0
         self._next_index = 0
         self._assignments: dict[P, _Assignments] = {}
-        # Packages to decide, highest priority first: (priority, seq, package, stamp). An entry is
-        # stale when the package's stamp moved on; ``_dirty`` holds packages to (re)prioritize.
-        self._heap: list[tuple[_Rev, int, P, int]] = []
+        # Packages to decide, highest priority first. An entry is stale when its package's stamp
+        # moved on; ``_dirty`` holds the packages to (re)prioritize.
+        self._heap: list[_Entry] = []
         self._seq = 0
         self._stamp: dict[P, int] = {}
         self._dirty: dict[P, None] = {}
@@ -283,12 +286,13 @@ class PartialSolution(Generic[P, VS]):
                 stamp = stamps.get(p, 0) + 1
                 stamps[p] = stamp
                 self._seq += 1
-                heapq.heappush(heap, (_Rev(prioritize(p, a.term.versions)), self._seq, p, stamp))
+                heapq.heappush(heap, _Entry(prioritize(p, a.term.versions), self._seq, p, stamp))
             self._dirty = {}
         while heap:
-            _, _, p, stamp = heap[0]
+            top = heap[0]
+            p = top.package
             a = assignments.get(p)
-            if stamps.get(p) != stamp or a is None or a.decision_index >= 0 or not a.term.positive:
+            if stamps.get(p) != top.stamp or a is None or a.decision_index >= 0 or not a.term.positive:
                 heapq.heappop(heap)
                 continue
             return p  # left in the heap: deciding or changing it makes the entry stale
