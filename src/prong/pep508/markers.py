@@ -1,11 +1,15 @@
 """PEP 508 environment markers as a canonical algebra (uv's decision-diagram semantics).
 
 ``parse_marker(text)`` gives a :class:`MarkerTree`. Trees are canonical: two markers that denote
-the same set of environments (given uv's variable knowledge: ``python_version`` is
-``python_full_version`` truncated to two components, ``platform_system`` values that name a
-``sys_platform`` are rewritten to it, and known-incompatible platform pairs are false) are the
-same object, so ``==``/``hash`` are identity and ``and_``/``or_``/``negate`` are memoised.
-``str(tree)`` is the string uv writes in ``uv.lock`` for the same marker ("" for TRUE).
+the same set of environments are the same object, so ``==``/``hash`` are identity and
+``and_``/``or_``/``negate`` are memoised. The variable knowledge is uv's: ``python_version`` is
+``python_full_version`` truncated to two components; ``platform_system`` Windows/Darwin/Linux/
+AIX/Emscripten/Android are rewritten to the matching ``sys_platform``; pairs that never occur
+together (``os_name == 'nt'`` with linux/darwin, ``os_name == 'posix'`` with win32,
+``platform_system == 'FreeBSD'`` with any named platform, ...) make an ``and`` FALSE when both
+sides test such variables, exactly where uv does it. ``in``/``not in`` substring tests are
+variables of their own, as in uv. ``str(tree)`` is the string uv writes in ``uv.lock`` for the
+marker ("" for TRUE, ``python_version < '0'`` for FALSE).
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ class MarkerTree:
         return self._node
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (parse_marker, (str(self) if self._node != A.TRUE else "",))
+        # Node ids are per process; pickle as text (an equivalent marker).
+        return (_from_text, (str(self),))
 
     def and_(self, other: MarkerTree) -> MarkerTree:
         return MarkerTree(A.and_(self._node, other._node))
@@ -163,6 +168,10 @@ MarkerTree.FALSE = FALSE
 def parse_marker(text: str) -> MarkerTree:
     """Parse a PEP 508 marker; raises prong.errors.InvalidMarker with a span on bad input."""
     return MarkerTree(parse_marker_node(text))
+
+
+def _from_text(text: str) -> MarkerTree:
+    return TRUE if not text else parse_marker(text)
 
 
 def _python_bounds(requires_python: Any) -> tuple[A.Pos | None, A.Pos | None]:

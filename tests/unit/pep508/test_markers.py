@@ -279,3 +279,15 @@ def test_errors_point_at_the_offending_characters(text: str, span: tuple[int, in
     lines = str(err).splitlines()
     assert lines[1] == "    " + text
     assert lines[2] == "    " + " " * err.span[0] + "~" * (err.span[1] - err.span[0]) + "^"
+
+
+def test_pickle_round_trip() -> None:
+    import pickle
+
+    for marker in (TRUE, FALSE, parse_marker("python_version < '3.11' and extra == 'extra-3-xxx-cpu'")):
+        assert pickle.loads(pickle.dumps(marker)) == marker
+
+
+def test_to_dnf_lists_terms() -> None:
+    m = parse_marker("(python_version < '3.9' and sys_platform == 'win32') or sys_platform == 'linux'")
+    assert m.to_dnf() == [["python_full_version < '3.9'", "sys_platform == 'win32'"], ["sys_platform == 'linux'"]]
