@@ -168,9 +168,9 @@ class VersionMap:
         if not wheels:
             return UnavailableVersion("other", "has no distribution files", {})
         first = self.tags.tags[0] if len(self.tags) else None
-        pythons = sorted({t for w in wheels for t in w.python_tags})  # type: ignore[attr-defined]
-        abis = sorted({t for w in wheels for t in w.abi_tags})  # type: ignore[attr-defined]
-        platforms = sorted({t for w in wheels for t in w.platform_tags})  # type: ignore[attr-defined]
+        pythons = sorted({t for w in wheels for t in w.python_tags}, key=_natural)  # type: ignore[attr-defined]
+        abis = sorted({t for w in wheels for t in w.abi_tags}, key=_natural)  # type: ignore[attr-defined]
+        platforms = sorted({t for w in wheels for t in w.platform_tags}, key=_natural)  # type: ignore[attr-defined]
         accepted_py = {t.interpreter for t in self.tags}
         accepted_pairs = {(t.interpreter, t.abi) for t in self.tags}
         details: dict[str, object] = {
@@ -216,6 +216,13 @@ def python_compatible(requires_python: object, python_version: Version) -> bool:
     if lo is None:
         return True
     return lo < python_version or (lo_inc and lo == python_version)
+
+
+def _natural(tag: str) -> tuple[object, ...]:
+    """``cp38`` before ``cp310``: digits compare as numbers (as uv lists tags)."""
+    import re
+
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", tag))
 
 
 def _is_sdist(filename: str) -> bool:
