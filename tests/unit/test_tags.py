@@ -460,3 +460,16 @@ def test_macos_deployment_target_moves_the_floor() -> None:
     tags = Tags.for_target(Target((3, 12), platform=p))
     assert tags.is_compatible(WheelFilename.parse("x-1-cp312-cp312-macosx_14_0_arm64.whl").tags)
     assert parse_platform("linux", macos_version=(14, 2)).os_version == (2, 28)
+
+
+def test_current_target_tags_equal_packagings_sys_tags_as_a_set() -> None:
+    # Cross-checks the hand-built manylinux list (and the rest) against packaging's own view of
+    # this machine; only the order differs (uv puts plain linux_<arch> last, packaging first).
+    import sys
+
+    from packaging.tags import sys_tags
+
+    target = Target.current()
+    if sys.implementation.name != "cpython" or target.platform.os not in ("manylinux", "macos", "windows"):
+        pytest.skip(f"prong builds CPython tags only; this is {sys.implementation.name} on {target.platform}")
+    assert set(Tags.for_target(target).tags) == set(sys_tags())
