@@ -190,6 +190,66 @@ COMPILE_CASES = {
 }
 
 
+def fork_style(seed: int, count: int, extras: bool) -> list[str]:
+    """Markers shaped like universal-lock forks: unions of python split x platform x machine x
+    conflict-extra conjunctions (deterministic for a seed)."""
+    import random
+
+    pythons = [
+        "python_full_version < '3.10'", "python_full_version == '3.10.*'", "python_full_version == '3.11.*'",
+        "python_full_version >= '3.12'", "python_full_version >= '3.11'", "python_full_version < '3.11'",
+    ]
+    platforms = [
+        "sys_platform == 'linux'", "sys_platform == 'darwin'", "sys_platform == 'win32'",
+        "sys_platform != 'linux'", "sys_platform != 'darwin'", "platform_system == 'Windows'",
+    ]
+    machines = [
+        "platform_machine == 'x86_64'", "platform_machine == 'aarch64'", "platform_machine != 'x86_64'",
+        "platform_machine == 'arm64'",
+    ]
+    conflict_extras = [
+        "extra == 'extra-3-xxx-cpu'", "extra != 'extra-3-xxx-cpu'", "extra == 'extra-5-xxx-cu128'",
+        "extra != 'extra-5-xxx-cu128'", "extra == 'group-4-xxx-dev'",
+    ]
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        clauses = []
+        for _ in range(rng.choice([1, 2, 2, 3, 4])):
+            parts = []
+            if rng.random() < 0.7:
+                parts.append(rng.choice(pythons))
+            if rng.random() < 0.6:
+                parts.append(rng.choice(platforms))
+            if rng.random() < 0.4:
+                parts.append(rng.choice(machines))
+            if extras and rng.random() < 0.5:
+                parts.append(rng.choice(conflict_extras))
+            if not parts:
+                parts.append(rng.choice(platforms))
+            clauses.append(" and ".join(parts))
+        out.append(" or ".join(f"({c})" for c in clauses))
+    return list(dict.fromkeys(out))
+
+
+def two_clause(count: int) -> list[str]:
+    """`(python range and platform) or (python range and platform)` and kin, deterministic."""
+    import itertools
+    import random
+
+    pythons = [
+        "python_full_version < '3.10'", "python_full_version == '3.10.*'", "python_full_version >= '3.11'",
+        "python_full_version >= '3.10'", "python_full_version < '3.11'",
+    ]
+    platforms = ["sys_platform == 'linux'", "sys_platform == 'darwin'", "sys_platform != 'linux'", "sys_platform == 'win32'"]
+    found = {f"({p1} and {s1}) or ({p2} and {s2})" for p1, s1, p2, s2 in itertools.product(pythons, platforms, pythons, platforms)}
+    found |= {f"{p1} or ({p2} and {s2})" for p1, p2, s2 in itertools.product(pythons, pythons, platforms)}
+    found |= {f"{s1} or ({p2} and {s2})" for s1, p2, s2 in itertools.product(platforms, pythons, platforms)}
+    ordered = sorted(found)
+    random.Random(5).shuffle(ordered)
+    return ordered[:count]
+
+
 def _wheel(directory: Path, name: str) -> None:
     dist_info = f"{name}-1.0.dist-info"
     files = {
@@ -279,7 +339,8 @@ def main() -> None:
         "#   simplified under requires-python = \">=X\"; always-false = true when uv dropped the requirement.",
         "",
     ]
-    for marker, shown in zip(LOCK_CASES, run_lock(uv, LOCK_CASES)):
+    lock_cases = LOCK_CASES + fork_style(12, 150, extras=True) + two_clause(250)
+    for marker, shown in zip(lock_cases, run_lock(uv, lock_cases)):
         lines += ["[[marker]]", "channel = \"lock\"", f"input = {_q(marker)}", f"expected = {_q(shown or '')}", ""]
     for requires_python, cases in DEPENDENCY_CASES.items():
         for marker, shown in zip(cases, run_lock_dependencies(uv, cases, requires_python)):
@@ -287,7 +348,9 @@ def main() -> None:
             lines += [f"input = {_q(marker)}"]
             lines += ["always-false = true"] if shown is None else [f"expected = {_q(shown)}"]
             lines.append("")
-    for python, cases in COMPILE_CASES.items():
+    compile_cases = dict(COMPILE_CASES)
+    compile_cases["3.8"] = fork_style(11, 150, extras=False)
+    for python, cases in compile_cases.items():
         for marker, shown in zip(cases, run_compile(uv, cases, python)):
             lines += ["[[marker]]", "channel = \"compile\"", f"requires-python = {_q('>=' + python)}", f"input = {_q(marker)}"]
             lines += ["always-false = true"] if shown is None else [f"expected = {_q(shown)}"]
