@@ -102,7 +102,9 @@ class Incompatibility(Generic[P, VS]):
         return cls({package: Term(True, versions)}, UnavailableVersions(package, versions, reason))
 
     @classmethod
-    def from_dependency(cls, package: P, versions: VS, dependency: P, dependency_versions: VS) -> Incompatibility[P, VS]:
+    def from_dependency(
+        cls, package: P, versions: VS, dependency: P, dependency_versions: VS
+    ) -> Incompatibility[P, VS]:
         cause = FromDependencyOf(package, versions, dependency, dependency_versions)
         if dependency == package:
             # A self-dependency: either always met (the caller drops it) or never met.
@@ -112,7 +114,9 @@ class Incompatibility(Generic[P, VS]):
         return cls({package: Term(True, versions), dependency: Term(False, dependency_versions)}, cause)
 
     @classmethod
-    def prior_cause(cls, incompat: Incompatibility[P, VS], satisfier_cause: Incompatibility[P, VS], package: P) -> Incompatibility[P, VS]:
+    def prior_cause(
+        cls, incompat: Incompatibility[P, VS], satisfier_cause: Incompatibility[P, VS], package: P
+    ) -> Incompatibility[P, VS]:
         """Resolve two incompatibilities on ``package`` (solver.md#conflict-resolution)."""
         terms = dict(incompat.terms)
         for p, t in satisfier_cause.terms.items():

@@ -251,10 +251,19 @@ class DefaultReport:
     # wording --------------------------------------------------------------------------------
 
     def explain_both_external(self, f: ReportFormatter, e1: External, e2: External, terms: Mapping[Any, Any]) -> str:
-        return f"Because {f.format_external(e1)} and {f.format_external(e2)}, we can conclude that {f.format_terms(terms)}."
+        return (
+            f"Because {f.format_external(e1)} and {f.format_external(e2)}, "
+            f"we can conclude that {f.format_terms(terms)}."
+        )
 
     def explain_both_ref(
-        self, f: ReportFormatter, ref1: int, d1: Derived[Any, Any], ref2: int, d2: Derived[Any, Any], terms: Mapping[Any, Any]
+        self,
+        f: ReportFormatter,
+        ref1: int,
+        d1: Derived[Any, Any],
+        ref2: int,
+        d2: Derived[Any, Any],
+        terms: Mapping[Any, Any],
     ) -> str:
         return (
             f"Because we know from ({ref1}) that {f.format_terms(d1.terms)} and we know from ({ref2}) that "
@@ -272,7 +281,9 @@ class DefaultReport:
     def and_explain_external(self, f: ReportFormatter, external: External, terms: Mapping[Any, Any]) -> str:
         return f"And because {f.format_external(external)}, we can conclude that {f.format_terms(terms)}."
 
-    def and_explain_ref(self, f: ReportFormatter, ref: int, derived: Derived[Any, Any], terms: Mapping[Any, Any]) -> str:
+    def and_explain_ref(
+        self, f: ReportFormatter, ref: int, derived: Derived[Any, Any], terms: Mapping[Any, Any]
+    ) -> str:
         return (
             f"And because we know from ({ref}) that {f.format_terms(derived.terms)}, "
             f"we can conclude that {f.format_terms(terms)}."
@@ -364,8 +375,14 @@ class _Builder:
 class NoSolution(ProngError, Generic[P]):
     """No set of versions satisfies the root's requirements; ``tree`` says why."""
 
-    def __init__(self, tree: DerivationTree, root_package: P, root_version: Any, incompatibility: Incompatibility[Any, Any] | None = None) -> None:
-        super().__init__(tree)
+    def __init__(
+        self,
+        tree: DerivationTree,
+        root_package: P,
+        root_version: Any,
+        incompatibility: Incompatibility[Any, Any] | None = None,
+    ) -> None:
+        super().__init__(tree, root_package, root_version, incompatibility)
         self.tree = tree
         self.root_package = root_package
         self.root_version = root_version

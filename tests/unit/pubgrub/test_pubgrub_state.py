@@ -302,3 +302,17 @@ def test_forks_at_every_step_are_independent(name: str) -> None:
             run_to_end(divergent)
             assert run_to_end(fork) == reference
             assert run_to_end(run) == reference
+
+
+def test_no_solution_survives_pickling() -> None:
+    import pickle
+
+    p = provider({"root": {0: {"foo": I.singleton(1)}}, "foo": {2: {}}})
+    with pytest.raises(NoSolution) as info:
+        solve(p, "root", 0)
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert str(copy) == str(info.value) == (
+        "Because there are no versions of foo ==1 and root depends on foo ==1, "
+        "we can conclude that version solving failed."
+    )
+    assert copy.tree == info.value.tree and copy.root_package == "root"
