@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from hypothesis import given
 from hypothesis import strategies as st
 
-from prong.pubgrub import DefaultReport, NoSolution, Term, collapse_no_versions, solve
+from prong.pubgrub import (
+    DefaultReport,
+    Derived,
+    FromDependencyOf,
+    NoSolution,
+    NotRoot,
+    NoVersions,
+    Term,
+    UnavailableVersions,
+    collapse_no_versions,
+    solve,
+)
 from prong.pubgrub.term import CONTRADICTED, INCONCLUSIVE, SATISFIED
 from tests.unit.pubgrub.driver import FORMATTER, Run, forbid, run_to_end
 from tests.unit.pubgrub.intset import IntSet, OfflineProvider
@@ -158,12 +169,46 @@ def test_solutions_are_valid_and_failures_are_real(registry: Registry) -> None:
         solution = solve(provider, "root", 0)
     except NoSolution as error:
         assert brute_force(provider, registry.names) is None
+        for leaf in leaves(error.tree):
+            assert is_true(provider, leaf), leaf
         # The explanation can be written, raw and collapsed, and ends with the failure.
         for tree in (error.tree, collapse_no_versions(error.tree)):
             assert DefaultReport().report(tree, FORMATTER).endswith("version solving failed.")
     else:
         assert solution["root"] == 0
         assert satisfies(provider, solution)
+    # Dependencies are asked for once per version at most.
+    assert len(provider.calls) == len(set(provider.calls))
+
+
+def leaves(tree: object) -> list[object]:
+    out, stack = [], [tree]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Derived):
+            stack += [t.cause1, t.cause2]
+        else:
+            out.append(t)
+    return out
+
+
+def is_true(provider: OfflineProvider, fact: object) -> bool:
+    """Whether an external fact of an explanation holds in the registry."""
+    versions = provider.registry.get(getattr(fact, "package", ""), {})
+    if isinstance(fact, NoVersions):
+        return not any(fact.versions.contains(v) for v in versions)
+    if isinstance(fact, UnavailableVersions):
+        return all(
+            provider.unavailable.get((fact.package, v)) == fact.reason
+            for v in range(LO, HI)
+            if fact.versions.contains(v)
+        )
+    if isinstance(fact, FromDependencyOf):
+        covered = [v for v in range(LO, HI) if fact.versions.contains(v)]
+        return bool(covered) and all(
+            v in versions and versions[v].get(fact.dependency) == fact.dependency_versions for v in covered
+        )
+    return isinstance(fact, NotRoot) and fact.package == "root"
 
 
 # --- copying a state ----------------------------------------------------------------------------
