@@ -192,8 +192,9 @@ def collapse_redundant_no_versions(tree: Any, provider: PythonProvider) -> Any:
 
 
 def simplify_ranges(tree: Any, provider: PythonProvider) -> Any:
-    """Widen ranges as far as the available versions allow (``a==1.0`` of 1.0, 2.0 -> ``a<2.0``
-    is not done for pins; ``a>=1.0,<1.5`` of 1.0, 2.0 -> ``a<2.0``), as uv does."""
+    """Widen ranges as far as the available versions allow, as uv does: the version a
+    dependency fact is about (``a==1.0`` of 1.0, 2.0 reads ``a<=1.0``), derived terms, and
+    dependency ranges that are not pins (``b==1.0`` stays). Facts about Python are left alone."""
     from prong.pubgrub import Derived, FromDependencyOf, Term
 
     def simp(pkg: Any, rng: Range, dep: Any = None) -> Range:
@@ -215,30 +216,6 @@ def simplify_ranges(tree: Any, provider: PythonProvider) -> Any:
             return node
         terms = {p: Term(t.positive, simp(p, t.versions)) for p, t in node.terms.items()}
         return Derived(terms, node.shared_id, walk(node.cause1), walk(node.cause2))
-
-    return _with_recursion(tree, walk)
-
-
-def merge_no_versions(tree: Any, provider: PythonProvider) -> Any:
-    """"there are no versions of a>1" next to "a==1 depends on b" reads "all versions of a
-    depend on b" (pubgrub-rs's ``collapse_no_versions``, limited to dependency facts)."""
-    from prong.pubgrub import Derived, FromDependencyOf, NoVersions
-
-    def walk(node: Any) -> Any:
-        if not isinstance(node, Derived):
-            return node
-        c1, c2 = node.cause1, node.cause2
-        for nv, other in ((c1, c2), (c2, c1)):
-            if (
-                isinstance(nv, NoVersions)
-                and isinstance(other, FromDependencyOf)
-                and other.package == nv.package
-                and not isinstance(nv.package, Python)
-            ):
-                return FromDependencyOf(
-                    other.package, other.versions.union(nv.versions), other.dependency, other.dependency_versions
-                )
-        return Derived(node.terms, node.shared_id, walk(c1), walk(c2))
 
     return _with_recursion(tree, walk)
 
@@ -634,8 +611,6 @@ class UvFormatter:
     # terms --------------------------------------------------------------------------------
 
     def format_terms(self, terms: Mapping[Any, Any]) -> str:
-        from prong.pubgrub import Term
-
         items = list(terms.items())
         if not items:
             return "the requirements are unsatisfiable"
@@ -662,34 +637,11 @@ class UvFormatter:
                 parts.append(self.subject(pkg, term.versions)[0])
             else:
                 parts.append("not " + self.obj(pkg, term.versions))
-        del Term
         if len(parts) == 2:
             text = f"{parts[0]} and {parts[1]}"
         else:
             text = ", ".join(parts)
         return _join(text, "are incompatible")
-
-
-def _single_pin_text(lo: Any, lo_inc: bool, hi: Any, hi_inc: bool) -> str | None:
-    """``==V`` for the stretch ``[V, V+locals]`` (what ``==V`` admits), else ``None``."""
-    if lo is None or hi is None or not lo_inc or hi_inc:
-        return None
-    try:
-        from prong.pep440.ranges import Range
-
-        if Range.from_specifiers(f"=={lo}").intervals() == ((lo, lo_inc, hi, hi_inc),):
-            return str(lo)
-    except Exception:
-        return None
-    return None
-
-
-def _avail_text(lo: Any, hi: Any) -> str:
-    if lo is None:
-        return f"<={hi}"
-    if lo == hi:
-        return f"=={hi}"
-    return f">={lo},<={hi}"
 
 
 def _join(left: str, right: str) -> str:
