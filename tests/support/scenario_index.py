@@ -11,6 +11,8 @@ few additions for prong's own scenarios:
 * ``[index.problems.NAME]`` with ``kind``, ``message``, ``status``, ``hints``, ``alone``:
   versions(NAME) returns that ``IndexProblem`` (``alone = true``) or reports it beside the
   versions found (``Found.problems``) / beside ``NotFound`` when NAME has no versions;
+* ``[index] mode = "offline" | "no-index"``: projects not in ``packages`` answer ``Offline`` /
+  ``NoIndex`` (the cache or the local locations lack them);
 * ``[resolver_options]`` also takes ``resolution``, ``prerelease``, ``exclude_newer``,
   ``constraints``, ``overrides``, ``preferences`` (name -> version), ``python_platform``.
 """
@@ -33,7 +35,9 @@ from prong.resolver.index import (
     MetadataFound,
     MetadataResponse,
     MetadataUnavailable,
+    NoIndex,
     NotFound,
+    Offline,
     VersionCandidate,
     VersionsResponse,
 )
@@ -57,6 +61,7 @@ class ScenarioIndex:
 
     packages: Mapping[str, Any]
     problems: Mapping[str, Any] = field(default_factory=dict)
+    mode: str = "online"  # "offline" (versions -> Offline) or "no-index" (versions -> NoIndex)
     index_url: str = INDEX_URL
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
@@ -64,7 +69,7 @@ class ScenarioIndex:
     def from_scenario(cls, data: Mapping[str, Any]) -> ScenarioIndex:
         packages = {normalize_name(k): v for k, v in data.get("packages", {}).items()}
         problems = {normalize_name(k): v for k, v in data.get("index", {}).get("problems", {}).items()}
-        return cls(packages, problems)
+        return cls(packages, problems, mode=data.get("index", {}).get("mode", "online"))
 
     def _problem(self, name: str) -> IndexProblem | None:
         p = self.problems.get(name)
@@ -80,6 +85,10 @@ class ScenarioIndex:
 
     def versions(self, name: str) -> VersionsResponse:
         self.calls.append(("versions", name))
+        if self.mode == "offline" and name not in self.packages:
+            return Offline()
+        if self.mode == "no-index" and name not in self.packages:
+            return NoIndex()
         problem = self._problem(name)
         if problem is not None and self.problems[name].get("alone"):
             return problem

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
-from prong.resolver.index import IndexProblem
+from prong.resolver.index import IndexProblem, NoIndex, Offline
 from prong.resolver.package import Extra, Package
 
 if TYPE_CHECKING:
@@ -75,6 +75,28 @@ class WheelTagsHint:
         return (
             f"You require {self.target}, but we only found wheels for `{self.package}` "
             f"(v{self.version}) with the following {kind}{plural}: {listing}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineHint:
+    """Packages were missing because the network was disabled (uv's words)."""
+
+    def message(self) -> str:
+        return (
+            "Packages were unavailable because the network was disabled. When the network is "
+            "disabled, registry packages may only be read from the cache."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NoIndexHint:
+    """Packages were missing because index lookups were disabled (uv's words)."""
+
+    def message(self) -> str:
+        return (
+            "Packages were unavailable because index lookups were disabled and no additional "
+            "package locations were provided (try: `--find-links <uri>`)"
         )
 
 
@@ -170,6 +192,8 @@ Hint = Union[
     PrereleaseHint,
     YankedHint,
     ExcludeNewerHint,
+    OfflineHint,
+    NoIndexHint,
 ]
 
 
@@ -229,6 +253,15 @@ def collect_hints(tree: Any, provider: PythonProvider) -> list[Hint]:
     for name in seen_packages:
         for problem in provider.index_problems.get(name, ()):
             add(_problem_hint(name, problem))
+        unavailable = provider.unavailable_packages.get(name)
+        if unavailable is not None and isinstance(unavailable.response, Offline):
+            add(OfflineHint())
+        elif (
+            unavailable is not None
+            and isinstance(unavailable.response, NoIndex)
+            and not unavailable.response.find_links
+        ):
+            add(NoIndexHint())
     return found
 
 
@@ -289,6 +322,8 @@ __all__ = [
     "Hint",
     "IndexProblemHint",
     "NoBinaryHint",
+    "NoIndexHint",
+    "OfflineHint",
     "PrereleaseHint",
     "RequiresPythonHint",
     "WheelTagsHint",

@@ -60,7 +60,10 @@ class NotFound:
 
 @dataclass(frozen=True, slots=True)
 class NoIndex:
-    """Index lookups are disabled (``--no-index``) and no local source has the project."""
+    """Index lookups are disabled (``--no-index``) and no local source has the project;
+    ``find_links`` are the local locations that were searched (none: say so in a hint)."""
+
+    find_links: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

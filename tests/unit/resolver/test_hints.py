@@ -72,3 +72,29 @@ def test_requires_python_hint_for_the_running_interpreter() -> None:
 def test_platform_hint_without_known_marker() -> None:
     hint = H.WheelTagsHint("a", "1.0", "platform", ("any_weird_tag",))
     assert hint.message() == "Wheels are available for `a` (v1.0) on the following platform: `any_weird_tag`"
+
+
+def test_offline_and_no_index_hints() -> None:
+    assert hint_values("offline-missing") == [H.OfflineHint()]
+    assert hint_values("no-index-missing") == [H.NoIndexHint()]
+
+
+def test_no_index_hint_not_given_when_find_links_were_searched() -> None:
+    from prong.resolver.index import NoIndex
+    from prong.resolver.options import ResolverEnvironment
+    from prong.resolver.resolver import NoSolutionError, resolve
+    from prong.tags import Target, parse_platform
+    from tests.support.scenario_index import ScenarioIndex
+
+    class Local(ScenarioIndex):
+        def versions(self, name: str):  # type: ignore[no-untyped-def]
+            if name not in self.packages:
+                return NoIndex(("/wheels",))
+            return super().versions(name)
+
+    idx = Local({"a": {"versions": {"1.0.0": {"requires": ["b"]}}}})
+    env = ResolverEnvironment(Target((3, 12), "cp", platform=parse_platform("linux")), requested_python=True)
+    with pytest.raises(NoSolutionError) as info:
+        resolve(["a"], env=env, index=idx)
+    assert "not found in the provided package locations" in info.value.report()
+    assert info.value.hints() == []
