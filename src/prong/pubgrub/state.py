@@ -2,7 +2,14 @@
 
 ``solve`` drives a ``State`` with a ``DependencyProvider``; a resolver that forks (one state per
 marker split, as uv's universal resolver does) drives states itself and copies them with
-``copy()``. Incompatibilities are immutable and shared between copies.
+``copy()``. Incompatibilities are immutable and shared between copies. One step::
+
+    state.unit_propagation(package)          # raises NoSolution; returns the conflicts met
+    package = state.partial_solution.pick_highest_priority(prioritize)   # None: solved
+    term = state.term(package)               # positive; choose a version in term.versions
+    state.add_no_versions(package)           # ... if there is none
+    state.add_unavailable(package, version, reason)   # ... if it cannot be used
+    state.add_version(package, version, dependencies)  # ... else (a fork may copy first)
 """
 
 from __future__ import annotations
