@@ -31,9 +31,10 @@ class CompileResult:
 
     text: str
     packages: Mapping[str, ResolvedPackage]
-    warnings: tuple[str, ...]
+    warnings: tuple[str, ...]  # from the resolution (missing extras, ...)
     seconds: float
     requests: Mapping[str, int]
+    index_warnings: tuple[str, ...] = ()  # from the index client (also logged on ``prong.index``)
 
 
 class InputError(ProngError):
@@ -235,13 +236,14 @@ def compile_requirements(
             via = order_via([*pkg.via, *labels.get(name, ())])
             pins.append(PinnedLine(name, str(pkg.version), via=via, hashes=hashes))
         text = format_requirements_txt(pins, command=command if header else None, annotate=annotate)
-        warnings = tuple(dict.fromkeys([*(str(w) for w in registry.warnings), *result.warnings]))
+        warnings = tuple(dict.fromkeys(result.warnings))
+        index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
         requests = http.stats.snapshot()
     finally:
         http.close()
     if output_file is not None:
         _write_atomic(Path(output_file), text)
-    return CompileResult(text, result.packages, warnings, time.perf_counter() - started, requests)
+    return CompileResult(text, result.packages, warnings, time.perf_counter() - started, requests, index_warnings)
 
 
 def _hashes_for(index: object, name: str, pkg: ResolvedPackage) -> tuple[str, ...]:

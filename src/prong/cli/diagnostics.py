@@ -19,5 +19,8 @@ def render_error(err: BaseException) -> str:
         lines.append(f"  caused by: {cause}")
         cause = cause.__cause__
     hints: Sequence[str] = err.hints() if isinstance(err, ProngError) else ()
-    lines.extend(f"hint: {h}" for h in hints)
+    for hint in hints:
+        first, *rest = str(hint).splitlines() or [""]
+        lines.append(f"hint: {first}")
+        lines.extend(f"      {line}" if line else "" for line in rest)
     return "\n".join(lines)

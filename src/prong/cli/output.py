@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterable
 
@@ -14,3 +15,11 @@ def print_warnings(warnings: Iterable[str], settings: GlobalSettings) -> None:
         return
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
+
+
+def print_index_warnings(warnings: Iterable[str], settings: GlobalSettings) -> None:
+    """Index warnings are logged on ``prong.index`` as they happen; print them only if nothing logs."""
+    logger = logging.getLogger("prong.index")
+    if logger.hasHandlers() and logger.isEnabledFor(logging.WARNING):
+        return
+    print_warnings(warnings, settings)

@@ -54,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.compile import compile_requirements
-    from prong.cli.output import print_warnings
+    from prong.cli.output import print_index_warnings, print_warnings
 
     prerelease = "allow" if ns.pre else ns.prerelease
     result = compile_requirements(
@@ -89,6 +89,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         no_cache=settings.no_cache,
         offline=settings.offline,
     )
+    print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)
     if not settings.quiet:
         sys.stdout.write(result.text)
