@@ -27,6 +27,7 @@ from prong.pubgrub.report import (
     ReportFormatter,
     collapse_no_versions,
     derivation_tree,
+    externals,
 )
 from prong.pubgrub.solve import solve
 from prong.pubgrub.state import State
@@ -58,5 +59,6 @@ __all__ = [
     "VersionSet",
     "collapse_no_versions",
     "derivation_tree",
+    "externals",
     "solve",
 ]

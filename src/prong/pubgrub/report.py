@@ -83,6 +83,22 @@ def derivation_tree(incompat: Incompatibility[Any, Any]) -> DerivationTree:
     return built[incompat.id]
 
 
+def externals(tree: DerivationTree) -> list[External]:
+    """The external facts of a tree (its leaves), left to right, each once."""
+    out: list[External] = []
+    seen: set[int] = set()
+    stack = [tree]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Derived):
+            stack.append(t.cause2)
+            stack.append(t.cause1)
+        elif id(t) not in seen:
+            seen.add(id(t))
+            out.append(t)
+    return out
+
+
 def tree_depth(tree: DerivationTree) -> int:
     depth = 0
     level = [tree]
