@@ -276,24 +276,47 @@ class RegistryClient:
         """Every file of ``name`` the strategy allows, as ``(index, file)`` in priority order."""
         return [(idx, f) for idx, page in self.project_pages(name, index) for f in page.files]
 
-    def prefetch(self, names: Iterable[str]) -> None:
-        """Fetch the pages of ``names`` concurrently; errors surface later, from ``project_pages``."""
-        names = list(dict.fromkeys(names))
-        if not names:
+    def prefetch(self, names: Iterable[str], *, wait: bool = False) -> None:
+        """Start fetching the pages of ``names`` on the HTTP client's thread pool and return.
+
+        A hint: a later ``project_pages`` waits for a fetch in flight instead of starting
+        another. Errors surface from ``project_pages``. ``wait`` blocks until all are done.
+        """
+        from prong.pep508.names import normalize_name
+
+        todo: list[str] = []
+        first = self.indexes.implicit()[:1]
+        with self._lock:
+            for name in dict.fromkeys(names):
+                try:
+                    project = normalize_name(name)
+                except ProngError:
+                    continue
+                if first and (first[0].url, project) in self._pages:
+                    continue  # fetched or in flight
+                todo.append(project)
+        if not todo:
             return
 
-        def one(name: str) -> None:
+        def one(project: str) -> None:
             try:
-                self.project_pages(name)
+                self.project_pages(project)
             except Exception as err:  # kept in the page future; reported when asked for
-                log.debug("prefetch of %s failed: %s", name, err)
+                log.debug("prefetch of %s failed: %s", project, err)
 
-        mapper = getattr(self.http, "map", None)
-        if mapper is None:
-            for n in names:
-                one(n)
-        else:
-            list(mapper(one, names))
+        executor = getattr(self.http, "executor", None)
+        if executor is None:
+            mapper = getattr(self.http, "map", None)
+            if mapper is None:
+                for n in todo:
+                    one(n)
+            else:
+                list(mapper(one, todo))
+            return
+        futures = [executor.submit(one, n) for n in todo]
+        if wait:
+            for f in futures:
+                f.result()
 
     def project_page(self, index: IndexConfig, project: str) -> ProjectPage | None:
         """The page of ``project`` (normalized) on ``index``; ``None`` when the index lacks it."""
