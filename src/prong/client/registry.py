@@ -427,8 +427,9 @@ class RegistryClient:
                   page.info, probe)
         if probe is None or not probe.valid or probe_page is None or self.strict_index_urls:
             raise IndexPageError(index, project, url, page, int(resp.status), resp.url, probe,
-                                 suggested, self.strict_index_urls)
+                                 redact(suggested) if suggested else None, self.strict_index_urls)
         assert suggested is not None
+        shown = redact(suggested)  # never print credentials
         with self._lock:
             self._simple_base[index.url] = suggested
             first = index.url not in self._warned
@@ -440,11 +441,11 @@ class RegistryClient:
             message = (
                 f"index {index.display} serves the devpi web interface, not a package index: "
                 f"{redact(url)} is an HTML page{title} with no links to distribution files of `{project}`"
-                f"{version}. Using its Simple API at {suggested} instead; "
-                f"{suggestion(index, suggested)[0].lower()}{suggestion(index, suggested)[1:]} "
+                f"{version}. Using its Simple API at {shown} instead; "
+                f"{suggestion(index, shown)[0].lower()}{suggestion(index, shown)[1:]} "
                 f"to silence this warning."
             )
-            warning = IndexWarning(index, message, suggested)
+            warning = IndexWarning(index, message, shown)
             with self._lock:
                 self._warnings.append(warning)
             log.warning("%s", message)
@@ -452,22 +453,23 @@ class RegistryClient:
 
     def _probe(self, index: IndexConfig, project: str, simple_base: str) -> tuple[ProbeResult, ProjectPage | None]:
         url = f"{simple_base}/{project}/"
+        shown = redact(url)
         try:
             resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=tuple(range(400, 600)))
         except ProngError as err:
-            return ProbeResult(url, None, "", 0, False, str(err)), None
+            return ProbeResult(shown, None, "", 0, False, str(err)), None
         except OSError as err:
-            return ProbeResult(url, None, "", 0, False, str(err)), None
+            return ProbeResult(shown, None, "", 0, False, str(err)), None
         ctype = resp.headers.get("content-type", "")
         status = int(resp.status)
         if status != 200:
-            return ProbeResult(url, status, _base_content_type(ctype), 0, False), None
+            return ProbeResult(shown, status, _base_content_type(ctype), 0, False), None
         try:
             page = self._parse(resp, project)
         except SimplePageError as err:
-            return ProbeResult(url, status, _base_content_type(ctype), 0, False, err.reason), None
+            return ProbeResult(shown, status, _base_content_type(ctype), 0, False, err.reason), None
         valid = is_json_content_type(ctype) or not (page.info.devpi_markers or (page.info.n_links and not page.files))
-        return ProbeResult(url, status, _base_content_type(ctype), len(page.files), valid), page if valid else None
+        return ProbeResult(shown, status, _base_content_type(ctype), len(page.files), valid), page if valid else None
 
     # -- file:// and flat indexes
 

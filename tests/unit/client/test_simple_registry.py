@@ -306,3 +306,17 @@ def test_file_index_and_find_links_directory(tmp_path: Path) -> None:
     assert got[1][1].url == (links / "foo-2.0-py3-none-any.whl").as_uri()
     assert [f.filename for _, f in reg.files("bar")] == ["bar-1.0.tar.gz"]
     assert reg.files("baz") == []
+
+
+def test_credentials_never_shown_in_devpi_warning_or_error() -> None:
+    secret_web = "http://jp6:s3cret@devpi.invalid:3141/jp6/cu126"
+    routes = {k.replace(WEB, secret_web): v for k, v in devpi_routes().items()}
+    reg = RegistryClient(FakeHttp(routes), IndexUrls(indexes=(IndexConfig("jp6", secret_web, default=True),)))
+    assert len(reg.files("torch")) == 2
+    assert "s3cret" not in str(reg.warnings[0]) and "jp6:" not in str(reg.warnings[0])
+    assert f"{WEB}/+simple" in str(reg.warnings[0])
+    strict = RegistryClient(FakeHttp(routes), IndexUrls(indexes=(IndexConfig("jp6", secret_web, default=True),)),
+                            strict_index_urls=True)
+    with pytest.raises(IndexPageError) as info:
+        strict.files("torch")
+    assert "s3cret" not in render_error(info.value)
