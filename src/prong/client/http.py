@@ -602,6 +602,8 @@ class HttpClient:
     ) -> _Raw:
         """One logical request: redirects, auth on 401, retries. Never raises for a status."""
         clean, in_url = split_credentials(url)
+        if clean.startswith("file:"):
+            return _file_exchange(method, clean, headers, sink_factory)
         creds = self._credentials_for(clean, in_url)
         if in_url is not None and self.auth is not None and creds is in_url:
             self.auth.remember(clean, in_url)
@@ -868,6 +870,44 @@ class _FileSink:
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def _file_exchange(
+    method: str, url: str, headers: Mapping[str, str], sink_factory: Callable[[], _FileSink] | None
+) -> _Raw:
+    """A ``file:`` URL answered like a server would: 200, 206 for a ``Range``, 404 when missing."""
+    from urllib.request import url2pathname
+
+    path = Path(url2pathname(urlsplit(url).path))
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise FileNotFoundError(path)
+    except OSError:
+        return _Raw(404, {"content-type": "text/plain"}, b"", url, (), None)
+    out_headers = {"content-type": "application/octet-stream", "content-length": str(size)}
+    if method == "HEAD":
+        return _Raw(200, out_headers, b"", url, (), None)
+    spec = next((v for k, v in headers.items() if k.lower() == "range"), "")
+    m = re.fullmatch(r"bytes=(\d*)-(\d*)", spec.strip())
+    with open(path, "rb") as f:
+        if m and (m.group(1) or m.group(2)):
+            if m.group(1):
+                start = int(m.group(1))
+                end = min(int(m.group(2)), size - 1) if m.group(2) else size - 1
+            else:
+                start, end = max(0, size - int(m.group(2))), size - 1
+            if start >= size:
+                return _Raw(416, {"content-range": f"bytes */{size}"}, b"", url, (), None)
+            f.seek(start)
+            data = f.read(end - start + 1)
+            return _Raw(206, {**out_headers, "content-range": f"bytes {start}-{end}/{size}"}, data, url, (), None)
+        if sink_factory is not None:
+            sink = sink_factory()
+            while chunk := f.read(1 << 20):
+                sink.write(chunk)
+            return _Raw(200, out_headers, b"", url, (), None)
+        return _Raw(200, out_headers, f.read(), url, (), None)
 
 
 def _name_from_url(url: str) -> str:

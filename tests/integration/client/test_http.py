@@ -248,3 +248,20 @@ def test_one_dns_lookup_per_host(monkeypatch: pytest.MonkeyPatch) -> None:
     dns.forget("index.example", 443)
     dns.lookup("index.example", 443)
     assert len(calls) == 2
+
+
+def test_file_urls(tmp_path: Path) -> None:
+    data = bytes(range(256)) * 4
+    src = tmp_path / "demo-1.0-py3-none-any.whl"
+    src.write_bytes(data)
+    url = src.as_uri()
+    with client() as c:
+        assert c.get(url).content == data
+        assert c.get_range(url, 10, 19).content == data[10:20]
+        assert c.get_range(url, -16, None).headers["content-range"] == f"bytes {len(data) - 16}-{len(data) - 1}/{len(data)}"
+        assert c.head(url).headers["content-length"] == str(len(data))
+        c.download(url, tmp_path / "out.whl", hashes={"sha256": hashlib.sha256(data).hexdigest()})
+        assert (tmp_path / "out.whl").read_bytes() == data
+        with pytest.raises(HttpError) as info:
+            c.get_range((tmp_path / "missing.whl").as_uri(), 0, 10)
+        assert info.value.status == 404

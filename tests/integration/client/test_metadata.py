@@ -208,3 +208,11 @@ def test_real_index_range_read(tmp_path: Path) -> None:
         assert (md.name, md.version, md.requires_python) == ("idna", "3.10", ">=3.6")
         assert http.stats.requests - before in (1, 2)  # a .metadata probe is not needed: ranges work
         assert wheel_metadata(http, file) and http.stats.requests - before in (1, 2)
+
+
+def test_local_wheel(tmp_path: Path) -> None:
+    path = tmp_path / "demo_pkg-1.2.0-py3-none-any.whl"
+    path.write_bytes(WHEEL)
+    with HttpClient(cache=Cache(tmp_path / "c")) as http:
+        assert wheel_metadata(http, IndexFile(path.name, path.as_uri(), (("sha256", SHA),))) == META
+        assert http.stats.requests == 0
