@@ -138,6 +138,7 @@ def wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:
         hit = cache.read(METADATA_BUCKET, key)
         if hit is not None:
             http.stats.add(hits=1)
+            log.debug("metadata of %s: from the cache", file.filename)
             return hit
     raw = _fetch_wheel_metadata(http, file)
     if cache is not None and key is not None:
@@ -173,6 +174,7 @@ def _fetch_wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:
                     actual = hashlib.new(algo.lower(), resp.content).hexdigest()
                     if actual != digest.lower():
                         raise HashMismatch(resp.url, f"{algo}:{digest.lower()}", f"{algo}:{actual}")
+            log.debug("metadata of %s: PEP 658 file", file.filename)
             return resp.content
         log.info("no PEP 658 metadata at %s.metadata (HTTP %d); reading the wheel", file.url, resp.status)
 
@@ -187,11 +189,15 @@ def _fetch_wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:
         if total is not None:
             reader = _RangeReader(http, file.url, total, total - len(tail.content), tail.content)
             try:
-                return _metadata_from_zip(reader, file.filename)
+                raw = _metadata_from_zip(reader, file.filename)
+                log.debug("metadata of %s: %d range request(s) of a %d-byte wheel", file.filename,
+                          reader.requests, total)
+                return raw
             except (zipfile.BadZipFile, OSError, EOFError) as err:
                 raise MetadataUnavailable(file.filename, f"not a valid zip file ({err})") from None
 
     # the server ignored the range (200) or gave no size: use the whole wheel
+    log.debug("metadata of %s: the server does not serve ranges; reading the whole wheel", file.filename)
     body = tail.content if tail is not None and tail.status == 200 else http.get(file.url, cache_mode="no-store").content
     wheel_sha = dict(file.hashes).get("sha256")
     if wheel_sha:
@@ -239,6 +245,7 @@ class _RangeReader(io.RawIOBase):
         self._size = size
         self._pos = 0
         self._chunks: list[tuple[int, bytes]] = [(start, data)]
+        self.requests = 1
 
     def readable(self) -> bool:
         return True
@@ -284,6 +291,7 @@ class _RangeReader(io.RawIOBase):
             if start < cstart < fetch_end and cstart >= end:
                 fetch_end = cstart
         resp = self._http.get_range(self._url, start, fetch_end - 1)
+        self.requests += 1
         if resp.status == 200:
             self._chunks = [(0, resp.content)]
             return resp.content[start:end]
