@@ -10,3 +10,6 @@ settings.register_profile(
 )
 settings.register_profile("dev", max_examples=200, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+# Session fixtures shared by every directory (each devpi flavour is started once per run).
+pytest_plugins = ["tests.support.seed"]

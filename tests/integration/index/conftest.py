@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.support.index_server import IndexServer
-from tests.support.seed import seed, seed_6121, seed_latest  # noqa: F401  (fixtures)
+
 
 
 @pytest.fixture
