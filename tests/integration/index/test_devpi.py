@@ -120,3 +120,24 @@ def test_verbose_trace_shows_each_file_kept_or_skipped(
     assert any("win_amd64" in line and "platform tag" in line for line in skip)
     assert any("cp312-cp312" in line and "Python tag (`cp312`)" in line for line in skip)
     assert any("cp310-cp310" in line and "another Python" in line for line in skip)
+
+
+def test_the_two_traps_recorded_in_the_fixture_readme(seed: Seed) -> None:
+    """The index root answers valid PEP 691 JSON; a JSON-only request for a project is a 404.
+
+    prong never judges an index by its root, and asks with an Accept header that also takes HTML,
+    so it gets the web page (and can tell what it is) instead of a false "not found".
+    """
+    from prong.client.http import HttpClient
+    from prong.client.simple import ACCEPT
+
+    json_only = {"Accept": "application/vnd.pypi.simple.v1+json"}
+    with HttpClient() as http:
+        root = http.get(seed.jp6_web_url, headers=json_only)
+        assert root.status == 200 and root.content_type.startswith("application/vnd.pypi.simple.v1+json")
+        assert b'"projects"' in root.content
+        page = http.get(seed.jp6_web_url + "/torch/", headers=json_only, allow_status=(404,))
+        assert page.status == 404 and page.content_type.startswith("text/html")
+        page = http.get(seed.jp6_web_url + "/torch/", headers={"Accept": ACCEPT})
+        assert page.status == 200 and page.content_type.startswith("text/html")
+        assert page.headers.get("x-devpi-server-version") == seed.server_version
