@@ -15,9 +15,12 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from prong.errors import ProngError
+
+if TYPE_CHECKING:
+    from prong.project.pyproject import IndexEntry
 
 __all__ = [
     "INDEX_STRATEGIES",
@@ -27,6 +30,7 @@ __all__ = [
     "NoDefaultIndexError",
     "UnknownIndexError",
     "default_index_url",
+    "from_entries",
     "parse_index_arg",
     "to_url",
 ]
@@ -124,6 +128,24 @@ class IndexConfig:
             ignore_error_codes=tuple(int(c) for c in codes) if isinstance(codes, list) else None,
             origin=origin,
         )
+
+
+def from_entries(entries: Iterable[IndexEntry], base: Path | None = None,
+                 origin: str = "pyproject.toml") -> tuple[IndexConfig, ...]:
+    """``[[tool.uv.index]]`` entries as read by ``prong.project`` (relative paths against ``base``)."""
+    return tuple(
+        IndexConfig(
+            name=e.name,
+            url=to_url(e.url, base),
+            explicit=e.explicit,
+            default=e.default,
+            format="flat" if e.format == "flat" else "simple",
+            authenticate=_auth_policy(e.authenticate),
+            ignore_error_codes=e.ignore_error_codes,
+            origin=origin,
+        )
+        for e in entries
+    )
 
 
 def _auth_policy(value: object) -> AuthPolicy:

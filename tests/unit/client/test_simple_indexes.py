@@ -105,3 +105,23 @@ def test_credentials_never_displayed() -> None:
     idx = IndexConfig("p", "https://user:secret@p.invalid/simple")
     assert "secret" not in idx.display and "user" not in idx.display
     assert redact("https://u:p@h.invalid:8/x") == "https://h.invalid:8/x"
+
+
+def test_from_project_entries(tmp_path: Path) -> None:
+    from prong.client.indexes import from_entries
+    from prong.project.pyproject import pyproject_from_dict
+
+    data = {"project": {"name": "x", "version": "0"}, "tool": {"uv": {"index": [
+        {"name": "jp6-cuda", "url": "http://127.0.0.1:1/jp6/cu126/+simple", "explicit": True},
+        {"name": "local", "url": "./wheels", "format": "flat", "authenticate": "never"},
+        {"name": "mirror", "url": "https://m.invalid/simple", "default": True, "ignore-error-codes": [401]},
+    ]}}}
+    project = pyproject_from_dict(data, tmp_path / "pyproject.toml")
+    configured = from_entries(project.tool_uv.index, base=tmp_path)
+    jp6, local, mirror = configured
+    assert jp6.explicit and jp6.url == "http://127.0.0.1:1/jp6/cu126/+simple"
+    assert local.format == "flat" and local.authenticate == "never" and local.url == (tmp_path / "wheels").as_uri()
+    assert mirror.default and mirror.ignore_error_codes == (401,)
+    u = IndexUrls.from_args(configured=configured)
+    assert [i.name for i in u.indexes] == ["jp6-cuda", "local", "mirror"]
+    assert [i.name for i in u.implicit()] == ["local", "mirror"]
