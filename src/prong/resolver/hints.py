@@ -284,7 +284,10 @@ def _unavailable_hints(provider: PythonProvider, name: str, leaf: Any) -> Iterat
     elif kind in ("no-wheels", "no-build") and "part" in details:
         part = str(details["part"])
         key = {"platform": "platform_tags", "abi": "abi_tags", "python": "python_tags"}[part]
-        yield WheelTagsHint(name, version, part, tuple(details.get(key, ())), _target_text(provider))
+        tags = tuple(details.get(key, ()))
+        if part == "abi" and len(tags) > 1:
+            tags = tuple(t for t in tags if t != "none")  # as uv: `none` says nothing here
+        yield WheelTagsHint(name, version, part, tags, _target_text(provider))
     elif kind == "no-sdist":
         yield NoBinaryHint(name)
     elif kind == "yanked":

@@ -8,7 +8,9 @@ version or project as a value with its reason, so that the explanation can say w
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -150,6 +152,9 @@ class PythonProvider:
         self.empty_requirements: dict[tuple[str | None, PubGrubPackage], str] = {}
         self.split_edges: dict[tuple[str | None, PubGrubPackage], list[Range]] = {}
         self._extras_seen: dict[tuple[str, Version], frozenset[str]] = {}
+        # version maps built on an index thread as soon as a page arrived (see _prefetch_dependencies)
+        self._ready_maps: dict[str, VersionMap] = {}
+        self._ready_lock = threading.Lock()
 
     # -- requirements ---------------------------------------------------------------------------
 
@@ -258,14 +263,10 @@ class PythonProvider:
         if isinstance(response, Found):
             if response.problems:
                 self.index_problems[name] = response.problems
-            vmap = VersionMap(
-                name,
-                response.candidates,
-                options=self.options,
-                tags=self.tags,
-                python_version=self.python_version,
-                allowed_yanks=frozenset(self.allowed_yanks.get(name, ())),
-            )
+            with self._ready_lock:
+                vmap = self._ready_maps.pop(name, None)
+            if vmap is None:
+                vmap = self._new_version_map(name, response)
             self.version_maps[name] = vmap
             return vmap
         if isinstance(response, NotFound) and response.problems:
@@ -274,6 +275,16 @@ class PythonProvider:
             self.index_problems[name] = (response,)
         self.unavailable_packages[name] = UnavailablePackage(name, response)
         return None
+
+    def _new_version_map(self, name: str, response: Found) -> VersionMap:
+        return VersionMap(
+            name,
+            response.candidates,
+            options=self.options,
+            tags=self.tags,
+            python_version=self.python_version,
+            allowed_yanks=frozenset(self.allowed_yanks.get(name, ())),
+        )
 
     def choose_version(self, package: PubGrubPackage, vs: Range) -> Version | None:
         if isinstance(package, Root):
@@ -333,26 +344,43 @@ class PythonProvider:
         return Available(result)
 
     def _prefetch_dependencies(self, deps: Mapping[PubGrubPackage, Range]) -> None:
-        """Metadata of each dependency's likely version, for pages already loaded."""
+        """Metadata of each dependency's likely version: at once for pages already loaded, and
+        for the others on the index's thread as soon as the page arrives (as uv's prefetch
+        requests), so that the solver does not wait on one metadata request after another."""
+        when_versions = getattr(self.index, "when_versions", None)
         for pkg, rng in deps.items():
             if not isinstance(pkg, (Package, Extra)):
                 continue
             vmap = self.version_maps.get(pkg.name)
             if vmap is None:
+                if when_versions is not None and pkg.name not in self.unavailable_packages:
+                    when_versions(pkg.name, functools.partial(self._prefetch_when_loaded, pkg.name, rng))
                 continue
-            order = ordered_versions(
-                vmap,
-                rng,
-                resolution=self.options.resolution,
-                direct=pkg.name in self.direct,
-                prereleases=allows_prereleases(
-                    self.options.prerelease, pkg.name, frozenset(self.explicit_prereleases)
-                ),
-                preference=self.preferences.get(pkg.name),
-            )
-            first = next(order, None)
-            if first is not None:
-                self._prefetch_metadata(vmap, [first])
+            self._prefetch_first(vmap, pkg.name, rng)
+
+    def _prefetch_when_loaded(self, name: str, rng: Range, response: object) -> None:
+        """On an index thread: build the version map (kept for the solver) and prefetch the
+        metadata of the version the solver will most likely pick in ``rng``."""
+        if not isinstance(response, Found):
+            return
+        with self._ready_lock:
+            vmap = self.version_maps.get(name) or self._ready_maps.get(name)
+            if vmap is None:
+                vmap = self._ready_maps[name] = self._new_version_map(name, response)
+        self._prefetch_first(vmap, name, rng)
+
+    def _prefetch_first(self, vmap: VersionMap, name: str, rng: Range) -> None:
+        order = ordered_versions(
+            vmap,
+            rng,
+            resolution=self.options.resolution,
+            direct=name in self.direct,
+            prereleases=allows_prereleases(self.options.prerelease, name, frozenset(self.explicit_prereleases)),
+            preference=self.preferences.get(name),
+        )
+        first = next(order, None)
+        if first is not None:
+            self._prefetch_metadata(vmap, [first])
 
     def _get_dependencies(
         self, package: PubGrubPackage, version: Version

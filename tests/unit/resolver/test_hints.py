@@ -98,3 +98,29 @@ def test_no_index_hint_not_given_when_find_links_were_searched() -> None:
         resolve(["a"], env=env, index=idx)
     assert "not found in the provided package locations" in info.value.report()
     assert info.value.hints() == []
+
+
+def test_abi_hint_lists_real_abis_in_order() -> None:
+    """torch 2.0.0's files on a cp313 target (uv 0.13.9 lists `cp38`, `cp39`, `cp310`, `cp311`)."""
+    from prong.resolver.options import ResolverEnvironment
+    from prong.resolver.resolver import NoSolutionError, resolve
+    from prong.tags import Target, parse_platform
+    from tests.support.scenario_index import ScenarioIndex
+
+    tags = [
+        f"{py}-{abi}-{plat}"
+        for py in ("cp38", "cp39", "cp310", "cp311")
+        for abi, plat in ((py, "manylinux1_x86_64"), (py, "win_amd64"), ("none", "macosx_11_0_arm64"))
+    ]
+    idx = ScenarioIndex({"torch": {"versions": {"2.0.0": {"sdist": False, "wheel_tags": tags, "requires_python": ">=3.8"}}}})
+    env = ResolverEnvironment(Target((3, 13), "cp", platform=parse_platform("x86_64-manylinux2014")), requested_python=True)
+    with pytest.raises(NoSolutionError) as info:
+        resolve(["torch==2.0.0"], env=env, index=idx)
+    assert info.value.report() == (
+        "Because torch==2.0.0 has no wheels with a matching Python ABI tag (e.g., `cp313`) and you require "
+        "torch==2.0.0, we can conclude that your requirements are unsatisfiable."
+    )
+    assert info.value.hints() == [
+        "You require CPython 3.13 (`cp313`), but we only found wheels for `torch` (v2.0.0) with the following "
+        "Python ABI tags: `cp38`, `cp39`, `cp310`, `cp311`"
+    ]

@@ -1,0 +1,134 @@
+"""Metadata prefetch as soon as a dependency's page arrives (uv's prefetch requests), and
+``RegistryIndex.when_versions``, the hook behind it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from prong.pep440.ranges import Range
+from prong.pep440.version import parse_version as V
+from prong.resolver.index import Found, VersionsResponse
+from prong.resolver.options import ResolverEnvironment, ResolverOptions
+from prong.resolver.package import Package, Root
+from prong.resolver.provider import PythonProvider
+from prong.resolver.resolver import resolve
+from prong.tags import Target, parse_platform
+from tests.support.scenario_index import ScenarioIndex
+
+ENV = ResolverEnvironment(Target((3, 12), "cp", platform=parse_platform("x86_64-unknown-linux-gnu")),
+                          requested_python=True)
+PKGS = {
+    "app": {"versions": {"1.0.0": {"requires": ["lib<3", "other"]}}},
+    "lib": {"versions": {"1.0.0": {}, "2.0.0": {}, "3.0.0": {}}},
+    "other": {"versions": {"0.5.0": {}, "0.6.0": {"requires_python": ">=3.13"}}},
+}
+
+
+@dataclass
+class LatePages(ScenarioIndex):
+    """Pages "arrive" only when the test says so: ``when_versions`` callbacks wait in a list."""
+
+    waiting: list[tuple[str, Callable[[VersionsResponse], None]]] = field(default_factory=list)
+
+    def when_versions(self, name: str, callback: Callable[[VersionsResponse], None]) -> None:
+        self.waiting.append((name, callback))
+
+    def arrive(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for name, callback in waiting:
+            callback(ScenarioIndex.versions(self, name))
+
+
+def test_metadata_of_the_likely_version_is_prefetched_when_the_page_arrives() -> None:
+    idx = LatePages.from_scenario({"packages": PKGS})
+    provider = PythonProvider(["app"], env=ENV, index=idx, options=ResolverOptions())
+    provider.get_dependencies(Root(), V("0"))
+    provider.get_dependencies(Package("app"), V("1.0.0"))
+    assert [n for n, _ in idx.waiting] == ["app", "lib", "other"]
+    assert not [c for c in idx.calls if c[0] == "prefetch_metadata"]  # nothing known yet
+    idx.arrive()
+    hinted = [v for k, v in idx.calls if k == "prefetch_metadata"]
+    # lib: the highest version inside <3. other: its first candidate, 0.6.0, needs Python 3.13,
+    # and a file whose Requires-Python excludes the target is never fetched
+    assert ("lib", ("2.0.0",)) in hinted
+    assert not any(name == "other" and "0.6.0" in vs for name, vs in hinted)
+    # the version map built when the page arrived is the one the solver then uses
+    ready = provider._ready_maps["lib"]
+    assert provider.version_map("lib") is ready and "lib" not in provider._ready_maps
+
+
+def test_resolution_is_unchanged_with_late_pages() -> None:
+    idx = LatePages.from_scenario({"packages": PKGS})
+    plain = resolve(["app"], env=ENV, index=ScenarioIndex.from_scenario({"packages": PKGS})).pins()
+    assert resolve(["app"], env=ENV, index=idx).pins() == plain == {"app": "1.0.0", "lib": "2.0.0", "other": "0.5.0"}
+
+
+# -- RegistryIndex.when_versions ----------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    files: tuple[Any, ...] = ()
+
+
+class _Indexes:
+    no_index = False
+    flat: tuple[Any, ...] = ()
+
+
+class _Client:
+    indexes = _Indexes()
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def project_pages(self, name: str, pin: object = None) -> list[tuple[Any, Any]]:
+        from prong.dists import IndexFile
+
+        self.asked.append(name)
+
+        class Idx:
+            url = "https://index.invalid/simple"
+
+        f = IndexFile(f"{name}-1.0-py3-none-any.whl", f"https://index.invalid/f/{name}-1.0-py3-none-any.whl")
+        return [(Idx(), _Page((f,)))]
+
+
+class _Http:
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(2)
+
+
+def test_registry_index_when_versions_runs_callback_once_loaded_and_fetches_once() -> None:
+    import threading
+
+    from prong.dist.index import RegistryIndex
+
+    client, http = _Client(), _Http()
+    index = RegistryIndex(client, http)  # type: ignore[arg-type]
+    got: list[VersionsResponse] = []
+    done = threading.Event()
+
+    def cb(resp: VersionsResponse) -> None:
+        got.append(resp)
+        if len(got) == 2:
+            done.set()
+
+    index.when_versions("demo", cb)
+    index.when_versions("demo", cb)
+    assert done.wait(10)
+    assert client.asked == ["demo"]  # one fetch for both callbacks and for versions()
+    assert all(isinstance(r, Found) and [str(c.version) for c in r.candidates] == ["1.0"] for r in got)
+    assert index.versions("demo") is got[0]
+    late: list[VersionsResponse] = []
+    index.when_versions("demo", late.append)  # already loaded: at once, on this thread
+    assert late == [got[0]]
+
+    def boom(resp: VersionsResponse) -> None:
+        raise RuntimeError("a failing callback is dropped")
+
+    index.when_versions("demo", boom)  # does not raise
+    http.executor.shutdown()
