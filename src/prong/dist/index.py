@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,24 @@ class RegistryIndex:
     def prefetch(self, names: Iterable[str]) -> None:
         for name in names:
             self._future(self._versions, name, lambda n=name: self._load_versions(n), background=True)
+
+    def when_versions(self, name: str, callback: Callable[[VersionsResponse], None]) -> None:
+        """Run ``callback(response)`` once the versions of ``name`` are known: on the thread that
+        loads them (the page is fetched in the background if it is not yet), or at once when
+        they are already here. Exceptions from ``callback`` are logged and dropped."""
+
+        def done(fut: Future[VersionsResponse]) -> None:
+            try:
+                response = fut.result()
+            except BaseException:  # surfaced to whoever asks ``versions``
+                return
+            try:
+                callback(response)
+            except Exception:
+                log.debug("callback on the versions of %s failed", name, exc_info=True)
+
+        fut = self._future(self._versions, name, lambda: self._load_versions(name), background=True)
+        fut.add_done_callback(done)
 
     def _load_versions(self, name: str) -> VersionsResponse:
         from prong.client.http import HttpError, NetworkError, OfflineError
