@@ -69,9 +69,15 @@ def worker(index: str, pins_path: Path, cache_dir: Path, max_per_host: int, pars
         ACCEPT, parse_page = ACCEPT_FALLBACK, None
     if parser == "minimal":  # json.loads only: what the HTTP client costs without prong's page model
         ACCEPT, parse_page = "application/vnd.pypi.simple.v1+json", None
+    registry = None
+    if parser == "registry":  # prong's RegistryClient: pages parsed once, kept parsed in the cache
+        from prong.client.indexes import IndexUrls
+        from prong.client.registry import RegistryClient
 
     pins: dict[str, list[str]] = json.loads(pins_path.read_text())
     http = HttpClient(cache=Cache(cache_dir), max_per_host=max_per_host)
+    if parser == "registry":
+        registry = RegistryClient(http, IndexUrls.from_args(index_url=index))
     missing: list[str] = []
 
     def files_of(name: str, resp) -> list[tuple[str, str, tuple[tuple[str, str], ...]]]:  # type: ignore[no-untyped-def]
@@ -85,8 +91,11 @@ def worker(index: str, pins_path: Path, cache_dir: Path, max_per_host: int, pars
         from prong.dists import IndexFile
 
         name, versions = item
-        resp = http.get(f"{index.rstrip('/')}/{name}/", headers={"Accept": ACCEPT})
-        files = [f for f in files_of(name, resp) if f[0].endswith(".whl")]
+        if registry is not None:
+            all_files = [(f.filename, f.url, f.hashes) for _, f in registry.files(name)]
+        else:
+            all_files = files_of(name, http.get(f"{index.rstrip('/')}/{name}/", headers={"Accept": ACCEPT}))
+        files = [f for f in all_files if f[0].endswith(".whl")]
         done = 0
         for v in versions:
             # cheap string test first; parse file names only when the spelling differs
@@ -186,8 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--index", default=None, help="Simple API root (default: pip's default index)")
     ap.add_argument("--max-per-host", type=int, default=16)
-    ap.add_argument("--parser", choices=("prong", "minimal"), default="prong",
-                    help="prong: prong.client.simple pages (default); minimal: json.loads only")
+    ap.add_argument("--parser", choices=("prong", "registry", "minimal"), default="prong",
+                    help="prong: prong.client.simple pages (default); registry: prong's RegistryClient "
+                         "(parsed pages cached); minimal: json.loads only")
     ap.add_argument("--json", type=Path, help="Also write the figures here")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--pins", type=Path, help=argparse.SUPPRESS)
