@@ -109,18 +109,34 @@ class RegistryIndex:
         if not pages:
             return NotFound()
         by_version: dict[Version, tuple[list[IndexFile], str]] = {}
+        # A big page lists ~15k wheels of ~150 versions: take a wheel's version from its second
+        # dash-separated part and parse each distinct string once. The file the resolver picks
+        # is parsed in full later; names that do not split cleanly take the full parser here.
+        wheel_versions: dict[str, Version | None] = {}
         for idx, page in pages:
             for file in page.files:
-                try:
-                    parsed = parse_dist_filename(file.filename, name)
-                except ProngError:
-                    log.debug("%s: skipping %s (malformed file name)", name, file.filename)
-                    continue
-                if parsed is None:
-                    continue
-                entry = by_version.get(parsed.version)
+                filename = file.filename
+                version: Version | None = None
+                if filename[-4:].lower() == ".whl":
+                    parts = filename.split("-")
+                    if 5 <= len(parts) <= 6 and parts[1]:
+                        vstr = parts[1]
+                        if vstr in wheel_versions:
+                            version = wheel_versions[vstr]
+                        else:
+                            version = wheel_versions[vstr] = _wheel_version(vstr)
+                if version is None:
+                    try:
+                        parsed = parse_dist_filename(filename, name)
+                    except ProngError:
+                        log.debug("%s: skipping %s (malformed file name)", name, filename)
+                        continue
+                    if parsed is None:
+                        continue
+                    version = parsed.version
+                entry = by_version.get(version)
                 if entry is None:
-                    by_version[parsed.version] = ([file], idx.url)
+                    by_version[version] = ([file], idx.url)
                 elif entry[1] == idx.url:  # a version's files come from the first index that has it
                     entry[0].append(file)
         candidates = tuple(
@@ -163,6 +179,15 @@ class RegistryIndex:
         else:
             _fill(fut, load)
         return fut
+
+
+def _wheel_version(text: str) -> Version | None:
+    from prong.pep440.version import parse_version
+
+    try:
+        return parse_version(text)
+    except ProngError:
+        return None
 
 
 def _fill(fut: Future, load) -> None:  # type: ignore[type-arg]
