@@ -155,3 +155,22 @@ def test_current_interpreter_wording() -> None:
         "Because the current Python version (3.11.7) does not satisfy Python>=3.12 and a==1.0.0 depends on Python>=3.12"
     )
     assert info.value.hints()[0].startswith("The current Python version (3.11.7) is not supported")
+
+
+def test_when_versions_hook_prefetches_metadata_as_pages_arrive() -> None:
+    """An index that can call back when a page is loaded (``RegistryIndex.when_versions``) gets
+    the likely version's metadata requested from that callback, before the solver asks."""
+
+    class CallbackIndex(ScenarioIndex):
+        def when_versions(self, name: str, callback: Any) -> None:
+            self.calls.append(("when_versions", name))
+            callback(self.versions(name))
+
+    idx = CallbackIndex.from_scenario({"packages": PKGS})
+    res = resolve(["app"], env=env(), index=idx)
+    assert res.pins()["lib"] == "2.0.0"
+    calls = idx.calls
+    hooked = calls.index(("when_versions", "lib"))
+    hinted = next(i for i, (k, v) in enumerate(calls) if k == "prefetch_metadata" and v == ("lib", ("2.0.0",)))
+    fetched = calls.index(("metadata", ("lib", "2.0.0")))
+    assert hooked < hinted < fetched
