@@ -63,3 +63,26 @@ def test_versions_grouped_as_the_full_parser_groups_them() -> None:
     assert got == _slow("demo-pkg")
     assert list(got) == ["1!5.0+local.7", "3.0rc1", "2.0", "1.0"]  # newest first
     assert got["1.0"] == NAMES[:2] and len(got["2.0"]) == 3
+
+
+def test_metadata_requirements_arrive_parsed_and_bad_ones_stay_text(monkeypatch: Any) -> None:
+    import prong.client.metadata as client_metadata
+    from prong.pep508.requirement import Requirement
+    from prong.resolver.index import MetadataFound
+
+    raw = (b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Python: >=3.9\n"
+           b"Requires-Dist: idna>=2; python_version >= '3.8'\nRequires-Dist: not a [valid req\n"
+           b"Provides-Extra: fast\n\n")
+    monkeypatch.setattr(client_metadata, "dist_metadata", lambda http, file, builder: raw)
+    index = RegistryIndex(_Client(), None)  # type: ignore[arg-type]
+    f = IndexFile("demo-1.0-py3-none-any.whl", "https://index.invalid/f/demo-1.0-py3-none-any.whl")
+    got = index._load_metadata(f)
+    assert isinstance(got, MetadataFound)
+    md = got.metadata
+    first, second = md.requires_dist
+    assert isinstance(first, Requirement) and first.name == "idna" and first.marker_tree is not None
+    assert second == "not a [valid req"
+    assert (md.requires_python, tuple(md.provides_extra)) == (">=3.9", ("fast",))
+    # the same text parsed again is the same value (memoised across versions)
+    again = index._load_metadata(IndexFile("demo-1.1-py3-none-any.whl", "https://index.invalid/f/x.whl"))
+    assert isinstance(again, MetadataFound) and again.metadata.requires_dist[0] is first
