@@ -92,22 +92,44 @@ class Registry:
     names: list[str]
 
 
+def _ranges() -> list[IntSet]:
+    """Dependency ranges, simplest first (Hypothesis shrinks towards the start)."""
+    ends = [float("-inf"), *range(0, 7), float("inf")]
+    intervals = [IntSet.between(lo, hi) for lo in ends for hi in ends if lo < hi]
+    unions = [IntSet.singleton(a).union(IntSet.higher_than(b)) for a in range(0, 3) for b in range(a + 2, 6)]
+    out = [IntSet.full(), *sorted(intervals, key=lambda s: (len(members(s)) < 7, -len(members(s)))), IntSet.empty()]
+    return out + unions
+
+
+RANGES = _ranges()
+ranges = st.sampled_from(RANGES)
+
+
 @st.composite
 def registries(draw: st.DrawFn) -> Registry:
     n = draw(st.integers(min_value=1, max_value=5))
     names = ["root"] + [f"p{i}" for i in range(n)]
+    others = names[1:]
     provider = OfflineProvider()
+
+    def dependencies(most: int) -> dict[str, IntSet]:
+        mask = draw(st.integers(0, 2 ** len(others) - 1))
+        chosen = [d for i, d in enumerate(others) if mask >> i & 1][:most]
+        return {d: draw(ranges) for d in chosen}
+
     for name in names:
-        versions = [0] if name == "root" else sorted(draw(st.sets(st.integers(0, 4), max_size=5)))
+        if name == "root":
+            versions = [0]
+        else:
+            mask = draw(st.integers(0, 31))
+            versions = [v for v in range(5) if mask >> v & 1]
         # Neighbouring versions often share dependencies (so that the solver merges them).
-        shared = {d: draw(intsets()) for d in draw(st.lists(st.sampled_from(names[1:]), max_size=2, unique=True))}
+        shared = dependencies(2)
         for version in versions:
-            if draw(st.booleans()):
-                deps = dict(shared)
-            else:
-                deps = {d: draw(intsets()) for d in draw(st.lists(st.sampled_from(names[1:]), max_size=3, unique=True))}
-            provider.add(name, version, deps)
-            if name != "root" and draw(st.integers(0, 9)) == 0:
+            # 0: shared dependencies, 1: others, 2: others and unusable
+            kind = draw(st.integers(0, 9))
+            provider.add(name, version, dict(shared) if kind < 5 else dependencies(3))
+            if name != "root" and kind == 9:
                 provider.unavailable[(name, version)] = "it is broken"
     return Registry(provider, names)
 
