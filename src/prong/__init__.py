@@ -1,12 +1,28 @@
 """prong: a Python package and project manager that works on uv's files.
 
-The command functions (``prong.lock``, ``prong.compile``, ...) are the library API; the
-CLI only parses arguments for them and prints what they return. They are imported lazily
-so that ``import prong`` stays cheap.
+The command functions are the library API; the CLI only parses arguments for them and prints
+what they return. They are imported lazily so that ``import prong`` stays cheap:
+
+- ``prong.compile(...)``: :func:`prong.api.compile.compile_requirements` (``prong pip compile``)
+- ``prong.index_versions(...)``: :func:`prong.api.index.index_versions` (``prong index versions``)
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "compile", "index_versions"]
+
+_LAZY = {
+    "compile": ("prong.api.compile", "compile_requirements"),
+    "index_versions": ("prong.api.index", "index_versions"),
+}
+
+
+def __getattr__(name: str) -> object:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'prong' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(target[0]), target[1])

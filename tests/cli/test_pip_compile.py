@@ -84,3 +84,13 @@ def test_a_bad_requirement_line_is_quoted_with_its_position(tmp_path: Path, caps
     assert code == 1
     assert f"{req}:2:" in err and "requests==" in err and "^" in err
     assert "Traceback" not in err
+
+
+def test_the_library_api_returns_pins_and_text(server: IndexServer, tmp_path: Path) -> None:
+    import prong
+
+    result = prong.compile(requirements=["lib<2"], index_url=server.simple_url, python_version="3.11",
+                           header=False, cache_dir=tmp_path / "cache")
+    assert {name: str(p.version) for name, p in result.packages.items()} == {"lib": "1.0"}
+    assert result.text == "lib==1.0\n    # via -r -\n"
+    assert result.requests["requests"] >= 1
