@@ -109,7 +109,7 @@ ranges = st.sampled_from(RANGES)
 def registries(draw: st.DrawFn) -> Registry:
     n = draw(st.integers(min_value=1, max_value=5))
     names = ["root"] + [f"p{i}" for i in range(n)]
-    others = names[1:]
+    others = names[1:] + ["root"]  # a dependency on the root package is allowed, if rare
     provider = OfflineProvider()
 
     def dependencies(most: int) -> dict[str, IntSet]:
