@@ -7,6 +7,7 @@ search over all assignments; a state copied mid-solve continues exactly like the
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hypothesis import given
@@ -16,6 +17,7 @@ from prong.pubgrub import (
     DefaultReport,
     Derived,
     FromDependencyOf,
+    Incompatibility,
     NoSolution,
     NotRoot,
     NoVersions,
@@ -191,8 +193,11 @@ def test_solutions_are_valid_and_failures_are_real(registry: Registry) -> None:
         solution = solve(provider, "root", 0)
     except NoSolution as error:
         assert brute_force(provider, registry.names) is None
+        # The explanation is a proof: true facts, each derived one following from its causes.
         for leaf in leaves(error.tree):
             assert is_true(provider, leaf), leaf
+        for node in derived_nodes(error.tree):
+            assert follows(node.terms, terms_of(node.cause1), terms_of(node.cause2)), node
         # The explanation can be written, raw and collapsed, and ends with the failure.
         for tree in (error.tree, collapse_no_versions(error.tree)):
             assert DefaultReport().report(tree, FORMATTER).endswith("version solving failed.")
@@ -212,6 +217,51 @@ def leaves(tree: object) -> list[object]:
         else:
             out.append(t)
     return out
+
+
+def derived_nodes(tree: object) -> list[Derived[str, IntSet]]:
+    out, stack = [], [tree]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Derived):
+            out.append(t)
+            stack += [t.cause1, t.cause2]
+    return out
+
+
+def terms_of(tree: object) -> Mapping[str, Term[IntSet]]:
+    """The terms of the incompatibility a tree node stands for."""
+    if isinstance(tree, Derived):
+        return tree.terms
+    if isinstance(tree, NotRoot):
+        return {tree.package: Term(False, IntSet.singleton(tree.version))}
+    if isinstance(tree, (NoVersions, UnavailableVersions)):
+        return {tree.package: Term(True, tree.versions)}
+    assert isinstance(tree, FromDependencyOf)
+    return Incompatibility.from_dependency(tree.package, tree.versions, tree.dependency, tree.dependency_versions).terms
+
+
+def follows(derived: Mapping[str, Term[IntSet]], c1: Mapping[str, Term[IntSet]], c2: Mapping[str, Term[IntSet]]) -> bool:
+    """Whether every assignment satisfying all of ``derived`` satisfies all of ``c1`` or all of ``c2``.
+
+    Per package, over UNIVERSE: a counter-example picks, for c1 and for c2, a package whose
+    term it violates (possibly the same package for both) while satisfying all of ``derived``.
+    """
+    everything = frozenset(UNIVERSE)
+    packages = set(derived) | set(c1) | set(c2)
+    d = {p: models(derived[p]) if p in derived else everything for p in packages}
+    if not all(d.values()):
+        return True  # ``derived`` can never be satisfied
+    m1 = {p: models(c1[p]) if p in c1 else everything for p in packages}
+    m2 = {p: models(c2[p]) if p in c2 else everything for p in packages}
+    for q1 in packages:
+        for q2 in packages:
+            if q1 == q2:
+                if d[q1] - m1[q1] - m2[q1]:
+                    return False
+            elif d[q1] - m1[q1] and d[q2] - m2[q2]:
+                return False
+    return True
 
 
 def is_true(provider: OfflineProvider, fact: object) -> bool:
