@@ -241,7 +241,9 @@ def terms_of(tree: object) -> Mapping[str, Term[IntSet]]:
     return Incompatibility.from_dependency(tree.package, tree.versions, tree.dependency, tree.dependency_versions).terms
 
 
-def follows(derived: Mapping[str, Term[IntSet]], c1: Mapping[str, Term[IntSet]], c2: Mapping[str, Term[IntSet]]) -> bool:
+def follows(
+    derived: Mapping[str, Term[IntSet]], c1: Mapping[str, Term[IntSet]], c2: Mapping[str, Term[IntSet]]
+) -> bool:
     """Whether every assignment satisfying all of ``derived`` satisfies all of ``c1`` or all of ``c2``.
 
     Per package, over UNIVERSE: a counter-example picks, for c1 and for c2, a package whose
