@@ -12,6 +12,7 @@ generically through callbacks for packages and version sets.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
@@ -148,20 +149,34 @@ def _merge_no_versions(other: DerivationTree, missing: NoVersions[Any, Any]) -> 
 
 
 class _recursion_for:
-    """Raise the recursion limit enough to walk ``tree`` recursively."""
+    """Raise the recursion limit enough to walk ``tree`` recursively.
+
+    The limit is process-wide: concurrent walks share one raised limit, and the original comes
+    back when the last one ends.
+    """
+
+    _lock = threading.Lock()
+    _active = 0
+    _saved = 0
 
     def __init__(self, tree: DerivationTree) -> None:
         self.needed = 6 * tree_depth(tree) + 200
-        self.limit = 0
 
     def __enter__(self) -> None:
-        self.limit = sys.getrecursionlimit()
-        if self.needed > self.limit:
-            sys.setrecursionlimit(self.needed)
+        cls = _recursion_for
+        with cls._lock:
+            if cls._active == 0:
+                cls._saved = sys.getrecursionlimit()
+            cls._active += 1
+            if self.needed > sys.getrecursionlimit():
+                sys.setrecursionlimit(self.needed)
 
     def __exit__(self, *exc: object) -> None:
-        if self.needed > self.limit:
-            sys.setrecursionlimit(self.limit)
+        cls = _recursion_for
+        with cls._lock:
+            cls._active -= 1
+            if cls._active == 0:
+                sys.setrecursionlimit(cls._saved)
 
 
 class ReportFormatter(Protocol):

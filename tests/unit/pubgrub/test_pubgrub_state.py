@@ -276,7 +276,11 @@ def test_deep_failures_are_reported_without_recursion_errors() -> None:
         p.add(f"p{i}", 1, {f"p{i + 1}": I.full()})
     with pytest.raises(NoSolution) as info:
         solve(p, "root", 0)
+    import sys
+
+    limit = sys.getrecursionlimit()
     text = DefaultReport().report(collapse_no_versions(info.value.tree), FMT)
+    assert sys.getrecursionlimit() == limit
     assert text.count("\n") >= n // 2 - 1
     assert text.endswith("we can conclude that version solving failed.")
 
