@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.harness.network import probe_index, probe_text
 from benchmarks.harness.projects import ALL_PROJECTS, Project, SeedIndexes, default_simple_url
 from benchmarks.harness.report import render_markdown, splice
-from benchmarks.harness.runner import SLOW_S, VERY_SLOW_S, Matrix
+from benchmarks.harness.runner import SLOW_S, VERY_SLOW_S, Cell, Matrix
 from benchmarks.harness.tools import (
     ALL_SCENARIOS,
     ALL_TOOLS,
@@ -29,6 +29,18 @@ from benchmarks.harness.tools import (
 )
 
 REPO = Path(__file__).resolve().parents[2]
+NOTES = (
+    "n pairs per cell as requested (-n {n}), cut to 3 when the first pair (with its untimed set-up) took over "
+    "{slow:.0f} s and to 1 over {very_slow:.0f} s, and to 1 for every cell once the run has used {budget:.0f} min. "
+    "Every cold run has its own empty cache (UV_CACHE_DIR, PDM_CACHE_DIR, POETRY_CACHE_DIR, PIP_CACHE_DIR, "
+    "PRONG_CACHE_DIR); warm runs reuse the last cold run's cache. Environment: PIP_CONFIG_FILE=/dev/null, no "
+    "PIP_FIND_LINKS, UV_NO_CONFIG=1, UV_PYTHON_DOWNLOADS=never. Sync = install from the tool's own lock into a "
+    "fresh venv (uv/prong `sync --frozen`, pdm `sync`, poetry `sync`, `pip-sync` into a venv made beforehand, "
+    "untimed); no-op sync runs again on an already synced venv. pdm and poetry make their venv before a lock, "
+    "untimed. pip compile reads a requirements.in with the project's dependencies. Peak RSS = the highest sum of "
+    "RSS over the process tree (the child's session, sampled every 50 ms from /proc), or the largest single "
+    "process's ru_maxrss if higher; CPU = user+sys from wait4 (the whole tree)."
+)
 SMOKE = {"tools": ["prong", "uv"], "projects": ["small"], "n": 1}
 
 
@@ -52,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--budget", type=float, default=50.0,
                      help="minutes after which every remaining cell runs one pair only")
     run.add_argument("--timeout", type=float, default=1800.0, help="seconds before one run is killed")
+    rep = sub.add_parser("report", help="render (and splice) the markdown of a report.json")
+    rep.add_argument("json", type=Path)
+    rep.add_argument("--splice", action="store_true", help="write it into docs/benchmarks.md and .json")
     cmp = sub.add_parser("compare", help="how far the paired ratios moved between two runs' report.json")
     cmp.add_argument("first", type=Path)
     cmp.add_argument("second", type=Path)
@@ -89,6 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
     if ns.command == "compare":
         return compare_main(ns)
+    if ns.command == "report":
+        report = json.loads(ns.json.read_text(encoding="utf-8"))
+        markdown = render_markdown(report)
+        print(markdown)
+        if ns.splice:
+            splice(REPO / "docs" / "benchmarks.md", markdown)
+            (REPO / "docs" / "benchmarks.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        return 0
     started = time.perf_counter()
     if ns.smoke:
         ns.tools, ns.projects, ns.n = SMOKE["tools"], SMOKE["projects"], SMOKE["n"]
@@ -130,46 +153,45 @@ def main(argv: list[str] | None = None) -> int:
     facts = probe_index(default_simple_url())
     log(probe_text(facts))
 
+    command = "python -m benchmarks " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
+
+    def build_report(cells: list[Cell]) -> dict[str, object]:
+        days = poetry_min_release_age_days()
+        return {
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": _machine(),
+            "command": command,
+            "duration_s": round(time.perf_counter() - started, 1),
+            "python": base_python(),
+            "tools_order": list(tools),
+            "versions": {name: t.version for name, t in tools.items()},
+            "time_pin": (
+                f"`{EXCLUDE_NEWER}` for every tool (uv/prong/pdm `--exclude-newer`, pip-compile "
+                f"`--pip-args --uploaded-prior-to`); poetry has only `solver.min-release-age` in whole days: {days} "
+                "days before the run, so its cut-off drifts with the clock (up to a day before the pin today, more "
+                "later)"
+            ),
+            "index_probe": facts,
+            "index_probe_text": probe_text(facts),
+            "n_requested": ns.n,
+            "notes": NOTES.format(n=ns.n, slow=SLOW_S, very_slow=VERY_SLOW_S, budget=ns.budget),
+            "cells": [c.to_json() for c in cells],
+        }
+
+    def checkpoint(cells: list[Cell]) -> None:
+        # A partial report after every scenario, so that a run cut short still leaves its figures.
+        partial = {**build_report(cells), "partial": True}
+        (work / "report.partial.json").write_text(json.dumps(partial, indent=1), encoding="utf-8")
+
     matrix = Matrix(work, tools, projects, ns.scenarios, max(1, ns.n), log, urls=urls, timeout=ns.timeout,
-                    deadline=time.monotonic() + ns.budget * 60)
+                    deadline=time.monotonic() + ns.budget * 60, on_scenario=checkpoint)
     try:
         cells = matrix.run()
     finally:
         if seed is not None:
             seed.stop()
     duration = time.perf_counter() - started
-    days = poetry_min_release_age_days()
-    command = "python -m benchmarks " + " ".join(shlex.quote(a) for a in (argv if argv is not None else sys.argv[1:]))
-    report = {
-        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "machine": _machine(),
-        "command": command,
-        "duration_s": round(duration, 1),
-        "python": base_python(),
-        "tools_order": list(tools),
-        "versions": {name: t.version for name, t in tools.items()},
-        "time_pin": (
-            f"`{EXCLUDE_NEWER}` for every tool (uv/prong/pdm `--exclude-newer`, pip-compile "
-            f"`--pip-args --uploaded-prior-to`); poetry has only `solver.min-release-age` in whole days: {days} "
-            "days before the run, so its cut-off drifts with the clock (up to a day before the pin today, more later)"
-        ),
-        "index_probe": facts,
-        "index_probe_text": probe_text(facts),
-        "n_requested": ns.n,
-        "notes": (
-            f"n pairs per cell as requested (-n {ns.n}), cut to 3 when the first pair took over {SLOW_S:.0f} s and to "
-            f"1 over {VERY_SLOW_S:.0f} s, and to 1 for every cell once the run has used {ns.budget:.0f} min. Every cold run has its own empty cache (UV_CACHE_DIR, PDM_CACHE_DIR, "
-            "POETRY_CACHE_DIR, PIP_CACHE_DIR, PRONG_CACHE_DIR); warm runs reuse the last cold run's cache. "
-            "Environment: PIP_CONFIG_FILE=/dev/null, no PIP_FIND_LINKS, UV_NO_CONFIG=1, UV_PYTHON_DOWNLOADS=never. "
-            "Sync = install from the tool's own lock into a fresh venv (uv/prong `sync --frozen`, pdm `sync`, "
-            "poetry `sync`, `pip-sync` into a venv made beforehand, untimed); no-op sync runs once more on the "
-            "synced venv. pdm and poetry make their venv before a lock, untimed. pip compile reads a requirements.in "
-            "with the project's dependencies. Peak RSS = the highest sum of RSS over the process tree (the "
-            "child's session, sampled every 50 ms from /proc), or the largest single process's ru_maxrss if higher; "
-            "CPU = user+sys from wait4 (the whole tree)."
-        ),
-        "cells": [c.to_json() for c in cells],
-    }
+    report = build_report(cells)
     markdown = render_markdown(report)
     print(markdown)
     (work / "report.md").write_text(markdown, encoding="utf-8")

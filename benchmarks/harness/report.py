@@ -72,7 +72,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         "- Versions: " + ", ".join(f"{t} {report['versions'].get(t, '?')}" for t in tools) + ".",
         f"- Time pin: {report['time_pin']}.",
         f"- Index: {report['index_probe_text']}",
-        "",
+        *(["- **Partial**: the run was cut short; these are the scenarios it finished.", ""]
+          if report.get("partial") else [""]),
         "### Wall time, median seconds",
         "",
         "Each peer runs in pairs with the baseline, one right after the other. The baseline is prong where prong",

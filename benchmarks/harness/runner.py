@@ -128,6 +128,7 @@ class Matrix:
         urls: dict[str, str] | None = None,
         timeout: float = 1800.0,
         deadline: float | None = None,
+        on_scenario: Callable[[list[Cell]], None] | None = None,
     ) -> None:
         self.work = work
         self.tools = tools
@@ -137,6 +138,7 @@ class Matrix:
         self.log = log
         self.urls = urls or {}
         self.timeout = timeout
+        self.on_scenario = on_scenario
         self.deadline = deadline  # time.monotonic() past which every cell runs once
         self.home = work / "home"
         self.home.mkdir(parents=True, exist_ok=True)
@@ -346,6 +348,8 @@ class Matrix:
         self._agreement(project, scenario, cells)
         out = list(cells.values())
         self.cells.extend(out)
+        if self.on_scenario is not None:
+            self.on_scenario(self.cells)
         return out
 
     def _agreement(self, project: Project, scenario: str, cells: dict[str, Cell]) -> None:
