@@ -101,7 +101,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         row = [f"{project} · {SCENARIO_LABEL.get(scenario, scenario)}"]
         for t in tools:
             c = by.get((project, scenario, t))
-            row.append(f"{_fmt_s(c['cpu_s'])} / {c['peak_rss_mib']:.0f}" if c and c["wall_s"] is not None else "")
+            if c and c["wall_s"] is not None and c["cpu_s"] is not None:
+                row.append(f"{_fmt_s(c['cpu_s'])} / {c['peak_rss_mib']:.0f}")
+            else:
+                row.append("")
         lines.append("| " + " | ".join(row) + " |")
     lines += [
         "",
