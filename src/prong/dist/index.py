@@ -159,6 +159,31 @@ class RegistryIndex:
             if file is not None and file.filename.endswith(".whl"):  # builds are never speculative
                 self._future(self._metadata, file.url, lambda f=file: self._load_metadata(f), background=True)
 
+    def when_metadata(self, file: IndexFile, callback: Callable[[MetadataResponse], None]) -> None:
+        """Run ``callback(response)`` once the metadata of wheel ``file`` is here, as
+        :meth:`when_versions` does for pages. Source distributions are never fetched for this
+        (a build is never speculative): for them the callback only runs if another caller
+        already asked for the metadata."""
+        if file.filename.endswith(".whl"):
+            fut = self._future(self._metadata, file.url, lambda: self._load_metadata(file), background=True)
+        else:
+            with self._lock:
+                fut = self._metadata.get(file.url)  # type: ignore[assignment]
+            if fut is None:
+                return
+
+        def done(f: Future[MetadataResponse]) -> None:
+            try:
+                response = f.result()
+            except BaseException:
+                return
+            try:
+                callback(response)
+            except Exception:
+                log.debug("callback on the metadata of %s failed", file.filename, exc_info=True)
+
+        fut.add_done_callback(done)
+
     def _load_metadata(self, file: IndexFile) -> MetadataResponse:
         from prong.client.metadata import dist_metadata, parse_metadata
 

@@ -155,6 +155,8 @@ class PythonProvider:
         # version maps built on an index thread as soon as a page arrived (see _prefetch_dependencies)
         self._ready_maps: dict[str, VersionMap] = {}
         self._ready_lock = threading.Lock()
+        self._expanded: set[tuple[str, Version, tuple[str, ...]]] = set()  # graph prefetch: versions expanded
+        self._speculated: set[tuple[str, tuple[str, ...]]] = set()  # graph prefetch: requirements followed
 
     # -- requirements ---------------------------------------------------------------------------
 
@@ -346,19 +348,26 @@ class PythonProvider:
     def _prefetch_dependencies(self, deps: Mapping[PubGrubPackage, Range]) -> None:
         """Metadata of each dependency's likely version: at once for pages already loaded, and
         for the others on the index's thread as soon as the page arrives (as uv's prefetch
-        requests), so that the solver does not wait on one metadata request after another."""
+        requests), so that the solver does not wait on one metadata request after another.
+
+        With an index that can call back (``when_versions`` / ``when_metadata``), this goes on
+        by itself: the likely version's own dependencies (markers evaluated for the target) get
+        the same treatment when its metadata arrives, so pages and metadata of the whole likely
+        graph are fetched as fast as the network allows, not as fast as the solver reaches them.
+        """
         when_versions = getattr(self.index, "when_versions", None)
         for pkg, rng in deps.items():
             if not isinstance(pkg, (Package, Extra)):
                 continue
+            extras = (pkg.extra,) if isinstance(pkg, Extra) else ()
             vmap = self.version_maps.get(pkg.name)
             if vmap is None:
                 if when_versions is not None and pkg.name not in self.unavailable_packages:
-                    when_versions(pkg.name, functools.partial(self._prefetch_when_loaded, pkg.name, rng))
+                    when_versions(pkg.name, functools.partial(self._prefetch_when_loaded, pkg.name, rng, extras))
                 continue
-            self._prefetch_first(vmap, pkg.name, rng)
+            self._prefetch_first(vmap, pkg.name, rng, extras)
 
-    def _prefetch_when_loaded(self, name: str, rng: Range, response: object) -> None:
+    def _prefetch_when_loaded(self, name: str, rng: Range, extras: tuple[str, ...], response: object) -> None:
         """On an index thread: build the version map (kept for the solver) and prefetch the
         metadata of the version the solver will most likely pick in ``rng``."""
         if not isinstance(response, Found):
@@ -367,9 +376,9 @@ class PythonProvider:
             vmap = self.version_maps.get(name) or self._ready_maps.get(name)
             if vmap is None:
                 vmap = self._ready_maps[name] = self._new_version_map(name, response)
-        self._prefetch_first(vmap, name, rng)
+        self._prefetch_first(vmap, name, rng, extras)
 
-    def _prefetch_first(self, vmap: VersionMap, name: str, rng: Range) -> None:
+    def _prefetch_first(self, vmap: VersionMap, name: str, rng: Range, extras: tuple[str, ...] = ()) -> None:
         order = ordered_versions(
             vmap,
             rng,
@@ -379,8 +388,60 @@ class PythonProvider:
             preference=self.preferences.get(name),
         )
         first = next(order, None)
-        if first is not None:
-            self._prefetch_metadata(vmap, [first])
+        if first is None:
+            return
+        self._prefetch_metadata(vmap, [first])
+        when_metadata = getattr(self.index, "when_metadata", None)
+        choice = vmap.choose(first)
+        if when_metadata is None or not isinstance(choice, FileChoice) or choice.file is None:
+            return
+        if choice.python_incompatible:
+            return
+        key = (name, first, extras)
+        with self._ready_lock:
+            if key in self._expanded:
+                return
+            self._expanded.add(key)
+        when_metadata(choice.file, functools.partial(self._prefetch_graph, name, extras))
+
+    def _prefetch_graph(self, name: str, extras: tuple[str, ...], response: object) -> None:
+        """Metadata of ``name``'s likely version arrived (on an index thread, usually): prefetch
+        its dependencies the same way, each ``(name, extras)`` once."""
+        from prong.pep440.ranges import Range
+        from prong.pep508.requirement import Requirement
+
+        if not isinstance(response, MetadataFound):
+            return
+        when_versions = getattr(self.index, "when_versions", None)
+        if when_versions is None:
+            return
+        for item in response.metadata.requires_dist:
+            try:
+                req = item if isinstance(item, Requirement) else _parse(item)
+            except Exception:
+                continue  # the solver reports it when it gets there
+            if req.url is not None or req.name == name:
+                continue
+            if not self._marker_ok(req, extras):
+                continue
+            for r in self._expand_overrides([req]):
+                if r is not req and not self._marker_ok(r, ()):
+                    continue
+                key = (r.name, tuple(r.extras))
+                with self._ready_lock:
+                    if key in self._speculated:
+                        continue
+                    self._speculated.add(key)
+                try:
+                    rng = Range.from_specifiers(r.specifier)
+                except Exception:
+                    continue
+                constraint = self.constraints.get(r.name)
+                if constraint is not None:
+                    rng = rng.intersection(constraint)
+                for extra in r.extras or (None,):
+                    sub = (extra,) if extra is not None else ()
+                    when_versions(r.name, functools.partial(self._prefetch_when_loaded, r.name, rng, sub))
 
     def _get_dependencies(
         self, package: PubGrubPackage, version: Version

@@ -60,6 +60,51 @@ def test_metadata_of_the_likely_version_is_prefetched_when_the_page_arrives() ->
     assert provider.version_map("lib") is ready and "lib" not in provider._ready_maps
 
 
+@dataclass
+class LateEverything(LatePages):
+    """Metadata callbacks wait too; ``settle`` delivers pages and metadata until nothing waits."""
+
+    waiting_md: list[tuple[Any, Callable[[Any], None]]] = field(default_factory=list)
+
+    def when_metadata(self, file: Any, callback: Callable[[Any], None]) -> None:
+        self.waiting_md.append((file, callback))
+
+    def settle(self) -> None:
+        while self.waiting or self.waiting_md:
+            self.arrive()
+            waiting, self.waiting_md = self.waiting_md, []
+            for file, callback in waiting:
+                name, ver = file.filename.split("-")[:2]
+                callback(ScenarioIndex.metadata(self, name.replace("_", "-"), V(ver), file))
+
+
+GRAPH = {
+    "app": {"versions": {"1.0.0": {"requires": ["mid[x]", "winonly; sys_platform == 'win32'"]}}},
+    "mid": {"versions": {"1.0.0": {"requires": ["old"]}, "2.0.0": {"requires": ["leaf>=2"], "extras": {"x": ["xdep"]}}}},
+    "leaf": {"versions": {"1.0.0": {}, "2.0.0": {"requires": ["deepest"]}}},
+    "deepest": {"versions": {"1.0.0": {}}},
+    "xdep": {"versions": {"1.0.0": {}}},
+    "old": {"versions": {"1.0.0": {}}},
+    "winonly": {"versions": {"1.0.0": {}}},
+}
+
+
+def test_the_likely_graph_is_prefetched_before_the_solver_gets_there() -> None:
+    idx = LateEverything.from_scenario({"packages": GRAPH})
+    provider = PythonProvider(["app"], env=ENV, index=idx, options=ResolverOptions())
+    provider.get_dependencies(Root(), V("0"))  # the solver has seen only the root
+    idx.settle()
+    hinted = {(v[0], v[1][0]) for k, v in idx.calls if k == "prefetch_metadata"}
+    # app -> mid 2.0.0 (and its extra x) -> leaf 2.0.0 -> deepest: all asked for, down the graph
+    assert {("app", "1.0.0"), ("mid", "2.0.0"), ("leaf", "2.0.0"), ("deepest", "1.0.0"), ("xdep", "1.0.0")} <= hinted
+    # not the older mid's dependency, nor a dependency whose marker is false on linux
+    assert not {n for n, _ in hinted} & {"old", "winonly"}
+    # each (name, extras) followed once, however many times the graph reaches it
+    assert len([c for c in idx.calls if c == ("prefetch_metadata", ("leaf", ("2.0.0",)))]) == 1
+    assert resolve(["app"], env=ENV, index=LateEverything.from_scenario({"packages": GRAPH})).pins() == {
+        "app": "1.0.0", "mid": "2.0.0", "leaf": "2.0.0", "deepest": "1.0.0", "xdep": "1.0.0"}
+
+
 def test_resolution_is_unchanged_with_late_pages() -> None:
     idx = LatePages.from_scenario({"packages": PKGS})
     plain = resolve(["app"], env=ENV, index=ScenarioIndex.from_scenario({"packages": PKGS})).pins()
@@ -132,3 +177,32 @@ def test_registry_index_when_versions_runs_callback_once_loaded_and_fetches_once
 
     index.when_versions("demo", boom)  # does not raise
     http.executor.shutdown()
+
+
+def test_registry_index_when_metadata_fetches_wheels_only(monkeypatch: Any) -> None:
+    import threading
+
+    import prong.client.metadata as client_metadata
+    from prong.dist.index import RegistryIndex
+    from prong.dists import IndexFile
+    from prong.resolver.index import MetadataFound
+
+    fetched: list[str] = []
+
+    def fake(http: object, file: IndexFile, builder: object) -> bytes:
+        fetched.append(file.filename)
+        return b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Dist: idna\n\n"
+
+    monkeypatch.setattr(client_metadata, "dist_metadata", fake)
+    http = _Http()
+    index = RegistryIndex(_Client(), http)  # type: ignore[arg-type]
+    done = threading.Event()
+    got: list[Any] = []
+    wheel = IndexFile("demo-1.0-py3-none-any.whl", "https://index.invalid/f/demo-1.0-py3-none-any.whl")
+    index.when_metadata(wheel, lambda r: (got.append(r), done.set()))
+    assert done.wait(10)
+    assert isinstance(got[0], MetadataFound) and got[0].metadata.requires_dist[0].name == "idna"
+    sdist = IndexFile("demo-1.0.tar.gz", "https://index.invalid/f/demo-1.0.tar.gz")
+    index.when_metadata(sdist, got.append)  # never builds speculatively
+    http.executor.shutdown(wait=True)
+    assert fetched == ["demo-1.0-py3-none-any.whl"] and len(got) == 1
