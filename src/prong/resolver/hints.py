@@ -7,7 +7,7 @@ Where uv gives the same advice, the words are uv 0.13.9's; the others say what u
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
@@ -66,9 +66,8 @@ class WheelTagsHint:
                 f"Wheels are available for `{self.package}` (v{self.version}) on the following "
                 f"platform{plural}: {listing}"
             )
-            markers = sorted({m for m in (_sys_platform(t) for t in self.tags) if m})
-            if markers:
-                cond = " or ".join(f"sys_platform == '{m}'" for m in markers)
+            cond = _platform_condition(self.tags)
+            if cond:
                 text += f" (a marker such as `; {cond}` on the requirement would skip `{self.package}` elsewhere)"
             return text
         kind = "Python ABI tag" if self.part == "abi" else "Python implementation tag"
@@ -195,6 +194,41 @@ Hint = Union[
     OfflineHint,
     NoIndexHint,
 ]
+
+
+_MACHINES = {
+    "linux": {"x86_64": "x86_64", "aarch64": "aarch64", "armv7l": "armv7l", "i686": "i686", "ppc64le": "ppc64le",
+              "s390x": "s390x", "riscv64": "riscv64"},
+    "darwin": {"arm64": "arm64", "x86_64": "x86_64"},
+    "win32": {"amd64": "AMD64", "arm64": "ARM64", "win32": "x86"},
+}
+
+
+def _platform_clause(tag: str) -> str | None:
+    """The marker that holds where a wheel with platform ``tag`` can be installed."""
+    system = _sys_platform(tag)
+    if system is None:
+        return None
+    if system == "win32":
+        arch = tag.split("_", 1)[1] if "_" in tag else "win32"
+    else:
+        arch = next((a for a in _MACHINES[system] if tag.endswith("_" + a)), "")
+        if system == "darwin" and tag.endswith("_universal2"):
+            return "sys_platform == 'darwin'"
+    machine = _MACHINES[system].get(arch)
+    if machine is None:
+        return f"sys_platform == '{system}'"
+    return f"sys_platform == '{system}' and platform_machine == '{machine}'"
+
+
+def _platform_condition(tags: Sequence[str]) -> str | None:
+    """One marker (in uv's display form) covering every platform the wheels are for."""
+    clauses = sorted({c for c in (_platform_clause(t) for t in tags) if c})
+    if not clauses:
+        return None
+    from prong.pep508.markers import parse_marker
+
+    return str(parse_marker(" or ".join(f"({c})" for c in clauses)))
 
 
 def _sys_platform(tag: str) -> str | None:
