@@ -46,6 +46,7 @@ class BuildDispatch:
         self.index = index  # set after construction: the index needs the builder and vice versa
         self.no_build = no_build
         self.python = python
+        self._installed: dict[Path, dict[str, str]] = {}  # env -> name -> version already installed
 
     # -- MetadataBuilder --------------------------------------------------------------------
 
@@ -86,17 +87,22 @@ class BuildDispatch:
         from prong.resolver.resolver import resolve
         from prong.tags import Target
 
+        installed = self._installed.setdefault(env.path, {})
+        # The backend's extra requirements are resolved together with what is already there,
+        # so that nothing installed earlier is installed a second time.
+        pinned = [f"{name}=={version}" for name, version in installed.items()]
         resolution = resolve(
-            list(requirements),
+            [*pinned, *requirements],
             env=ResolverEnvironment(Target.current()),
             index=self.index,
             options=ResolverOptions(no_build=True),
         )
-        for pkg in resolution.packages.values():
-            if pkg.file is None:
+        for name, pkg in resolution.packages.items():
+            if pkg.file is None or name in installed:
                 continue
             wheel = self.fetch(pkg.file)
             install_wheel(wheel, env)
+            installed[name] = str(pkg.version)
 
 
 def install_wheel(wheel: Path, env: IsolatedEnv) -> None:

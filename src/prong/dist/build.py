@@ -121,10 +121,15 @@ def prepare_metadata(
     """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``."""
     import pyproject_hooks
 
+    import warnings
+
     source = Path(source_dir)
     label = label or source.name
     system = read_build_system(source)
-    with tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
+    # Backends' warnings (pyproject-hooks re-raises them in this process) are build output, not
+    # prong's: they are kept with the rest of the output instead of reaching the terminal.
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
+        warnings.simplefilter("ignore")
         env = create_env(python, Path(tmp) / "env")
         installer.install(system.requires, env)
         runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
