@@ -149,6 +149,7 @@ class PythonProvider:
         self.dependencies: dict[tuple[PubGrubPackage, Version], dict[PubGrubPackage, Range]] = {}
         self.chosen_files: dict[tuple[str, Version], FileChoice] = {}
         self._batch_prefetched: set[str] = set()
+        self._tries: dict[str, int] = {}  # choose_version calls per project
         self.empty_requirements: dict[tuple[str | None, PubGrubPackage], str] = {}
         self.split_edges: dict[tuple[str | None, PubGrubPackage], list[Range]] = {}
         self._extras_seen: dict[tuple[str, Version], frozenset[str]] = {}
@@ -314,7 +315,10 @@ class PythonProvider:
             return None
         # the solver will ask for these next: let the index fetch them while we work
         upcoming = [chosen]
-        want = BATCH_PREFETCH if conflicted and name not in self._batch_prefetched else 2
+        # a package tried again is being backtracked over: look further ahead (concurrent range
+        # requests are cheap next to one round trip per version on the solver's path)
+        tries = self._tries[name] = self._tries.get(name, 0) + 1
+        want = BATCH_PREFETCH if conflicted and name not in self._batch_prefetched else (8 if tries > 2 else 2)
         if want == BATCH_PREFETCH:
             self._batch_prefetched.add(name)
         for v in order:

@@ -206,3 +206,15 @@ def test_registry_index_when_metadata_fetches_wheels_only(monkeypatch: Any) -> N
     index.when_metadata(sdist, got.append)  # never builds speculatively
     http.executor.shutdown(wait=True)
     assert fetched == ["demo-1.0-py3-none-any.whl"] and len(got) == 1
+
+
+def test_a_package_tried_again_gets_a_longer_lookahead() -> None:
+    many = {"lib": {"versions": {f"{i}.0.0": {} for i in range(1, 13)}}}
+    idx = ScenarioIndex.from_scenario({"packages": many})
+    provider = PythonProvider(["lib"], env=ENV, index=idx, options=ResolverOptions())
+    sizes = []
+    for top in (13, 12, 11):  # the solver backtracking: each time a smaller range
+        idx.calls.clear()
+        provider.choose_version(Package("lib"), Range.from_specifiers(f"<{top}"))
+        sizes.append(max(len(v[1]) for k, v in idx.calls if k == "prefetch_metadata"))
+    assert sizes == [3, 3, 9]
