@@ -66,11 +66,14 @@ class ResolverEnvironment:
 
     @property
     def python_version(self) -> str:
-        """``3.12`` when requested, the full version when the running interpreter's."""
+        """``3.12`` when requested as ``3.12`` (or ``3.12.0``); the full version when requested
+        with a patch (``--python-version 3.11.7``) or when it is the running interpreter's:
+        ``Requires-Python: >=3.11.5`` admits 3.11.7, not 3.11, as in uv."""
         major, minor = self.target.python_version
-        if self.requested_python or not self.target.python_full_version:
+        full = self.target.python_full_version
+        if not full or (self.requested_python and full.split(".")[2:] in (["0"], [])):
             return f"{major}.{minor}"
-        return self.target.python_full_version
+        return full
 
     @property
     def python_full_version(self) -> str:
