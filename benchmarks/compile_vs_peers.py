@@ -1,7 +1,7 @@
 """`prong pip compile` against `uv pip compile` and pip-tools' `pip-compile`, side by side.
 
-Each tool compiles the same ``tests/realworld/sets/<name>.in`` for one environment (Python 3.11,
-this platform), pinned in time with one timestamp. Runs alternate (prong, uv, pip-compile,
+Each tool compiles the same ``tests/realworld/sets/<name>.in`` for one environment (this
+interpreter's Python version, e.g. 3.11.7, and this platform), pinned in time with one timestamp. Runs alternate (prong, uv, pip-compile,
 prong, uv, ...), ``--rounds`` times per set and scenario:
 
 * cold: every run gets a fresh, empty cache directory;
@@ -47,7 +47,9 @@ ROOT = HERE.parent
 SETS = ROOT / "tests" / "realworld" / "sets"
 DOCS = ROOT / "docs" / "benchmarks.md"
 EXCLUDE_NEWER = "2026-11-01T00:00:00Z"
-PYTHON_VERSION = "3.11"
+# pip-compile resolves for its venv's interpreter (this one): give prong and uv the same full
+# version, since Requires-Python bounds with a patch (soupsieve: >=3.11.5) tell 3.11 from 3.11.7
+PYTHON_VERSION = platform.python_version()
 PIP_TOOLS = ("pip-tools==7.6.2", "pip==26.3")
 LARGE_SETS = ("apache-airflow", "jupyterlab", "langchain", "fastapi-standard", "transformers-torch")
 NO_PIP_TOOLS = frozenset({"transformers-torch"})  # torch wheels: GBs of downloads for pip

@@ -63,8 +63,8 @@ def expected_differences() -> dict[str, dict[str, object]]:
     return data.get("sets", {})
 
 
-def compile_with(tool: str, in_file: Path, cache_dir: Path | None = None) -> set[str]:
-    args = ["pip", "compile", str(in_file), "--exclude-newer", EXCLUDE_NEWER, "--python-version", PYTHON_VERSION,
+def compile_with(tool: str, in_file: Path, cache_dir: Path | None = None, python: str = PYTHON_VERSION) -> set[str]:
+    args = ["pip", "compile", str(in_file), "--exclude-newer", EXCLUDE_NEWER, "--python-version", python,
             "--python-platform", PYTHON_PLATFORM, "--no-header", "--no-annotate"]
     if cache_dir is not None:
         args += ["--cache-dir", str(cache_dir)]
@@ -112,3 +112,17 @@ def test_prong_picks_the_pins_uv_picks(name: str) -> None:
             f"{shown}\n  expected difference ({entry['reason']}):\n"
             f"  only prong: {want[0]}\n  only uv:    {want[1]}"
         )
+
+
+@pytest.mark.pypi
+def test_a_requested_patch_version_counts_as_in_uv(tmp_path: Path) -> None:
+    """soupsieve 3.0.2+ needs Python >=3.11.5: `--python-version 3.11` gets 2.x, `3.11.7` gets
+    3.x, with both tools (prong once dropped the patch)."""
+    in_file = tmp_path / "soup.in"
+    in_file.write_text("soupsieve\n", encoding="utf-8")
+    got = {}
+    for python in ("3.11", "3.11.7"):
+        prong, uv = compile_with("prong", in_file, python=python), compile_with("uv", in_file, python=python)
+        assert prong == uv, f"--python-version {python}: prong {sorted(prong)}, uv {sorted(uv)}"
+        got[python] = next(iter(prong)).partition("==")[2].split(".")[0]
+    assert got == {"3.11": "2", "3.11.7": "3"}
