@@ -174,18 +174,21 @@ class _Classifier:
     file, so a page of thousands of files costs no version parsing here.
     """
 
-    __slots__ = ("project", "non_dist")
+    __slots__ = ("project", "non_dist", "_names")
 
     def __init__(self, project: str) -> None:
         self.project = project
         self.non_dist: list[str] = []
+        self._names: dict[str, bool] = {}  # a wheel's name part -> names this project (few per page)
 
     def is_dist(self, filename: str) -> bool:
-        lower = filename.lower()
-        if lower.endswith(".whl"):
+        if filename[-4:].lower() == ".whl":
             parts = filename[:-4].split("-")
             if len(parts) in (5, 6) and parts[1][:1].isdigit():
-                if _NAME_SEPARATORS.sub("-", parts[0]).lower() == self.project:
+                ours = self._names.get(parts[0])
+                if ours is None:
+                    ours = self._names[parts[0]] = _NAME_SEPARATORS.sub("-", parts[0]).lower() == self.project
+                if ours:
                     return True
                 return self._other(filename)
         else:
@@ -315,6 +318,9 @@ def dist_project(filename: str) -> str | None:
 def _hashes(value: object) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         return ()
+    if len(value) == 1:  # the usual {"sha256": ...}: no generator per file
+        for k, v in value.items():
+            return ((str(k).lower(), v.lower()),) if isinstance(v, str) else ()
     return tuple((str(k).lower(), str(v).lower()) for k, v in value.items() if isinstance(v, str))
 
 
