@@ -24,6 +24,9 @@ def solve(
     state: State[Any, Any] = State(root_package, root_version, version_set)
     ps = state.partial_solution
     package = root_package
+    # A version found unavailable stays so; after a backjump its incompatibility may not have been
+    # propagated yet when the version is chosen again, so the provider is not asked twice.
+    unavailable: dict[tuple[Any, Any], Any] = {}
     while True:
         provider.should_cancel()
         state.unit_propagation(package)
@@ -42,8 +45,13 @@ def solve(
         if state.dependencies_added(package, version):
             ps.add_decision(package, version)
             continue
+        known = unavailable.get((package, version))
+        if known is not None:
+            state.add_unavailable(package, version, known.reason)
+            continue
         dependencies = provider.get_dependencies(package, version)
         if isinstance(dependencies, Unavailable):
+            unavailable[(package, version)] = dependencies
             state.add_unavailable(package, version, dependencies.reason)
             continue
         state.add_version(package, version, dependencies.dependencies)

@@ -322,3 +322,21 @@ def test_no_solution_survives_pickling() -> None:
         "we can conclude that version solving failed."
     )
     assert copy.tree == info.value.tree and copy.root_package == "root"
+
+
+def test_an_unavailable_version_is_asked_for_once_across_backjumps() -> None:
+    """Found by the CI profile: p0==1 was asked for twice after a backjump."""
+    from prong.pubgrub import NoSolution, solve
+    from tests.unit.pubgrub.intset import IntSet, OfflineProvider
+
+    provider = OfflineProvider(unavailable={("p0", 1): "it is broken"})
+    provider.add("root", 0, {"p0": IntSet.full(), "p2": IntSet.full()})
+    provider.add("p0", 0, {"p0": IntSet.full(), "p2": IntSet((0, 1))})
+    provider.add("p0", 1)
+    provider.add("p2", 0)
+    provider.add("p2", 1)
+    try:
+        solve(provider, "root", 0)
+    except NoSolution:
+        pass
+    assert len(provider.calls) == len(set(provider.calls)), provider.calls
