@@ -201,9 +201,18 @@ class RegistryIndex:
     def _future(self, table: dict[str, Future], key: str, load, background: bool = False) -> Future:  # type: ignore[type-arg]
         with self._lock:
             fut = table.get(key)
-            if fut is not None:
+            if fut is None:
+                fut = table[key] = _Task()
+            elif background or fut.claimed:
                 return fut
-            fut = table[key] = Future()
+            else:
+                # queued behind prefetches and now needed by the solver: load it on this thread
+                # (the queued task finds it taken and returns)
+                fut = None
+        if fut is None:
+            fut = table[key]
+            _fill(fut, load)
+            return fut
         if background:
             self.http.executor.submit(_fill, fut, load)
         else:
@@ -251,8 +260,25 @@ def _wheel_version(text: str) -> Version | None:
         return None
 
 
-def _fill(fut: Future, load) -> None:  # type: ignore[type-arg]
-    if not fut.set_running_or_notify_cancel():
+_CLAIMS = threading.Lock()
+
+
+class _Task(Future):  # type: ignore[type-arg]
+    """A future that one thread claims before loading it: a queued prefetch and a solver that
+    needs the answer now may both try (see ``RegistryIndex._future``)."""
+
+    claimed = False
+
+    def claim(self) -> bool:
+        with _CLAIMS:
+            if self.claimed:
+                return False
+            self.claimed = True
+            return True
+
+
+def _fill(fut: _Task, load) -> None:  # type: ignore[no-untyped-def]
+    if not fut.claim() or not fut.set_running_or_notify_cancel():
         return
     try:
         fut.set_result(load())

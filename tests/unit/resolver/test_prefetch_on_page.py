@@ -218,3 +218,32 @@ def test_a_package_tried_again_gets_a_longer_lookahead() -> None:
         provider.choose_version(Package("lib"), Range.from_specifiers(f"<{top}"))
         sizes.append(max(len(v[1]) for k, v in idx.calls if k == "prefetch_metadata"))
     assert sizes == [3, 3, 9]
+
+
+def test_a_queued_prefetch_the_solver_needs_is_loaded_on_the_solver_thread() -> None:
+    import threading
+
+    from prong.dist.index import RegistryIndex
+
+    class Stuck:
+        """An executor whose queue never runs (every worker busy with other prefetches)."""
+
+        def __init__(self) -> None:
+            self.queued: list[Any] = []
+
+        def submit(self, fn: Any, *args: Any) -> None:
+            self.queued.append((fn, args))
+
+    class Http:
+        executor = Stuck()
+
+    client = _Client()
+    index = RegistryIndex(client, Http())  # type: ignore[arg-type]
+    index.prefetch(["demo"])
+    assert client.asked == [] and len(Http.executor.queued) == 1
+    found = index.versions("demo")  # would wait forever without the steal
+    assert isinstance(found, Found) and client.asked == ["demo"]
+    assert threading.current_thread() is threading.main_thread()
+    fn, args = Http.executor.queued[0]
+    fn(*args)  # the queued task runs late: finds the load taken and does nothing
+    assert client.asked == ["demo"] and index.versions("demo") is found
