@@ -68,6 +68,17 @@ class _Acc:
     pre: bool = False
     seen: set[Path] = field(default_factory=set)
 
+    def finish(self) -> RequirementsFile:
+        return RequirementsFile(
+            requirements=tuple(self.requirements),
+            constraints=tuple(self.constraints),
+            index_url=self.index_url,
+            extra_index_urls=tuple(self.extra_index_urls),
+            find_links=tuple(self.find_links),
+            no_index=self.no_index,
+            pre=self.pre,
+        )
+
 
 def read_requirements(
     path: str | Path,
@@ -84,15 +95,7 @@ def read_requirements(
     """
     acc = _Acc()
     _read_into(acc, Path(path), str(path), constraint, os.environ if environ is None else environ, validate)
-    return RequirementsFile(
-        requirements=tuple(acc.requirements),
-        constraints=tuple(acc.constraints),
-        index_url=acc.index_url,
-        extra_index_urls=tuple(acc.extra_index_urls),
-        find_links=tuple(acc.find_links),
-        no_index=acc.no_index,
-        pre=acc.pre,
-    )
+    return acc.finish()
 
 
 def parse_requirements_text(
@@ -101,15 +104,7 @@ def parse_requirements_text(
     """Parse requirements given as text (includes are resolved against the working directory)."""
     acc = _Acc()
     _parse_into(acc, text, source, Path.cwd(), False, dict(os.environ), validate)
-    return RequirementsFile(
-        requirements=tuple(acc.requirements),
-        constraints=tuple(acc.constraints),
-        index_url=acc.index_url,
-        extra_index_urls=tuple(acc.extra_index_urls),
-        find_links=tuple(acc.find_links),
-        no_index=acc.no_index,
-        pre=acc.pre,
-    )
+    return acc.finish()
 
 
 def _read_into(
