@@ -318,7 +318,7 @@ class PythonProvider:
         # a package tried again is being backtracked over: look further ahead (concurrent range
         # requests are cheap next to one round trip per version on the solver's path)
         tries = self._tries[name] = self._tries.get(name, 0) + 1
-        want = BATCH_PREFETCH if conflicted and name not in self._batch_prefetched else (8 if tries > 2 else 2)
+        want = BATCH_PREFETCH if conflicted and name not in self._batch_prefetched else (8 if tries > 2 else 0)
         if want == BATCH_PREFETCH:
             self._batch_prefetched.add(name)
         for v in order:
