@@ -25,7 +25,11 @@ class Run:
         return cls(State(root, version, IntSet), provider, root)
 
     def copy(self) -> Run:
-        return Run(self.state.copy(), self.provider, self.package)
+        # A finished run stays finished: after NoSolution the state is left mid-backtrack and
+        # must not be continued.
+        new = Run(self.state.copy(), self.provider, self.package)
+        new.result = self.result
+        return new
 
     def step(self) -> bool:
         """Advance; False once finished."""
