@@ -1,8 +1,9 @@
 """`prong pip compile` against `uv pip compile` and pip-tools' `pip-compile`, side by side.
 
 Each tool compiles the same ``tests/realworld/sets/<name>.in`` for one environment (this
-interpreter's Python version, e.g. 3.11.7, and this platform), pinned in time with one timestamp. Runs alternate (prong, uv, pip-compile,
-prong, uv, ...), ``--rounds`` times per set and scenario:
+interpreter's Python version, e.g. 3.11.7, and this platform), pinned in time with one
+timestamp. Runs alternate (prong, uv, pip-compile, prong, uv, ...), ``--rounds`` times per set
+and scenario:
 
 * cold: every run gets a fresh, empty cache directory;
 * warm: each tool keeps one cache directory per set, filled by an untimed run first.
