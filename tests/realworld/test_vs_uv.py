@@ -5,7 +5,7 @@ pinned in time with the same ``--exclude-newer``; the name==version sets must be
 differ exactly as ``expected_differences.toml`` says (with its reason).
 
 The default run compiles three small sets (``DEFAULT_SETS``); ``PRONG_REALWORLD=all`` runs all
-twenty (about two minutes on a warm cache). Sets not selected are not collected at all, so no
+twenty (about a minute on a warm cache, a few cold). Sets not selected are not collected at all, so no
 skip stands in for a result.
 """
 
