@@ -94,3 +94,18 @@ def test_the_library_api_returns_pins_and_text(server: IndexServer, tmp_path: Pa
     assert {name: str(p.version) for name, p in result.packages.items()} == {"lib": "1.0"}
     assert result.text == "lib==1.0\n    # via -r -\n"
     assert result.requests["requests"] >= 1
+
+
+def test_quiet_prints_the_result_unless_written_to_a_file(
+    server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    req = tmp_path / "r.in"
+    req.write_text("base\n")
+    code, out, err = _compile(tmp_path, capsys, "-q", str(req), "--index-url", server.simple_url, "--no-header",
+                              "--no-annotate")
+    assert (code, out, err) == (0, "base==2.0\n", "")
+    target = tmp_path / "out.txt"
+    code, out, err = _compile(tmp_path, capsys, "-q", str(req), "--index-url", server.simple_url, "--no-header",
+                              "--no-annotate", "-o", str(target))
+    assert (code, out, err) == (0, "", "")
+    assert target.read_text() == "base==2.0\n"

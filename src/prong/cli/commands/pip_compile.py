@@ -91,8 +91,10 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     )
     print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)
-    if not settings.quiet:
+    # As uv: the result goes to stdout unless -q was given with -o (then only to the file).
+    if not settings.quiet or ns.output_file is None:
         sys.stdout.write(result.text)
+    if not settings.quiet:
         print(f"Resolved {len(result.packages)} packages in {result.seconds * 1000:.0f}ms", file=sys.stderr)
     return 0
 
