@@ -63,13 +63,38 @@ def _serve(cmd: str, directory: Path, flavor: str, timeout: float) -> subprocess
     )
 
 
+_LOCKS: dict[Path, object] = {}
+
+
+def _claim_dir(root: Path, flavor: str) -> tuple[Path, bool]:
+    """The fixture directory for this test session, and whether it is private (to delete after).
+
+    The shared ``seed-<flavor>`` directory (its venv reused between runs) is held with a file lock
+    for the whole session; a second session running at the same time gets a private directory,
+    so that neither stops the other's servers.
+    """
+    from filelock import FileLock, Timeout
+
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / f"seed-{flavor}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix=f"seed-{flavor}-", dir=root)), True
+    directory = root / f"seed-{flavor}"
+    _LOCKS[directory] = lock
+    return directory, False
+
+
 def start_seed(flavor: str, root: Path | None = None) -> Seed:
     """Start the fixture for ``flavor`` (``6.12.1`` or ``latest``) and return its URLs."""
     if not (SEED / "serve.sh").is_file():
         raise RuntimeError(f"seed fixture not found at {SEED} (the tests expect ../shared beside the repo)")
-    directory = (root or seed_root()) / f"seed-{flavor}"
+    directory, private = _claim_dir(root or seed_root(), flavor)
     directory.mkdir(parents=True, exist_ok=True)
-    if (directory / "pids").is_dir():
+    if not private and (directory / "pids").is_dir():
         _serve("stop", directory, flavor, 60)  # a previous run that did not stop: only its recorded pids
     t0 = time.monotonic()
     proc = _serve("start", directory, flavor, 600)
@@ -91,6 +116,13 @@ def start_seed(flavor: str, root: Path | None = None) -> Seed:
 
 def stop_seed(seed: Seed) -> None:
     _serve("stop", seed.dir, seed.flavor, 60)
+    lock = _LOCKS.pop(seed.dir, None)
+    if lock is not None:
+        lock.release()  # type: ignore[attr-defined]
+    else:  # a private directory of a concurrent session
+        import shutil
+
+        shutil.rmtree(seed.dir, ignore_errors=True)
 
 
 def _fixture(flavor: str) -> Iterator[Seed]:
