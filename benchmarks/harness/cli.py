@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
+    load_at_start = os.getloadavg()[0]
     log(f"work directory: {work}")
     env = clean_env(work / "home")
     tools: dict[str, Tool] = {}
@@ -162,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": _machine(),
             "command": command,
             "duration_s": round(time.perf_counter() - started, 1),
+            "load": [load_at_start, os.getloadavg()[0]],
             "python": base_python(),
             "tools_order": list(tools),
             "versions": {name: t.version for name, t in tools.items()},

@@ -52,10 +52,12 @@ def _cell_text(c: dict[str, Any]) -> str:
 
 
 def _rows(cells: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(project, scenario) in run order, leaving out those that no tool has."""
     seen: list[tuple[str, str]] = []
+    live = {(c["project"], c["scenario"]) for c in cells if c["status"] not in ("n/a", "skipped")}
     for c in cells:
         key = (c["project"], c["scenario"])
-        if key not in seen:
+        if key not in seen and key in live:
             seen.append(key)
     return seen
 
@@ -68,7 +70,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "## Peers: prong against uv, pip-tools, pdm and poetry",
         "",
         f"- Date: {report['date']}; machine: {report['machine']} (shared with other jobs while it ran).",
-        f"- Command: `{report['command']}` (took {report['duration_s'] / 60:.1f} min).",
+        f"- Command: `{report['command']}` (took {report['duration_s'] / 60:.1f} min"
+        + (f"; 1-minute load average {report['load'][0]:.1f} at the start, {report['load'][1]:.1f} at the end"
+           if report.get("load") else "") + ").",
         "- Versions: " + ", ".join(f"{t} {report['versions'].get(t, '?')}" for t in tools) + ".",
         f"- Time pin: {report['time_pin']}.",
         f"- Index: {report['index_probe_text']}",
@@ -137,8 +141,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines.append("prong's requests per run (from `-v`, logger `prong.http`):")
         lines.append("")
         for c in http:
-            lines.append(f"- {c['project']} · {SCENARIO_LABEL.get(c['scenario'], c['scenario'])}: "
-                         + "; ".join(c["prong_http"]))
+            runs = c["prong_http"]
+            shown = "; ".join(dict.fromkeys(runs)) if len(set(runs)) <= 3 else f"{runs[0]}; … ({len(runs)} runs)"
+            lines.append(f"- {c['project']} · {SCENARIO_LABEL.get(c['scenario'], c['scenario'])}: {shown}")
     else:
         lines.append("prong's requests per run: n/a (prong ran no network scenario yet).")
     failed = [c for c in cells if c["status"] == "failed"]
@@ -146,7 +151,8 @@ def render_markdown(report: dict[str, Any]) -> str:
         lines += ["", "### Failures", ""]
         for c in failed:
             lines.append(f"- {c['project']} · {c['scenario']} · {c['tool']}: {c['note']}")
-    skipped = sorted({c["note"] for c in cells if c["status"] == "skipped"})
+    skipped = sorted({f"{c['project']} · {c['tool']}: {c['note'].removeprefix('skipped: ')}"
+                      for c in cells if c["status"] == "skipped" and c["scenario"].startswith(("lock", "sync"))})
     if skipped:
         lines += ["", "Skipped: " + "; ".join(skipped) + "."]
     lines += ["", f"Notes: {report['notes']}", ""]
