@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import marshal
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -332,6 +333,115 @@ def _json_metadata(value: object) -> bool | tuple[tuple[str, str], ...]:
     return bool(value)
 
 
+def _json_file(entry: dict[str, Any], base: str) -> IndexFile:
+    """One file of a JSON page (``filename`` and ``url`` already checked to be strings)."""
+    file_url, frag_hashes = _split_fragment(_join(base, entry["url"]))
+    hashes = _hashes(entry.get("hashes")) or frag_hashes
+    yanked_raw = entry.get("yanked", False)
+    if yanked_raw is True:
+        yanked: str | None = ""
+    elif isinstance(yanked_raw, str):
+        yanked = yanked_raw
+    else:
+        yanked = None
+    core = entry.get("core-metadata")
+    if core is None:
+        core = entry.get("dist-info-metadata")
+    rp = entry.get("requires-python")
+    size = entry.get("size")
+    upload_time = entry.get("upload-time")
+    return IndexFile(
+        filename=entry["filename"],
+        url=file_url,
+        hashes=hashes,
+        requires_python=rp.strip() or None if isinstance(rp, str) else None,
+        yanked=yanked,
+        core_metadata=_json_metadata(core),
+        upload_time=upload_time if isinstance(upload_time, str) else None,
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+    )
+
+
+class LazyFiles(Sequence[IndexFile]):
+    """Files of a JSON page, built from the page's entries on first use (a tuple otherwise).
+
+    ``upload_times()`` reads the entries' upload times without building the files, so a
+    filter on upload time can skip versions it keeps whole.
+    """
+
+    __slots__ = ("_entries", "_base", "_files")
+
+    def __init__(self, entries: list[dict[str, Any]], base: str) -> None:
+        self._entries = entries
+        self._base = base
+        self._files: tuple[IndexFile, ...] | None = None
+
+    def _all(self) -> tuple[IndexFile, ...]:
+        files = self._files
+        if files is None:
+            base = self._base
+            files = self._files = tuple([_json_file(e, base) for e in self._entries])
+        return files
+
+    def split(self) -> list[tuple[str, LazyFiles]]:
+        """``(file name, its one-file sequence)`` for each file, still unbuilt."""
+        base = self._base
+        return [(e["filename"], LazyFiles([e], base)) for e in self._entries]
+
+    def joined(self, others: Sequence[Sequence[IndexFile]]) -> Sequence[IndexFile]:
+        """These files followed by ``others``' (lazily when all are unbuilt files of one page)."""
+        if all(isinstance(o, LazyFiles) and o._base == self._base for o in others):
+            return LazyFiles([e for part in (self, *others) for e in part._entries], self._base)  # type: ignore[union-attr]
+        return tuple(f for part in (self, *others) for f in part)
+
+    def upload_times(self) -> list[object]:
+        return [e.get("upload-time") for e in self._entries]
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[IndexFile]:
+        return iter(self._all())
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._all()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LazyFiles):
+            other = other._all()
+        return self._all() == other
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __add__(self, other: object) -> tuple[IndexFile, ...]:
+        return self._all() + tuple(other)  # type: ignore[call-overload, no-any-return]
+
+    def __radd__(self, other: object) -> tuple[IndexFile, ...]:
+        return tuple(other) + self._all()  # type: ignore[call-overload, no-any-return]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
+class PageFiles(LazyFiles):
+    """A JSON page's files in page order; ``groups`` holds them by the version part of a wheel's
+    name (``None``: files whose version needs the full file-name parser, sdists among them)."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self, entries: list[dict[str, Any]], groups: dict[str | None, list[dict[str, Any]]],
+                 base: str) -> None:
+        super().__init__(entries, base)
+        self.groups = {key: LazyFiles(group, base) for key, group in groups.items()}
+
+
 def parse_json(content: bytes, url: str, project: str, *,
                content_type: str = "application/vnd.pypi.simple.v1+json",
                server_version: str | None = None) -> ProjectPage:
@@ -355,41 +465,34 @@ def parse_json(content: bytes, url: str, project: str, *,
             raise SimplePageError(url, "got the index's project list, not a project page")
         raise SimplePageError(url, "the JSON body has no `files` list")
     classifier = _Classifier(project)
-    files: list[IndexFile] = []
+    # Files are grouped by the version part of their name and built on first use (see
+    # ``LazyFiles``): a page lists thousands of files and a resolver reads a few versions.
+    entries: list[dict[str, object]] = []
+    groups: dict[str | None, list[dict[str, object]]] = {}
+    names: dict[str, bool] = {}  # a wheel's name part -> names this project
     for entry in raw_files:
         if not isinstance(entry, dict):
             continue
         filename = entry.get("filename")
-        href = entry.get("url")
-        if not isinstance(filename, str) or not isinstance(href, str):
+        if not isinstance(filename, str) or not isinstance(entry.get("url"), str):
             continue
-        if not classifier.is_dist(filename):
+        key: str | None = None
+        if filename[-4:] == ".whl":
+            parts = filename[:-4].split("-")
+            if len(parts) in (5, 6) and parts[1][:1].isdigit():
+                ours = names.get(parts[0])
+                if ours is None:
+                    ours = names[parts[0]] = _NAME_SEPARATORS.sub("-", parts[0]).lower() == project
+                if ours:
+                    key = parts[1]
+        if key is None and not classifier.is_dist(filename):
             continue
-        file_url, frag_hashes = _split_fragment(_join(url, href))
-        hashes = _hashes(entry.get("hashes")) or frag_hashes
-        yanked_raw = entry.get("yanked", False)
-        if yanked_raw is True:
-            yanked: str | None = ""
-        elif isinstance(yanked_raw, str):
-            yanked = yanked_raw
+        entries.append(entry)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [entry]
         else:
-            yanked = None
-        core = entry.get("core-metadata")
-        if core is None:
-            core = entry.get("dist-info-metadata")
-        rp = entry.get("requires-python")
-        size = entry.get("size")
-        upload_time = entry.get("upload-time")
-        files.append(IndexFile(
-            filename=filename,
-            url=file_url,
-            hashes=hashes,
-            requires_python=rp.strip() or None if isinstance(rp, str) else None,
-            yanked=yanked,
-            core_metadata=_json_metadata(core),
-            upload_time=upload_time if isinstance(upload_time, str) else None,
-            size=size if isinstance(size, int) and not isinstance(size, bool) else None,
-        ))
+            group.append(entry)
     versions = data.get("versions")
     info = PageInfo(
         content_type=content_type,
@@ -402,7 +505,7 @@ def parse_json(content: bytes, url: str, project: str, *,
     return ProjectPage(
         project=project,
         url=url,
-        files=tuple(files),
+        files=PageFiles(entries, groups, url),  # type: ignore[arg-type]
         versions=tuple(str(v) for v in versions) if isinstance(versions, list) else (),
         info=info,
     )
@@ -410,30 +513,43 @@ def parse_json(content: bytes, url: str, project: str, *,
 
 # ------------------------------------------------------------------------------- compact form
 
-_FORMAT = 1
+_FORMAT = 2
 
 
 def dump_page(page: ProjectPage) -> bytes:
-    """The page as compact bytes (``marshal`` of tuples); ``load_page`` reverses it."""
+    """The page as compact bytes (``marshal`` of tuples); ``load_page`` reverses it.
+
+    A JSON page's files keep their lazy form (the page's entries, grouped by version)."""
     i = page.info
-    files = tuple(
-        (f.filename, f.url, f.hashes, f.requires_python, f.yanked, f.core_metadata, f.upload_time, f.size)
-        for f in page.files
-    )
+    lazy = None
+    files: tuple[tuple[object, ...], ...] = ()
+    if isinstance(page.files, PageFiles):
+        pf = page.files
+        lazy = (pf._base, pf._entries, {k: g._entries for k, g in pf.groups.items()})
+    else:
+        files = tuple(
+            (f.filename, f.url, f.hashes, f.requires_python, f.yanked, f.core_metadata, f.upload_time, f.size)
+            for f in page.files
+        )
     info = (i.content_type, i.title, i.n_links, i.devpi_markers, i.server_version, i.non_dist_links)
-    return marshal.dumps((_FORMAT, page.project, page.url, files, page.versions, info))
+    return marshal.dumps((_FORMAT, page.project, page.url, files, page.versions, info, lazy))
 
 
 def load_page(data: bytes) -> ProjectPage | None:
     """A page from ``dump_page`` bytes, or ``None`` when they are corrupt or of another format."""
     try:
-        fmt, project, url, files, versions, info = marshal.loads(data)
+        fmt, project, url, files, versions, info, lazy = marshal.loads(data)
         if fmt != _FORMAT:
             return None
+        if lazy is not None:
+            base, entries, groups = lazy
+            page_files: object = PageFiles(entries, groups, base)
+        else:
+            page_files = tuple(IndexFile(*f) for f in files)
         return ProjectPage(
             project=project,
             url=url,
-            files=tuple(IndexFile(*f) for f in files),
+            files=page_files,  # type: ignore[arg-type]
             versions=versions,
             info=PageInfo(*info),
         )

@@ -110,15 +110,40 @@ class RegistryIndex:
             return IndexProblem(str(err), tuple(err.hints()), kind="other")
         if not pages:
             return NotFound()
-        by_version: dict[Version, tuple[list[IndexFile], str]] = {}
+        by_version: dict[Version, tuple[list[Sequence[IndexFile]], str]] = {}
+
+        def add(version: Version, files: Sequence[IndexFile], url: str) -> None:
+            entry = by_version.get(version)
+            if entry is None:
+                by_version[version] = ([files], url)
+            elif entry[1] == url:  # a version's files come from the first index that has it
+                entry[0].append(files)
+
         # A big page lists ~15k wheels of ~150 versions: take a wheel's version from its second
         # dash-separated part and parse each distinct string once. The file the resolver picks
         # is parsed in full later; names that do not split cleanly take the full parser here.
+        # A JSON page comes grouped by that part (``PageFiles.groups``) with its files unbuilt:
+        # only the versions the resolver reads get their files built.
         wheel_versions: dict[str, Version | None] = {}
         for idx, page in pages:
-            for file in page.files:
-                filename = file.filename
-                version: Version | None = None
+            groups: Mapping[str | None, Sequence[IndexFile]] | None = getattr(page.files, "groups", None)
+            loose: list[tuple[str, Sequence[IndexFile]]] = []
+            if groups is None:
+                loose = [(f.filename, (f,)) for f in page.files]
+            else:
+                for vstr, group in groups.items():
+                    version: Version | None = None
+                    if vstr is not None:
+                        if vstr in wheel_versions:
+                            version = wheel_versions[vstr]
+                        else:
+                            version = wheel_versions[vstr] = _wheel_version(vstr)
+                    if version is None:
+                        loose.extend(group.split())  # type: ignore[attr-defined]
+                    else:
+                        add(version, group, idx.url)
+            for filename, one in loose:
+                version = None
                 if filename[-4:].lower() == ".whl":
                     parts = filename.split("-")
                     if 5 <= len(parts) <= 6 and parts[1]:
@@ -136,14 +161,10 @@ class RegistryIndex:
                     if parsed is None:
                         continue
                     version = parsed.version
-                entry = by_version.get(version)
-                if entry is None:
-                    by_version[version] = ([file], idx.url)
-                elif entry[1] == idx.url:  # a version's files come from the first index that has it
-                    entry[0].append(file)
+                add(version, one, idx.url)
         candidates = tuple(
-            VersionCandidate(version, tuple(files), url)
-            for version, (files, url) in sorted(by_version.items(), key=lambda kv: kv[0], reverse=True)
+            VersionCandidate(version, _joined(parts_), url)
+            for version, (parts_, url) in sorted(by_version.items(), key=lambda kv: kv[0], reverse=True)
         )
         return Found(candidates)
 
@@ -249,6 +270,17 @@ def _requirement(text: str) -> Requirement | str:
             hit = text
         _REQUIREMENTS[text] = hit
     return hit
+
+
+def _joined(parts: list[Sequence[IndexFile]]) -> tuple[IndexFile, ...]:
+    """One version's files from the pieces found for it (unbuilt pieces stay unbuilt)."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first  # type: ignore[return-value]
+    joined = getattr(first, "joined", None)
+    if joined is not None:
+        return joined(parts[1:])  # type: ignore[no-any-return]
+    return tuple(f for part in parts for f in part)
 
 
 def _wheel_version(text: str) -> Version | None:

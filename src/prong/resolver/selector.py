@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING
 
 from prong.resolver.index import VersionCandidate
@@ -62,6 +62,14 @@ def parse_upload_time(text: str | None) -> datetime | None:
     return value
 
 
+def _all_before(times: list[object], early: str) -> bool:
+    """Whether every time stamp is an ISO date-time on a day before ``early`` (an ISO date)."""
+    for t in times:
+        if not (isinstance(t, str) and len(t) > 10 and t[10] == "T" and t[:10] < early and t[4] == "-"):
+            return False
+    return True
+
+
 class VersionMap:
     """The usable view of one project's versions for one environment."""
 
@@ -84,9 +92,13 @@ class VersionMap:
         self.excluded_newer: dict[Version, datetime | None] = {}
         kept: dict[Version, VersionCandidate] = {}
         cutoff = options.exclude_newer
+        # an ISO date two days before the cutoff: a time stamp on an earlier day is before the
+        # cutoff in any time zone, which a string comparison tells without parsing it
+        early = (cutoff - timedelta(days=2)).date().isoformat() if cutoff is not None else ""
         for cand in candidates:
             files = cand.files
-            if cutoff is not None:
+            times = getattr(files, "upload_times", None)  # lazily built files (prong.client.simple)
+            if cutoff is not None and not (times is not None and _all_before(times(), early)):
                 ok = []
                 newest: datetime | None = None
                 for f in files:

@@ -1,0 +1,127 @@
+"""JSON project pages build their files lazily: grouped by version, built only when read, and
+the same files as building them all at once."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+
+import prong.client.simple as simple
+from prong.client.simple import dump_page, load_page, parse_json
+from prong.dist.index import RegistryIndex
+from prong.dists import IndexFile
+from prong.pep440.version import parse_version as V
+from prong.resolver.index import Found, VersionCandidate
+from prong.resolver.options import ResolverOptions
+from prong.resolver.selector import VersionMap
+from prong.tags import Tags, Target, parse_platform
+
+URL = "https://i.invalid/simple/foo/"
+
+
+def _entry(name: str, when: str, **extra: object) -> dict[str, object]:
+    return {"filename": name, "url": f"../../files/{name}#sha256=AB", "upload-time": when, **extra}
+
+
+ENTRIES = [
+    _entry("foo-1.0-py3-none-any.whl", "2020-01-01T00:00:00Z"),
+    _entry("foo-1.0.tar.gz", "2020-01-01T00:00:01Z", **{"requires-python": ">=3.8"}),
+    _entry("foo-2.0-cp311-cp311-manylinux_2_17_x86_64.whl", "2021-05-01T00:00:00.123456Z", yanked="bad"),
+    _entry("foo-2.0-py3-none-any.whl", "2021-05-01T00:00:00Z", hashes={"sha256": "CD"}),
+    _entry("foo-3.0-py3-none-any.whl", "2026-11-01T00:00:01Z"),  # after the cutoff below
+    _entry("foo-3.0.tar.gz", "2026-10-20T00:00:00Z"),  # before it
+    _entry("bar-1.0-py3-none-any.whl", "2020-01-01T00:00:00Z"),  # another project: not a file of foo
+    _entry("foo-1.0.0-py3-none-any.whl", "2020-02-01T00:00:00Z"),  # the same version as 1.0
+]
+BODY = json.dumps({"meta": {"api-version": "1.1"}, "name": "foo", "files": ENTRIES}).encode()
+CUTOFF = datetime(2026, 11, 1, tzinfo=timezone.utc)
+TAGS = Tags.for_target(Target((3, 11), "cp", platform=parse_platform("x86_64-manylinux2014")))
+
+
+@pytest.fixture()
+def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """File names built into ``IndexFile`` values, in order."""
+    names: list[str] = []
+    real = simple._json_file
+
+    def counting(entry: dict[str, object], base: str) -> IndexFile:
+        names.append(str(entry["filename"]))
+        return real(entry, base)
+
+    monkeypatch.setattr(simple, "_json_file", counting)
+    return names
+
+
+def _eager(entries: list[dict[str, object]]) -> tuple[IndexFile, ...]:
+    return tuple(simple._json_file(e, URL) for e in entries)
+
+
+def test_page_files_are_built_on_first_read_and_match_eager_parsing(built: list[str]) -> None:
+    page = parse_json(BODY, URL, "Foo")
+    assert built == []
+    assert page.files and len(page.files) == 7
+    assert set(page.files.groups) == {"1.0", "2.0", "3.0", "1.0.0", None}  # type: ignore[attr-defined]
+    assert built == []  # bool, len and grouping build nothing
+    mine = [e for e in ENTRIES if not str(e["filename"]).startswith("bar")]
+    assert page.files == _eager(mine)
+    assert page.files[2].yanked == "bad" and page.files[3].hashes == (("sha256", "cd"),)
+    assert page.files[0].url == "https://i.invalid/files/foo-1.0-py3-none-any.whl"
+    assert page.files[1].requires_python == ">=3.8"
+    assert page.info.non_dist_links == ("bar-1.0-py3-none-any.whl",)
+    assert tuple(page.files) + () == () + tuple(page.files) == page.files + ()
+
+
+def test_compact_form_keeps_the_files_unbuilt(built: list[str]) -> None:
+    page = parse_json(BODY, URL, "foo")
+    back = load_page(dump_page(page))
+    assert back is not None and built == []
+    assert set(back.files.groups) == set(page.files.groups)  # type: ignore[attr-defined]
+    assert back == page
+
+
+def test_registry_index_builds_only_the_versions_read(built: list[str]) -> None:
+    page = parse_json(BODY, URL, "foo")
+    client = SimpleNamespace(
+        indexes=SimpleNamespace(no_index=False, flat=()),
+        project_pages=lambda name, pin=None: [(SimpleNamespace(url="https://i.invalid/simple"), page)],
+    )
+    response = RegistryIndex(client, http=None).versions("foo")  # type: ignore[arg-type]
+    assert isinstance(response, Found)
+    assert [str(c.version) for c in response.candidates] == ["3.0", "2.0", "1.0"]
+    # only the sdists (whose version needs the full file-name parser) were looked at, not built
+    assert built == []
+    one = response.candidates[2]
+    assert [f.filename for f in one.files] == [
+        "foo-1.0-py3-none-any.whl", "foo-1.0.0-py3-none-any.whl", "foo-1.0.tar.gz",
+    ]
+    assert sorted(built) == sorted(f.filename for f in one.files)
+
+    vmap = VersionMap("foo", response.candidates, options=ResolverOptions(exclude_newer=CUTOFF), tags=TAGS,
+                      python_version=V("3.11.7"))
+    # 1.0 and 2.0 are wholly older than the cutoff: kept without building their files
+    assert sorted(built) == sorted(["foo-1.0-py3-none-any.whl", "foo-1.0.0-py3-none-any.whl", "foo-1.0.tar.gz",
+                                    "foo-3.0-py3-none-any.whl", "foo-3.0.tar.gz"])
+    assert [f.filename for f in vmap.candidates[V("3.0")].files] == ["foo-3.0.tar.gz"]
+    assert [f.filename for f in vmap.candidates[V("2.0")].files] == [
+        "foo-2.0-cp311-cp311-manylinux_2_17_x86_64.whl", "foo-2.0-py3-none-any.whl",
+    ]
+
+
+@pytest.mark.parametrize("when", ["2026-10-30T10:00:00Z", "2026-10-31T23:59:59-05:00", "2026-11-01T00:00:00Z",
+                                  "2026-10-29T00:00:00+23:00", "not a time", ""])
+def test_exclude_newer_on_unbuilt_files_agrees_with_built_ones(when: str) -> None:
+    entries = [_entry("foo-1.0-py3-none-any.whl", "2019-01-01T00:00:00Z"), _entry("foo-1.0.tar.gz", when)]
+    body = json.dumps({"meta": {"api-version": "1.0"}, "files": entries}).encode()
+    lazy = parse_json(body, URL, "foo").files.groups  # type: ignore[attr-defined]
+    eager = _eager(entries)
+
+    def kept(files: object) -> object:
+        vm = VersionMap("foo", (VersionCandidate(V("1.0"), files, URL),),  # type: ignore[arg-type]
+                        options=ResolverOptions(exclude_newer=CUTOFF), tags=TAGS, python_version=V("3.11.7"))
+        return tuple(vm.candidates[V("1.0")].files) if V("1.0") in vm.candidates else None
+
+    joined = lazy["1.0"].joined([f for _n, f in lazy[None].split()])
+    assert kept(joined) == kept(eager)
