@@ -35,7 +35,10 @@ class IndexProblem:
 
 @dataclass(frozen=True, slots=True)
 class VersionCandidate:
-    """One version of a project as an index lists it, with all of its files."""
+    """One version of a project as an index lists it, with all of its files.
+
+    ``files`` is a tuple or a sequence that builds its files on first read (a JSON page's
+    files, ``prong.client.simple.LazyFiles``, which also has ``upload_times()``)."""
 
     version: Version
     files: tuple[IndexFile, ...]
