@@ -139,23 +139,11 @@ def _merge(
     ab: tuple[Pos, ...], ac: tuple[int, ...], bb: tuple[Pos, ...], bc: tuple[int, ...], excl: bool
 ) -> tuple[tuple[Pos, ...], tuple[int, ...]]:
     """Overlay two interval partitions, and-ing children pairwise (adjacent equal results merge)."""
-    op = _apply_and
-    i = j = 0
+    bounds, pairs = _overlay(ab, ac, bb, bc)
     out_b: list[Pos] = []
-    out_c: list[int] = [op(ac[0], bc[0], excl)]
-    na, nb = len(ab), len(bb)
-    while i < na or j < nb:
-        if j >= nb or (i < na and ab[i] < bb[j]):
-            pos = ab[i]
-            i += 1
-        elif i >= na or bb[j] < ab[i]:
-            pos = bb[j]
-            j += 1
-        else:
-            pos = ab[i]
-            i += 1
-            j += 1
-        c = op(ac[i], bc[j], excl)
+    out_c: list[int] = [_apply_and(pairs[0][0], pairs[0][1], excl)]
+    for pos, (x, y) in zip(bounds, pairs[1:]):
+        c = _apply_and(x, y, excl)
         if c != out_c[-1]:
             out_b.append(pos)
             out_c.append(c)
