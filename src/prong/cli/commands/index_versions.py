@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 
 from prong.cli.settings import GlobalSettings
 
@@ -34,17 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     t.add_argument("--pre", action="store_true", help="Include pre-releases")
 
 
-def _print_warnings(warnings: tuple[str, ...]) -> None:
-    """Warnings are logged on ``prong.index`` as they happen; print them only if nothing logs."""
-    logger = logging.getLogger("prong.index")
-    if logger.hasHandlers() and logger.isEnabledFor(logging.WARNING):
-        return
-    for w in warnings:
-        print(f"warning: {w}", file=sys.stderr)
-
-
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.index import NoMatchingVersionsError, index_versions
+    from prong.cli.output import print_index_warnings
 
     if not logging.getLogger("prong").handlers:
         from prong.cli.logs import setup_logging
@@ -69,9 +60,9 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
             offline=settings.offline,
         )
     except NoMatchingVersionsError as err:
-        _print_warnings(err.warnings)
+        print_index_warnings(err.warnings, settings)
         raise
-    _print_warnings(result.warnings)
+    print_index_warnings(result.warnings, settings)
     print(f"{result.name} ({result.latest})")
     print(f"Available versions: {', '.join(result.versions)}")
     return 0
