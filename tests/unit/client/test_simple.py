@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -227,26 +226,17 @@ def _big_page(n: int) -> tuple[bytes, bytes]:
     return html, js
 
 
-def test_big_pages_parse_fast_and_compact_form_round_trips() -> None:
+def test_big_pages_parse_alike_and_compact_form_round_trips() -> None:
+    # Speed is measured by the benchmarks (docs/decisions.md, docs/benchmarks.md), not asserted here:
+    # a timed assertion fails on a loaded machine and passes on a broken one.
     html, js = _big_page(6000)
-    t0 = time.perf_counter()
     hp = parse_html(html, "https://i.invalid/simple/boto3/", "boto3")
-    t1 = time.perf_counter()
     jp = parse_json(js, "https://i.invalid/simple/boto3/", "boto3")
-    t2 = time.perf_counter()
     assert len(hp.files) == len(jp.files) == 6000
     assert [f.url for f in hp.files] == [f.url for f in jp.files]
-    blob = dump_page(jp)
-    loads = []
-    for _ in range(3):
-        t3 = time.perf_counter()
-        back = load_page(blob)
-        loads.append(time.perf_counter() - t3)
+    back = load_page(dump_page(jp))
     assert back == jp
-    # measured ~0.1 s, ~0.07 s and ~13 ms on an idle machine; the bounds allow for a loaded CI box,
-    # and loading the compact form must stay well below parsing (relative, so load-independent)
-    assert t1 - t0 < 5.0 and t2 - t1 < 5.0
-    assert min(loads) < (t2 - t1) / 2
+    assert [f.url for f in back.files] == [f.url for f in jp.files]
 
 
 def test_load_page_rejects_corrupt_or_foreign_data() -> None:
