@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
+    from prong.project.settings import UvConfig
     from prong.resolver.resolver import ResolvedPackage
 
 __all__ = ["CompileResult", "compile_requirements", "parse_exclude_newer"]
@@ -57,6 +58,18 @@ def parse_exclude_newer(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _exclude_newer(value: str | None, origin: str) -> datetime | None:
+    """``value`` parsed; an invalid value names where it was set (a file or a variable)."""
+    if value is None:
+        return None
+    try:
+        return parse_exclude_newer(value)
+    except InputError as err:
+        if origin and not origin.startswith("--"):
+            raise InputError(f"{err} (set by {origin})") from None
+        raise
+
+
 def _names(values: Sequence[str]) -> bool | frozenset[str]:
     from prong.pep508.names import normalize_name
 
@@ -77,6 +90,7 @@ def compile_requirements(
     python_version: str | None = None,
     python_platform: str | None = None,
     index_url: str | None = None,
+    default_index: str | None = None,
     extra_index_urls: Sequence[str] = (),
     indexes: Sequence[str] = (),
     find_links: Sequence[str] = (),
@@ -86,28 +100,41 @@ def compile_requirements(
     exclude_newer: str | datetime | None = None,
     prerelease: str | None = None,
     resolution: str | None = None,
-    no_build: bool = False,
+    no_build: bool | None = None,
     only_binary: Sequence[str] = (),
     no_binary: Sequence[str] = (),
-    generate_hashes: bool = False,
-    annotate: bool = True,
-    header: bool = True,
+    generate_hashes: bool | None = None,
+    annotate: bool | None = None,
+    header: bool | None = None,
     command: str | None = None,
     output_file: str | Path | None = None,
     universal: bool = False,
     cache_dir: str | Path | None = None,
     no_cache: bool = False,
-    offline: bool = False,
+    offline: bool | None = None,
+    refresh: bool = False,
+    refresh_packages: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
+    config: UvConfig | None = None,
 ) -> CompileResult:
     """Resolve requirements for one environment and render them as pinned requirements.txt text.
 
     ``requirements`` are extra requirement strings (labelled ``-r -`` in ``# via``). Raises
     ``NoSolutionError`` (with ``report()`` and ``hints()``) when no set of versions fits, and
     other ``ProngError``s for bad input files, index failures or options.
+
+    Settings come as in ``uv pip compile``: the arguments (the command line) first; then uv's
+    environment variables in ``environ`` (``os.environ`` when ``None``: ``UV_INDEX``,
+    ``UV_EXTRA_INDEX_URL``, ``UV_DEFAULT_INDEX``, ``UV_INDEX_URL``, ``UV_FIND_LINKS``,
+    ``UV_INDEX_STRATEGY``, ``UV_EXCLUDE_NEWER``, ``UV_PRERELEASE``, ``UV_RESOLUTION``,
+    ``UV_OFFLINE``); then ``config``, the configuration files loaded by
+    :func:`prong.project.settings.load_config` (``[tool.uv.pip]`` over ``[tool.uv]``). With
+    ``config=None`` (the default) no configuration file is read. Index options inside the input
+    files come last. A boolean left as ``None`` takes the configured value, else uv's default.
     """
-    from prong.api.index import build_registry, make_target
-    from prong.client.indexes import IndexConfig, IndexUrls
+    from prong.api.index import build_registry, index_urls, make_target, pip_settings
+    from prong.client.indexes import IndexConfig, to_url
+    from prong.project.settings import PipOptions
     from prong.dispatch import BuildDispatch
     from prong.dist.index import RegistryIndex
     from prong.pep508.requirement import parse_requirement
@@ -119,6 +146,18 @@ def compile_requirements(
         raise InputError("`--universal` is not supported by `prong pip compile` yet; use `prong lock` for a universal lock")
     started = time.perf_counter()
     env_vars = os.environ if environ is None else environ
+    args = PipOptions(
+        index_args=tuple(indexes), default_index=default_index, index_url=index_url,
+        extra_index_url=tuple(extra_index_urls), find_links=tuple(find_links), no_index=no_index or None,
+        index_strategy=index_strategy, prerelease=prerelease, resolution=resolution,
+        exclude_newer=exclude_newer if isinstance(exclude_newer, str) else None,
+        python_version=python_version, python_platform=python_platform, no_build=no_build,
+        generate_hashes=generate_hashes, no_annotate=None if annotate is None else not annotate,
+        no_header=None if header is None else not header, offline=offline,
+        origins={"exclude_newer": "--exclude-newer"} if isinstance(exclude_newer, str) else {},
+    )
+    opts = pip_settings(args, config, env_vars)
+    config_files = {p.resolve() for p in config.files} if config is not None else set()
 
     # -- inputs
     reqs: list[str] = list(requirements)
@@ -159,15 +198,17 @@ def compile_requirements(
                 req = parse_requirement(text)
                 reqs.append(text)
                 labels[req.name].add(label)
-            configured += [
-                IndexConfig.from_toml(
-                    {"name": e.name, "url": e.url, "explicit": e.explicit, "default": e.default, "format": e.format,
-                     "authenticate": e.authenticate,
-                     "ignore-error-codes": list(e.ignore_error_codes) if e.ignore_error_codes is not None else None},
-                    origin=str(path), base=path.parent,
-                )
-                for e in project.tool_uv.index
-            ]
+            if path.resolve() not in config_files:  # else its indexes are already in as configuration
+                configured += [
+                    IndexConfig.from_toml(
+                        {"name": e.name, "url": e.url, "explicit": e.explicit, "default": e.default,
+                         "format": e.format, "authenticate": e.authenticate,
+                         "ignore-error-codes": list(e.ignore_error_codes) if e.ignore_error_codes is not None
+                         else None},
+                        origin=str(path), base=path.parent,
+                    )
+                    for e in project.tool_uv.index
+                ]
             cons += project.tool_uv.constraint_dependencies
             overs += project.tool_uv.override_dependencies
             continue
@@ -196,31 +237,30 @@ def compile_requirements(
             overs.append(line.text)
             labels[parse_requirement(line.text).name].add(f"--override {line.source}")
 
-    # -- options
-    target, _tags = make_target(python_version, python_platform)
-    env = ResolverEnvironment(target, requested_python=python_version is not None)
-    if prerelease is None and pre_from_file:
-        prerelease = "allow"
+    # -- options (command line > environment > configuration files > input files > defaults)
+    target, _tags = make_target(opts.python_version, opts.python_platform)
+    env = ResolverEnvironment(target, requested_python=opts.python_version is not None)
+    chosen_prerelease = opts.prerelease
+    if chosen_prerelease is None and pre_from_file:
+        chosen_prerelease = "allow"
+    generate_hashes = bool(opts.generate_hashes)
     options = ResolverOptions(
-        resolution=ResolutionMode(resolution) if resolution else ResolutionMode.HIGHEST,
-        prerelease=PrereleaseMode(prerelease) if prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
-        exclude_newer=exclude_newer if isinstance(exclude_newer, datetime) or exclude_newer is None
-        else parse_exclude_newer(exclude_newer),
-        no_build=True if no_build else _names(only_binary),
+        resolution=ResolutionMode(opts.resolution) if opts.resolution else ResolutionMode.HIGHEST,
+        prerelease=PrereleaseMode(chosen_prerelease) if chosen_prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
+        exclude_newer=exclude_newer if isinstance(exclude_newer, datetime)
+        else _exclude_newer(opts.exclude_newer, opts.origin("exclude_newer")),
+        no_build=True if opts.no_build else _names(only_binary),
         no_binary=_names(no_binary),
     )
-    urls = IndexUrls.from_args(
-        index_url=index_url or file_index_url,
-        extra_index_urls=[*extra_index_urls, *file_extra],
-        indexes=indexes,
-        find_links=[*find_links, *file_links],
-        no_index=no_index or file_no_index,
-        configured=configured,
-        environ=env_vars,
-    )
-    registry = build_registry(urls, strategy=index_strategy or "first-index",  # type: ignore[arg-type]
+    # as uv: the input files' indexes come after the command line's and the configuration's
+    configured += [IndexConfig(None, to_url(u), origin="--extra-index-url") for u in file_extra]
+    if file_index_url is not None:
+        configured.append(IndexConfig(None, to_url(file_index_url), default=True, origin="--index-url"))
+    urls = index_urls(args, config, environ=env_vars, extra_configured=configured, extra_find_links=file_links,
+                      extra_no_index=file_no_index)
+    registry = build_registry(urls, strategy=opts.index_strategy or "first-index",  # type: ignore[arg-type]
                               strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
-                              offline=offline)
+                              offline=bool(opts.offline), refresh=refresh, refresh_packages=refresh_packages)
     http = registry.http
     try:
         dispatch = BuildDispatch(http, http.cache, no_build=options.no_build is True)
@@ -235,7 +275,8 @@ def compile_requirements(
                 hashes = _hashes_for(index, name, pkg)
             via = order_via([*pkg.via, *labels.get(name, ())])
             pins.append(PinnedLine(name, str(pkg.version), via=via, hashes=hashes))
-        text = format_requirements_txt(pins, command=command if header else None, annotate=annotate)
+        text = format_requirements_txt(pins, command=None if opts.no_header else command,
+                                       annotate=not opts.no_annotate)
         warnings = tuple(dict.fromkeys(result.warnings))
         index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
         requests = http.stats.snapshot()

@@ -14,9 +14,11 @@ from prong.errors import ProngError
 if TYPE_CHECKING:
     from prong.client.indexes import IndexConfig, IndexStrategy, IndexUrls
     from prong.dists import IndexFile
+    from prong.project.settings import PipOptions, UvConfig
     from prong.tags import Tags, Target
 
-__all__ = ["IndexVersions", "NoMatchingVersionsError", "index_versions", "make_target", "usable_versions"]
+__all__ = ["IndexVersions", "NoMatchingVersionsError", "index_urls", "index_versions", "make_target",
+           "pip_settings", "usable_versions"]
 
 log = logging.getLogger("prong.index")
 
@@ -151,9 +153,55 @@ def usable_versions(files: Sequence[tuple[IndexConfig, IndexFile]], target: Targ
     return ordered, skipped
 
 
+def pip_settings(args: PipOptions, config: UvConfig | None, environ: Mapping[str, str] | None) -> PipOptions:
+    """What the caller passed (``args``, the command line), filled from uv's environment variables
+    (``environ``; ``os.environ`` when ``None``), then combined with the configuration files
+    (``config``; none when ``None``), as uv does: command line > environment > files."""
+    from prong.project.settings import PipOptions, env_options
+
+    return args.or_else(env_options(environ)).combine(config.pip if config is not None else PipOptions())
+
+
+def index_urls(args: PipOptions, config: UvConfig | None, *, environ: Mapping[str, str] | None = None,
+               extra_configured: Sequence[IndexConfig] = (), extra_find_links: Sequence[str] = (),
+               extra_no_index: bool = False) -> IndexUrls:
+    """The indexes of a run in uv's order: command line (``--index``, ``--extra-index-url``, then
+    the default of ``--default-index`` / ``--index-url``), each filled from its environment variable,
+    then the configuration files' ``index``, ``extra-index-url`` and ``index-url``, then
+    ``extra_configured`` (from input files); the first default index met wins.
+
+    ``args`` holds the command-line values only (see :func:`pip_settings`).
+    """
+    from prong.client.indexes import IndexConfig, IndexUrls, from_entries, to_url
+    from prong.project.settings import PipOptions, env_options
+
+    cli = args.or_else(env_options(environ))
+    files = config.pip if config is not None else PipOptions()
+    configured: list[IndexConfig] = list(from_entries(files.index, origin=files.origin("index") or "uv.toml"))
+    configured += [IndexConfig(None, to_url(u), origin=files.origin("extra_index_url")) for u in files.extra_index_url]
+    if files.index_url is not None:
+        configured.append(IndexConfig(None, to_url(files.index_url), default=True, origin=files.origin("index_url")))
+    configured += extra_configured
+    no_index = cli.no_index if cli.no_index is not None else files.no_index
+    return IndexUrls.from_args(
+        index_url=cli.index_url,
+        extra_index_urls=cli.extra_index_url,
+        indexes=cli.index_args,
+        default_index=cli.default_index,
+        find_links=[*cli.find_links, *files.find_links, *extra_find_links],
+        no_index=bool(no_index) or extra_no_index,
+        configured=configured,
+        environ=environ,
+    )
+
+
 def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index", strict_index_urls: bool = False,
-                   cache_dir: str | Path | None = None, no_cache: bool = False, offline: bool = False) -> Any:
-    """A ``RegistryClient`` over a fresh ``HttpClient`` with the cache and credentials of the run."""
+                   cache_dir: str | Path | None = None, no_cache: bool = False, offline: bool = False,
+                   refresh: bool = False, refresh_packages: Sequence[str] = ()) -> Any:
+    """A ``RegistryClient`` over a fresh ``HttpClient`` with the cache and credentials of the run.
+
+    ``refresh`` revalidates every cached page and file with the index (``--refresh``);
+    ``refresh_packages`` only those of the named packages (``--refresh-package``)."""
     from prong.cache import Cache
     from prong.client.http import HttpClient
     from prong.client.registry import RegistryClient
@@ -166,7 +214,7 @@ def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index
         auth = AuthProvider([IndexAuth(i.url, i.authenticate) for i in (*indexes.indexes, *indexes.flat)])
     except ImportError:  # pragma: no cover - auth lands with the HTTP client
         auth = None
-    http = HttpClient(cache=cache, offline=offline, auth=auth)
+    http = HttpClient(cache=cache, offline=offline, auth=auth, refresh=refresh, refresh_packages=refresh_packages)
     return RegistryClient(http, indexes, strategy, strict_index_urls=strict_index_urls, cache=cache)
 
 
@@ -182,12 +230,15 @@ def index_versions(
     python_version: str | None = None,
     python_platform: str | None = None,
     strict_index_urls: bool = False,
-    index_strategy: IndexStrategy = "first-index",
+    index_strategy: IndexStrategy | None = None,
     pre: bool = False,
     cache_dir: str | Path | None = None,
     no_cache: bool = False,
-    offline: bool = False,
+    offline: bool | None = None,
+    refresh: bool = False,
+    refresh_packages: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
+    config: UvConfig | None = None,
     registry: Any = None,
 ) -> IndexVersions:
     """The versions of ``name`` with at least one file usable on the target, newest first.
@@ -196,20 +247,30 @@ def index_versions(
     requires-python excludes the target's Python, a yanked file and (without ``pre``) a
     pre-release do not count. Raises :class:`NoMatchingVersionsError` when nothing is left and
     ``IndexPageError`` when an index answers with something that is not a package index page.
+
+    Settings come as in uv: the arguments (the command line) first, then uv's environment
+    variables in ``environ`` (``os.environ`` when ``None``: ``UV_INDEX``, ``UV_DEFAULT_INDEX``,
+    ``UV_INDEX_STRATEGY``, ``UV_OFFLINE``, ...), then ``config``: configuration files loaded with
+    :func:`prong.project.settings.load_config` (no file is read when it is ``None``, the default).
     """
-    from prong.client.indexes import IndexUrls
     from prong.pep508.names import normalize_name
+    from prong.project.settings import PipOptions
 
     project = normalize_name(name)
-    target, tags = make_target(python_version, python_platform)
+    args = PipOptions(
+        index_args=tuple(indexes), default_index=default_index, index_url=index_url,
+        extra_index_url=tuple(extra_index_urls), find_links=tuple(find_links), no_index=no_index or None,
+        index_strategy=index_strategy, python_version=python_version, python_platform=python_platform,
+        offline=offline,
+    )
+    opts = pip_settings(args, config, environ)
+    target, tags = make_target(opts.python_version, opts.python_platform)
     owned = registry is None
     if registry is None:
-        urls = IndexUrls.from_args(
-            index_url=index_url, extra_index_urls=extra_index_urls, indexes=indexes,
-            default_index=default_index, find_links=find_links, no_index=no_index, environ=environ,
-        )
-        registry = build_registry(urls, strategy=index_strategy, strict_index_urls=strict_index_urls,
-                                  cache_dir=cache_dir, no_cache=no_cache, offline=offline)
+        urls = index_urls(args, config, environ=environ)
+        registry = build_registry(urls, strategy=opts.index_strategy or "first-index",  # type: ignore[arg-type]
+                                  strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
+                                  offline=bool(opts.offline), refresh=refresh, refresh_packages=refresh_packages)
     try:
         pages = registry.project_pages(project)
     finally:

@@ -48,6 +48,10 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
                    help="Change to DIR before doing anything")
     g.add_argument("--color", choices=("auto", "always", "never"), default=default,
                    help="When to use colour")
+    g.add_argument("--config-file", metavar="PATH", default=default,
+                   help="Read settings from this uv.toml only (also UV_CONFIG_FILE)")
+    g.add_argument("--no-config", action="store_true", default=argparse.SUPPRESS if suppress else False,
+                   help="Read no uv.toml / [tool.uv] configuration file (also UV_NO_CONFIG)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,7 +3,10 @@
 The file is read as uv reads it: the same keys (kebab-case), the same shapes (a source may be
 one table or a list of tables with ``marker``/``extra``/``group``), and unknown ``[tool.uv]``
 keys are kept aside rather than rejected, so a newer uv's file still loads. ``uv.toml`` has
-the ``[tool.uv]`` keys at its top level and is read by :func:`read_uv_toml`.
+the ``[tool.uv]`` keys at its top level and is read by :func:`read_uv_toml`; as in uv, it may not
+hold the keys that only make sense in a project (``sources``, ``conflicts``, ...).
+``[tool.uv.pip]`` (``[pip]`` in uv.toml) is read into :class:`PipTable`. Settings a file does not
+set stay ``None`` (or empty), so that :mod:`prong.project.settings` can merge files as uv does.
 
 Errors name the file, the key and what was expected.
 """
@@ -80,6 +83,28 @@ class ConflictItem:
 
 
 @dataclass(frozen=True, slots=True)
+class PipTable:
+    """``[tool.uv.pip]``: settings of uv's pip interface (``None``: not set in this file)."""
+
+    index: tuple[IndexEntry, ...] = ()
+    index_url: str | None = None
+    extra_index_url: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool | None = None
+    index_strategy: str | None = None
+    prerelease: str | None = None
+    resolution: str | None = None
+    exclude_newer: str | None = None
+    python_version: str | None = None
+    python_platform: str | None = None
+    no_build: bool | None = None
+    generate_hashes: bool | None = None
+    no_annotate: bool | None = None
+    no_header: bool | None = None
+    other: Mapping[str, Any] = field(default_factory=dict)  # keys prong does not use (yet)
+
+
+@dataclass(frozen=True, slots=True)
 class ToolUv:
     index: tuple[IndexEntry, ...] = ()
     sources: Mapping[str, tuple[Source, ...]] = field(default_factory=dict)
@@ -93,12 +118,15 @@ class ToolUv:
     index_url: str | None = None
     extra_index_url: tuple[str, ...] = ()
     find_links: tuple[str, ...] = ()
-    no_index: bool = False
+    no_index: bool | None = None
     index_strategy: str | None = None
     prerelease: str | None = None
     resolution: str | None = None
     exclude_newer: str | None = None
     package: bool | None = None
+    no_build: bool | None = None
+    offline: bool | None = None
+    pip: PipTable | None = None
     other: Mapping[str, Any] = field(default_factory=dict)  # keys prong does not use (yet)
 
 
@@ -142,10 +170,44 @@ def read_pyproject(path: str | Path) -> PyProject:
     return pyproject_from_dict(data, path)
 
 
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """The TOML document at ``path``; a missing, undecodable or invalid file is a ``PyProjectError``."""
+    return _load_toml(Path(path))
+
+
+# Keys uv accepts in pyproject.toml's [tool.uv] but rejects in a uv.toml.
+PYPROJECT_ONLY_KEYS: tuple[str, ...] = (
+    "conflicts", "workspace", "sources", "dev-dependencies", "default-groups", "dependency-groups", "managed",
+    "package", "build-backend", "environments", "required-environments",
+)
+
+
 def read_uv_toml(path: str | Path) -> ToolUv:
     """Read a ``uv.toml`` (``[tool.uv]`` keys at top level)."""
     path = Path(path)
-    return _tool_uv(_load_toml(path), path, "")
+    return uv_toml_from_dict(_load_toml(path), path)
+
+
+def uv_toml_from_dict(data: Mapping[str, Any], path: Path) -> ToolUv:
+    """The settings of a parsed ``uv.toml``; project-only keys are refused as uv refuses them."""
+    for key in PYPROJECT_ONLY_KEYS:
+        if key in data:
+            raise PyProjectError(path, key, "is only allowed in a pyproject.toml ([tool.uv]), not in a uv.toml")
+    return _tool_uv(data, path, "")
+
+
+def read_tool_uv(path: str | Path) -> ToolUv | None:
+    """Only the ``[tool.uv]`` table of a pyproject.toml (``None`` when it has none)."""
+    path = Path(path)
+    return tool_uv_from_dict(_load_toml(path), path)
+
+
+def tool_uv_from_dict(data: Mapping[str, Any], path: Path) -> ToolUv | None:
+    """The ``[tool.uv]`` table of a parsed pyproject.toml (``None`` when it has none)."""
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "uv" not in tool:
+        return None
+    return _tool_uv(tool["uv"], path, "tool.uv.")
 
 
 def pyproject_from_dict(data: Mapping[str, Any], path: Path) -> PyProject:
@@ -212,13 +274,21 @@ _KNOWN_UV_KEYS = {
     "index", "sources", "conflicts", "environments", "required-environments", "constraint-dependencies",
     "override-dependencies", "dev-dependencies", "default-groups", "index-url", "extra-index-url",
     "find-links", "no-index", "index-strategy", "prerelease", "resolution", "exclude-newer", "package",
+    "no-build", "offline", "pip",
 }
+_PIP_KEYS = {
+    "index", "index-url", "extra-index-url", "find-links", "no-index", "index-strategy", "prerelease", "resolution",
+    "exclude-newer", "python-version", "python-platform", "no-build", "generate-hashes", "no-annotate", "no-header",
+}
+_STRATEGIES = ("first-index", "unsafe-first-match", "unsafe-best-match")
+_PRERELEASE = ("disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit")
+_RESOLUTION = ("highest", "lowest", "lowest-direct")
 
 
 def _tool_uv(raw: Mapping[str, Any], path: Path, prefix: str) -> ToolUv:
     if not isinstance(raw, Mapping):
         raise PyProjectError(path, prefix.rstrip(".") or None, "must be a table")
-    indexes = tuple(_index_entry(e, path, f"{prefix}index[{i}]") for i, e in enumerate(raw.get("index", []) or []))
+    indexes = _indexes(raw, path, prefix)
     names = [e.name for e in indexes if e.name]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -263,13 +333,46 @@ def _tool_uv(raw: Mapping[str, Any], path: Path, prefix: str) -> ToolUv:
         index_url=_opt_str(raw, "index-url", path, prefix),
         extra_index_url=_str_list(extra_index, path, f"{prefix}extra-index-url"),
         find_links=_str_list(find_links, path, f"{prefix}find-links"),
-        no_index=bool(raw.get("no-index", False)),
-        index_strategy=_choice(raw, "index-strategy", ("first-index", "unsafe-first-match", "unsafe-best-match"), path, prefix),
-        prerelease=_choice(raw, "prerelease", ("disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit"), path, prefix),
-        resolution=_choice(raw, "resolution", ("highest", "lowest", "lowest-direct"), path, prefix),
+        no_index=_opt_bool(raw, "no-index", path, prefix),
+        index_strategy=_choice(raw, "index-strategy", _STRATEGIES, path, prefix),
+        prerelease=_choice(raw, "prerelease", _PRERELEASE, path, prefix),
+        resolution=_choice(raw, "resolution", _RESOLUTION, path, prefix),
         exclude_newer=_opt_str(raw, "exclude-newer", path, prefix),
         package=package,
+        no_build=_opt_bool(raw, "no-build", path, prefix),
+        offline=_opt_bool(raw, "offline", path, prefix),
+        pip=_pip_table(raw["pip"], path, f"{prefix}pip.") if "pip" in raw else None,
         other={k: v for k, v in raw.items() if k not in _KNOWN_UV_KEYS},
+    )
+
+
+def _indexes(raw: Mapping[str, Any], path: Path, prefix: str) -> tuple[IndexEntry, ...]:
+    entries = raw.get("index", []) or []
+    if not isinstance(entries, list):
+        raise PyProjectError(path, f"{prefix}index", "must be an array of tables ([[index]])")
+    return tuple(_index_entry(e, path, f"{prefix}index[{i}]") for i, e in enumerate(entries))
+
+
+def _pip_table(raw: Any, path: Path, prefix: str) -> PipTable:
+    if not isinstance(raw, Mapping):
+        raise PyProjectError(path, prefix.rstrip("."), "must be a table")
+    return PipTable(
+        index=_indexes(raw, path, prefix),
+        index_url=_opt_str(raw, "index-url", path, prefix),
+        extra_index_url=_str_list(raw.get("extra-index-url", []), path, f"{prefix}extra-index-url"),
+        find_links=_str_list(raw.get("find-links", []), path, f"{prefix}find-links"),
+        no_index=_opt_bool(raw, "no-index", path, prefix),
+        index_strategy=_choice(raw, "index-strategy", _STRATEGIES, path, prefix),
+        prerelease=_choice(raw, "prerelease", _PRERELEASE, path, prefix),
+        resolution=_choice(raw, "resolution", _RESOLUTION, path, prefix),
+        exclude_newer=_opt_str(raw, "exclude-newer", path, prefix),
+        python_version=_opt_str(raw, "python-version", path, prefix),
+        python_platform=_opt_str(raw, "python-platform", path, prefix),
+        no_build=_opt_bool(raw, "no-build", path, prefix),
+        generate_hashes=_opt_bool(raw, "generate-hashes", path, prefix),
+        no_annotate=_opt_bool(raw, "no-annotate", path, prefix),
+        no_header=_opt_bool(raw, "no-header", path, prefix),
+        other={k: v for k, v in raw.items() if k not in _PIP_KEYS},
     )
 
 
@@ -369,6 +472,13 @@ def _opt_str(raw: Mapping[str, Any], key: str, path: Path, prefix: str) -> str |
     value = raw.get(key)
     if value is not None and not isinstance(value, str):
         raise PyProjectError(path, f"{prefix}{key}", "must be a string")
+    return value
+
+
+def _opt_bool(raw: Mapping[str, Any], key: str, path: Path, prefix: str) -> bool | None:
+    value = raw.get(key)
+    if value is not None and not isinstance(value, bool):
+        raise PyProjectError(path, f"{prefix}{key}", f"must be true or false, not {value!r}")
     return value
 
 

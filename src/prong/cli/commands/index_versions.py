@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     g.add_argument("--find-links", "-f", metavar="PATH_OR_URL", action="append", default=[],
                    help="A directory or HTML page of links to distributions (repeatable)")
     g.add_argument("--no-index", action="store_true", help="Ignore every index; only --find-links")
-    g.add_argument("--index-strategy", choices=_STRATEGIES, default="first-index",
+    g.add_argument("--index-strategy", choices=_STRATEGIES, default=None,
                    help="How to combine several indexes (default: first-index)")
     g.add_argument("--strict-index-urls", action="store_true",
                    help="Fail instead of falling back to `+simple` when an index URL serves a web page")
@@ -31,16 +31,22 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     t.add_argument("--python-platform", metavar="TRIPLE",
                    help="The platform to list versions for, e.g. aarch64-unknown-linux-gnu")
     t.add_argument("--pre", action="store_true", help="Include pre-releases")
+    c = parser.add_argument_group("cache options")
+    c.add_argument("--refresh", action="store_true", help="Revalidate every cached page and file")
+    c.add_argument("--refresh-package", action="append", default=[], metavar="PACKAGE",
+                   help="Revalidate the cached pages and files of PACKAGE (repeatable)")
 
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.index import NoMatchingVersionsError, index_versions
-    from prong.cli.output import print_index_warnings
+    from prong.cli.output import print_index_warnings, print_warnings
 
     if not logging.getLogger("prong").handlers:
         from prong.cli.logs import setup_logging
 
         setup_logging(settings.verbose, settings.quiet)
+    config = settings.uv_config()
+    print_warnings(config.warnings, settings)
     try:
         result = index_versions(
             ns.name,
@@ -57,7 +63,10 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
             pre=ns.pre,
             cache_dir=settings.cache_dir,
             no_cache=settings.no_cache,
-            offline=settings.offline,
+            offline=True if settings.offline else None,
+            refresh=ns.refresh,
+            refresh_packages=tuple(ns.refresh_package),
+            config=config,
         )
     except NoMatchingVersionsError as err:
         print_index_warnings(err.warnings, settings)

@@ -48,7 +48,9 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
                         help="Use only wheels for PACKAGE (`:all:` for every package)")
     parser.add_argument("--no-binary", action="append", default=[], metavar="PACKAGE",
                         help="Use only source distributions for PACKAGE (`:all:` for every package)")
-    parser.add_argument("--refresh", action="store_true", help="Revalidate every cached page")
+    parser.add_argument("--refresh", action="store_true", help="Revalidate every cached page and file")
+    parser.add_argument("--refresh-package", action="append", default=[], metavar="PACKAGE",
+                        help="Revalidate the cached pages and files of PACKAGE (repeatable)")
     parser.add_argument("--universal", action="store_true", help="Resolve for every platform (not yet)")
 
 
@@ -57,6 +59,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.cli.output import print_index_warnings, print_warnings
 
     prerelease = "allow" if ns.pre else ns.prerelease
+    config = settings.uv_config()
+    print_warnings(config.warnings, settings)
     result = compile_requirements(
         [Path(p) for p in ns.src_file],
         constraints=[Path(p) for p in ns.constraint],
@@ -66,7 +70,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         groups=tuple(ns.group),
         python_version=ns.python_version,
         python_platform=ns.python_platform,
-        index_url=ns.default_index or ns.index_url,
+        index_url=ns.index_url,
+        default_index=ns.default_index,
         extra_index_urls=tuple(ns.extra_index_url),
         indexes=tuple(ns.index),
         find_links=tuple(ns.find_links),
@@ -76,18 +81,21 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         exclude_newer=ns.exclude_newer,
         prerelease=prerelease,
         resolution=ns.resolution,
-        no_build=ns.no_build,
+        no_build=True if ns.no_build else None,
         only_binary=tuple(ns.only_binary),
         no_binary=tuple(ns.no_binary),
-        generate_hashes=ns.generate_hashes,
-        annotate=not ns.no_annotate,
-        header=not ns.no_header,
+        generate_hashes=True if ns.generate_hashes else None,
+        annotate=False if ns.no_annotate else None,
+        header=False if ns.no_header else None,
         command=_command_line(),
         output_file=Path(ns.output_file) if ns.output_file else None,
         universal=ns.universal,
         cache_dir=settings.cache_dir,
         no_cache=settings.no_cache,
-        offline=settings.offline,
+        offline=True if settings.offline else None,
+        refresh=ns.refresh,
+        refresh_packages=tuple(ns.refresh_package),
+        config=config,
     )
     print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)

@@ -1,0 +1,437 @@
+"""uv's persistent configuration and environment variables for the pip interface, as uv reads them.
+
+Files (uv's rules):
+
+* project: the nearest ``uv.toml`` or ``pyproject.toml`` with a ``[tool.uv]`` table, searching
+  the start directory and then its parents; in one directory ``uv.toml`` wins (a ``[tool.uv]``
+  beside it is ignored, with a warning); a pyproject.toml without ``[tool.uv]`` is skipped, and
+  one that cannot be read is skipped with a warning;
+* user: ``$XDG_CONFIG_HOME/uv/uv.toml`` (an absolute ``XDG_CONFIG_HOME`` only), else
+  ``~/.config/uv/uv.toml`` (``%APPDATA%\\uv\\uv.toml`` on Windows);
+* system: the first ``DIR/uv/uv.toml`` for DIR in ``$XDG_CONFIG_DIRS``, else
+  ``/etc/xdg/uv/uv.toml``, else ``/etc/uv/uv.toml``;
+* ``--config-file`` / ``UV_CONFIG_FILE`` reads that one file instead of all of these;
+  ``--no-config`` / ``UV_NO_CONFIG`` reads none.
+
+Merging (uv's ``Combine``): a string, number or boolean set at a higher level wins (project over
+user over system); arrays are joined with the higher level's items first. Within one file,
+``[tool.uv.pip]`` wins over the top-level ``[tool.uv]`` settings in the same way. Relative paths
+in a file are taken against that file's directory.
+
+Environment variables act as command-line options do in uv (clap's ``env``): a variable fills an
+option the command line left unset, and the result then combines with the files. So the order
+is command line > environment > project file > user file > system file > built-in default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from prong.errors import ProngError
+from prong.project.pyproject import (
+    PYPROJECT_ONLY_KEYS,
+    IndexEntry,
+    PipTable,
+    PyProjectError,
+    ToolUv,
+    read_toml,
+    tool_uv_from_dict,
+    uv_toml_from_dict,
+)
+
+__all__ = [
+    "ConfigSource",
+    "EnvVarError",
+    "PipOptions",
+    "UvConfig",
+    "env_options",
+    "find_project_config",
+    "load_config",
+    "pip_options",
+    "system_config_path",
+    "user_config_path",
+]
+
+Level = Literal["project", "user", "system", "file"]
+
+# What uv falls back to when no ``$XDG_CONFIG_DIRS`` entry holds a uv.toml.
+SYSTEM_FALLBACKS: tuple[Path, ...] = (Path("/etc/xdg/uv/uv.toml"), Path("/etc/uv/uv.toml"))
+
+_TRUE = {"1", "true", "t", "yes", "y", "on"}
+_FALSE = {"0", "false", "f", "no", "n", "off"}
+_STRATEGIES = ("first-index", "unsafe-first-match", "unsafe-best-match")
+_PRERELEASE = ("disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit")
+_RESOLUTION = ("highest", "lowest", "lowest-direct")
+_URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+class EnvVarError(ProngError):
+    """An environment variable with a value prong cannot use."""
+
+    def __init__(self, name: str, value: str, expected: str) -> None:
+        self.name, self.value, self.expected = name, value, expected
+        super().__init__(f"invalid value `{value}` for {name}: expected {expected}")
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigSource:
+    """A configuration file that was read, and at which level."""
+
+    path: Path
+    level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class PipOptions:
+    """Settings of uv's pip interface at one level; ``None`` or empty: not set at that level.
+
+    ``index`` holds ``[[index]]`` tables (files only), ``index_args`` the ``[NAME=]URL`` values of
+    ``--index`` / ``UV_INDEX``. ``origins`` names, for each setting, the file or variable it came
+    from (for messages).
+    """
+
+    index: tuple[IndexEntry, ...] = ()
+    index_args: tuple[str, ...] = ()
+    default_index: str | None = None
+    index_url: str | None = None
+    extra_index_url: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+    no_index: bool | None = None
+    index_strategy: str | None = None
+    prerelease: str | None = None
+    resolution: str | None = None
+    exclude_newer: str | None = None
+    python_version: str | None = None
+    python_platform: str | None = None
+    no_build: bool | None = None
+    generate_hashes: bool | None = None
+    no_annotate: bool | None = None
+    no_header: bool | None = None
+    offline: bool | None = None
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+    def combine(self, lower: PipOptions) -> PipOptions:
+        """uv's merge of two levels: a scalar set here wins; arrays are joined, this level's first."""
+        values: dict[str, Any] = {}
+        origins = dict(lower.origins)
+        for f in fields(self):
+            if f.name == "origins":
+                continue
+            mine, theirs = getattr(self, f.name), getattr(lower, f.name)
+            if isinstance(mine, tuple):
+                values[f.name] = mine + theirs
+                if mine:
+                    origins[f.name] = self.origins.get(f.name, "")
+            else:
+                values[f.name] = theirs if mine is None else mine
+                if mine is not None:
+                    origins[f.name] = self.origins.get(f.name, "")
+        return PipOptions(**values, origins=origins)
+
+    def or_else(self, fallback: PipOptions) -> PipOptions:
+        """An option and its variable (clap's ``env``): each setting set here wins whole, arrays too."""
+        values: dict[str, Any] = {}
+        origins = dict(self.origins)
+        for f in fields(self):
+            if f.name == "origins":
+                continue
+            mine = getattr(self, f.name)
+            unset = mine is None or mine == ()
+            values[f.name] = getattr(fallback, f.name) if unset else mine
+            if unset and f.name in fallback.origins:
+                origins[f.name] = fallback.origins[f.name]
+        return PipOptions(**values, origins=origins)
+
+    def origin(self, name: str) -> str:
+        """Where setting ``name`` came from (a file path or a variable name), or ``""``."""
+        return self.origins.get(name, "")
+
+
+@dataclass(frozen=True, slots=True)
+class UvConfig:
+    """The configuration files that were read (highest precedence first) and their merged settings."""
+
+    sources: tuple[ConfigSource, ...] = ()
+    pip: PipOptions = field(default_factory=PipOptions)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        return tuple(s.path for s in self.sources)
+
+
+def load_config(
+    start: str | Path,
+    environ: Mapping[str, str] | None = None,
+    *,
+    config_file: str | Path | None = None,
+    no_config: bool | None = None,
+    home: str | Path | None = None,
+    system_fallbacks: Sequence[Path] = SYSTEM_FALLBACKS,
+) -> UvConfig:
+    """Find and merge uv's configuration files for a run in directory ``start``.
+
+    ``config_file`` / ``no_config`` left as ``None`` are taken from ``UV_CONFIG_FILE`` /
+    ``UV_NO_CONFIG`` in ``environ`` (``os.environ`` when ``None``), which also gives
+    ``XDG_CONFIG_HOME``, ``XDG_CONFIG_DIRS``, ``APPDATA`` and ``HOME`` (``home`` overrides the
+    latter). A malformed uv.toml raises ``PyProjectError`` naming the file and the key.
+    """
+    env = os.environ if environ is None else environ
+    if config_file is None:
+        config_file = env.get("UV_CONFIG_FILE") or None
+    if no_config is None:
+        no_config = env_flag(env, "UV_NO_CONFIG") or False
+    warnings: list[str] = []
+    if config_file is not None:
+        path = Path(config_file)
+        if path.name == "pyproject.toml":
+            warnings.append(
+                f"--config-file expects a uv.toml, not a pyproject.toml ({path}); its top-level keys are read "
+                "as uv.toml settings (use --project to run in another project)"
+            )
+        tool = uv_toml_from_dict(read_toml(path), path)
+        return UvConfig((ConfigSource(path, "file"),), pip_options(tool, path), tuple(warnings))
+    if no_config:
+        return UvConfig()
+    found: list[tuple[ConfigSource, ToolUv]] = []
+    project = find_project_config(Path(start), warnings)
+    if project is not None:
+        found.append(project)
+    user = user_config_path(env, home)
+    if user is not None:
+        tool = _read_if_file(user)
+        if tool is not None:
+            found.append((ConfigSource(user, "user"), tool))
+    system = system_config_path(env, system_fallbacks)
+    if system is not None:
+        tool = _read_if_file(system)
+        if tool is not None:
+            found.append((ConfigSource(system, "system"), tool))
+    merged = PipOptions()
+    for source, tool in reversed(found):
+        merged = pip_options(tool, source.path).combine(merged)
+    return UvConfig(tuple(s for s, _ in found), merged, tuple(warnings))
+
+
+def find_project_config(start: Path, warnings: list[str] | None = None) -> tuple[ConfigSource, ToolUv] | None:
+    """The nearest ``uv.toml``, or ``pyproject.toml`` with ``[tool.uv]``, in ``start`` or above."""
+    for directory in (start.absolute(), *start.absolute().parents):
+        uv_toml = directory / "uv.toml"
+        tool = _read_if_file(uv_toml)
+        if tool is not None:
+            masked = _masked_keys(directory / "pyproject.toml")
+            if masked and warnings is not None:
+                warnings.append(
+                    f"found both {uv_toml} and a [tool.uv] table in the pyproject.toml beside it; these "
+                    f"[tool.uv] settings are ignored in favour of the uv.toml: {', '.join(masked)}"
+                )
+            return ConfigSource(uv_toml, "project"), tool
+        pyproject = directory / "pyproject.toml"
+        try:
+            text = pyproject.read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError):
+            continue
+        if b"uv" not in text:  # no [tool.uv] table can be there: skip the TOML parse
+            continue
+        try:
+            parsed = tool_uv_from_dict(read_toml(pyproject), pyproject)
+        except PyProjectError as err:
+            if warnings is not None:
+                warnings.append(f"failed to parse {pyproject} during settings discovery (skipped): {err}")
+            continue
+        if parsed is not None:
+            return ConfigSource(pyproject, "project"), parsed
+    return None
+
+
+def user_config_path(environ: Mapping[str, str], home: str | Path | None = None) -> Path | None:
+    """Where uv looks for the user's uv.toml (the file may not exist)."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        appdata = environ.get("APPDATA")
+        return Path(appdata) / "uv" / "uv.toml" if appdata else None
+    xdg = environ.get("XDG_CONFIG_HOME", "")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "uv" / "uv.toml"
+    base = Path(home) if home is not None else (Path(environ["HOME"]) if environ.get("HOME") else None)
+    if base is None:
+        try:
+            base = Path.home()
+        except RuntimeError:  # pragma: no cover - no home directory at all
+            return None
+    return base / ".config" / "uv" / "uv.toml"
+
+
+def system_config_path(environ: Mapping[str, str], fallbacks: Sequence[Path] = SYSTEM_FALLBACKS) -> Path | None:
+    """The system uv.toml uv would read: the first that exists, or ``None``."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        drive = environ.get("SYSTEMDRIVE", "C:")
+        candidate = Path(f"{drive}\\ProgramData\\uv\\uv.toml")
+        return candidate if candidate.is_file() else None
+    for directory in environ.get("XDG_CONFIG_DIRS", "").split(":"):
+        if not directory:
+            break  # as uv: the list ends at the first empty entry
+        candidate = Path(directory) / "uv" / "uv.toml"
+        if candidate.is_file():
+            return candidate
+    for candidate in fallbacks:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def pip_options(tool: ToolUv, path: Path) -> PipOptions:
+    """The pip-interface settings of one file: ``[pip]`` over the top-level settings.
+
+    Relative paths (index URLs that are paths, find-links) are made absolute against the file's
+    directory.
+    """
+    base = path.absolute().parent
+    origin = str(path)
+    top = PipOptions(
+        index=tuple(_absolute_entry(e, base) for e in tool.index),
+        index_url=_absolute(tool.index_url, base),
+        extra_index_url=tuple(_absolute(u, base) for u in tool.extra_index_url),
+        find_links=tuple(_absolute(u, base) for u in tool.find_links),
+        no_index=tool.no_index,
+        index_strategy=tool.index_strategy,
+        prerelease=tool.prerelease,
+        resolution=tool.resolution,
+        exclude_newer=tool.exclude_newer,
+        no_build=tool.no_build,
+        offline=tool.offline,
+    )
+    top = _with_origin(top, origin)
+    if tool.pip is None:
+        return top
+    pip = _pip_level(tool.pip, base)
+    return _with_origin(pip, origin).combine(top)
+
+
+def _pip_level(pip: PipTable, base: Path) -> PipOptions:
+    return PipOptions(
+        index=tuple(_absolute_entry(e, base) for e in pip.index),
+        index_url=_absolute(pip.index_url, base),
+        extra_index_url=tuple(_absolute(u, base) for u in pip.extra_index_url),
+        find_links=tuple(_absolute(u, base) for u in pip.find_links),
+        no_index=pip.no_index,
+        index_strategy=pip.index_strategy,
+        prerelease=pip.prerelease,
+        resolution=pip.resolution,
+        exclude_newer=pip.exclude_newer,
+        python_version=pip.python_version,
+        python_platform=pip.python_platform,
+        no_build=pip.no_build,
+        generate_hashes=pip.generate_hashes,
+        no_annotate=pip.no_annotate,
+        no_header=pip.no_header,
+    )
+
+
+def env_options(environ: Mapping[str, str] | None = None) -> PipOptions:
+    """The pip-interface settings uv takes from environment variables (empty values are unset).
+
+    ``UV_INDEX`` and ``UV_EXTRA_INDEX_URL`` are space-separated lists, ``UV_FIND_LINKS`` a
+    comma-separated one; ``UV_OFFLINE`` is a boolean (1/0, true/false, yes/no, on/off, y/n, t/f).
+    """
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+
+    def text(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    def put(key: str, name: str, value: Any) -> None:
+        if value is not None and value != ():
+            values[key] = value
+            origins[key] = name
+
+    put("index_args", "UV_INDEX", tuple((text("UV_INDEX") or "").split()))
+    put("default_index", "UV_DEFAULT_INDEX", text("UV_DEFAULT_INDEX"))
+    put("index_url", "UV_INDEX_URL", text("UV_INDEX_URL"))
+    put("extra_index_url", "UV_EXTRA_INDEX_URL", tuple((text("UV_EXTRA_INDEX_URL") or "").split()))
+    put("find_links", "UV_FIND_LINKS", tuple(p.strip() for p in (text("UV_FIND_LINKS") or "").split(",") if p.strip()))
+    for key, name, choices in (
+        ("index_strategy", "UV_INDEX_STRATEGY", _STRATEGIES),
+        ("prerelease", "UV_PRERELEASE", _PRERELEASE),
+        ("resolution", "UV_RESOLUTION", _RESOLUTION),
+    ):
+        value = text(name)
+        if value is not None and value not in choices:
+            raise EnvVarError(name, value, "one of " + ", ".join(choices))
+        put(key, name, value)
+    put("exclude_newer", "UV_EXCLUDE_NEWER", text("UV_EXCLUDE_NEWER"))
+    put("offline", "UV_OFFLINE", env_flag(env, "UV_OFFLINE"))
+    return PipOptions(**values, origins=origins)
+
+
+def env_flag(environ: Mapping[str, str], name: str) -> bool | None:
+    """A boolean variable as uv (clap) reads it: ``None`` when unset or empty."""
+    value = environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise EnvVarError(name, environ[name], "a boolean (1/0, true/false, yes/no, on/off)")
+
+
+# -- helpers
+
+
+def _read_if_file(path: Path) -> ToolUv | None:
+    """A uv.toml's settings, or ``None`` when there is no such file (uv's NotFound, NotADirectory,
+    PermissionDenied); a malformed file raises ``PyProjectError``."""
+    try:
+        if not path.is_file():
+            return None
+        data = read_toml(path)
+    except PermissionError:
+        return None
+    return uv_toml_from_dict(data, path)
+
+
+def _masked_keys(pyproject: Path) -> list[str]:
+    """The settings in a pyproject.toml's [tool.uv] that a uv.toml beside it hides."""
+    try:
+        text = pyproject.read_bytes()
+    except OSError:
+        return []
+    if b"uv" not in text:
+        return []
+    try:
+        data = read_toml(pyproject)
+    except PyProjectError:
+        return []
+    tool = data.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    if not isinstance(uv, dict):
+        return []
+    return [k for k in uv if k not in PYPROJECT_ONLY_KEYS]
+
+
+def _absolute(location: str | None, base: Path) -> Any:
+    if location is None or _URL_RE.match(location):
+        return location
+    path = Path(location).expanduser()
+    if not path.is_absolute():
+        path = base / path
+    text = str(path)
+    return text + "/" if location.endswith("/") and not text.endswith("/") else text
+
+
+def _absolute_entry(entry: IndexEntry, base: Path) -> IndexEntry:
+    url = _absolute(entry.url, base)
+    return entry if url == entry.url else replace(entry, url=url)
+
+
+def _with_origin(options: PipOptions, origin: str) -> PipOptions:
+    origins = {f.name: origin for f in fields(options) if f.name != "origins"
+               and getattr(options, f.name) not in (None, ())}
+    return replace(options, origins=origins)
