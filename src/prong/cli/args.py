@@ -43,7 +43,7 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
     g.add_argument("--cache-dir", metavar="DIR", default=default,
                    help="Where the cache lives (also PRONG_CACHE_DIR)")
     g.add_argument("--project", metavar="DIR", default=default,
-                   help="Find the project in DIR instead of the working directory")
+                   help="Find the project in DIR instead of the working directory (also UV_PROJECT)")
     g.add_argument("--directory", metavar="DIR", default=default,
                    help="Change to DIR before doing anything")
     g.add_argument("--color", choices=("auto", "always", "never"), default=default,

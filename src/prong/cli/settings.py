@@ -39,6 +39,7 @@ class GlobalSettings:
                    or _truthy(env.get("UV_OFFLINE")))
         config_file = getattr(ns, "config_file", None) or env.get("UV_CONFIG_FILE") or None
         no_config = bool(getattr(ns, "no_config", False)) or _truthy(env.get("UV_NO_CONFIG"))
+        project = getattr(ns, "project", None) or env.get("UV_PROJECT") or None
         no_cache = bool(getattr(ns, "no_cache", False)) or _truthy(env.get("PRONG_NO_CACHE"))
         color = getattr(ns, "color", None) or ("never" if env.get("NO_COLOR") else "auto")
         return cls(
@@ -47,7 +48,7 @@ class GlobalSettings:
             offline=offline,
             no_cache=no_cache,
             cache_dir=Path(cache_dir) if cache_dir else None,
-            project=Path(ns.project) if getattr(ns, "project", None) else None,
+            project=Path(project) if project else None,
             directory=Path(ns.directory) if getattr(ns, "directory", None) else None,
             color=color,
             config_file=Path(config_file) if config_file else None,
