@@ -1,9 +1,11 @@
 """The on-disk cache: versioned buckets of checksummed entries, written atomically.
 
 Layout: ``<root>/<bucket>/<package>/<digest>`` where a bucket name carries its format version
-(``simple-v1``, ``http-v1``, ``metadata-v1``, ``wheels-v1``). Keys are ``/``-separated strings;
+(``simple-v2``, ``http-v1``, ``metadata-v1``, ``wheels-v1``). Keys are ``/``-separated strings;
 a component that is not a safe file name is replaced by its digest, so a key can never escape
-its bucket. Every entry starts with a one-line header holding the payload's length and CRC-32:
+its bucket. Every entry that belongs to a package has that package's normalized name as its first
+key component (:func:`package_key`, :func:`dist_package_key`), so ``clean([name])`` finds all of
+them. Every entry starts with a one-line header holding the payload's length and CRC-32:
 a truncated or damaged entry is detected on read, deleted, and reported as absent.
 
 Writes go to a temporary file in the entry's own directory and are moved into place with
@@ -25,10 +27,22 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BUCKETS", "ENTRY_BUCKETS", "FILE_BUCKETS", "Cache", "CacheInfo", "default_cache_dir", "key_component", "package_key"]
+__all__ = [
+    "BUCKETS",
+    "ENTRY_BUCKETS",
+    "FILE_BUCKETS",
+    "Cache",
+    "CacheInfo",
+    "default_cache_dir",
+    "dist_package_key",
+    "key_component",
+    "package_key",
+]
 
-#: Buckets of checksummed entries (:meth:`Cache.read` / :meth:`Cache.write`).
-ENTRY_BUCKETS: tuple[str, ...] = ("http-v1", "simple-v1", "metadata-v1")
+#: Buckets of checksummed entries (:meth:`Cache.read` / :meth:`Cache.write`). ``simple-v2``: project
+#: pages, stored once, parsed, with their HTTP cache headers (``simple-v1`` held parsed copies of
+#: pages also kept raw in ``http-v1``, under keys without a package: ``prune`` removes it).
+ENTRY_BUCKETS: tuple[str, ...] = ("http-v1", "simple-v2", "metadata-v1")
 #: Buckets of plain files and directories (downloaded wheels and sdists by hash, unpacked or built
 #: trees): ``prune`` only removes stale temporary files there.
 FILE_BUCKETS: tuple[str, ...] = ("wheels-v1", "sdists-v1", "archive-v1", "builds-v1")
@@ -63,6 +77,27 @@ def key_component(text: str) -> str:
 def package_key(name: str) -> str:
     """The normalized package name used as the first key component (PEP 503)."""
     return key_component(re.sub(r"[-_.]+", "-", name).lower() or "_")
+
+
+def dist_package_key(filename: str) -> str:
+    """:func:`package_key` of the project a distribution file (or its ``.metadata``) belongs to.
+
+    A wheel's name part never holds ``-``; an sdist's may (``python-dateutil-2.8.2.tar.gz``): it
+    ends at the last ``-`` followed by a version. Anything else: the part before the first ``-``.
+    """
+    name = filename[: -len(".metadata")] if filename.lower().endswith(".metadata") else filename
+    if not name.lower().endswith(".whl"):
+        from prong.filenames import sdist_extension
+
+        if sdist_extension(name) is not None:
+            from prong.errors import ProngError
+            from prong.filenames import SdistFilename
+
+            try:
+                return package_key(str(SdistFilename.parse(name).name))
+            except ProngError:
+                pass
+    return package_key(name.split("-", 1)[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +191,11 @@ class Cache:
     # -- maintenance ---------------------------------------------------------------------
 
     def clean(self, packages: Sequence[str] = ()) -> int:
-        """Remove every entry (or only those of ``packages``); returns the number of files removed."""
+        """Remove every entry (or only those of ``packages``); returns the number of files removed.
+
+        A package's entries are ``<bucket>/<package>/...`` in every bucket; in the file buckets,
+        a file kept as ``<bucket>/<digest>/<filename>`` is found by its own name too.
+        """
         if not self.root.is_dir():
             return 0
         if not packages:
@@ -174,6 +213,8 @@ class Cache:
                 if target.exists():
                     removed += sum(1 for _ in _files(target))
                     _remove(target)
+            if bucket.name in FILE_BUCKETS:
+                removed += _clean_by_filename(bucket, wanted)
         return removed
 
     def prune(self) -> int:
@@ -258,6 +299,24 @@ def _remove(path: Path) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
+
+
+def _clean_by_filename(bucket: Path, wanted: set[str]) -> int:
+    """Remove ``<bucket>/<dir>/<filename>`` files of the ``wanted`` packages (and ``<dir>`` if emptied)."""
+    removed = 0
+    for child in list(bucket.iterdir()):
+        if not child.is_dir() or child.is_symlink():
+            continue
+        here = 0
+        with contextlib.suppress(OSError):
+            for entry in list(child.iterdir()):
+                if entry.is_file() and not entry.name.startswith(".") and dist_package_key(entry.name) in wanted:
+                    entry.unlink()
+                    here += 1
+            if here and not any(child.iterdir()):
+                child.rmdir()
+        removed += here
+    return removed
 
 
 def _remove_empty_dirs(root: Path) -> None:

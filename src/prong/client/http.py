@@ -3,15 +3,20 @@
 One :class:`HttpClient` per process (or command), shared by every thread. It is built on
 ``urllib3`` (imported only when the first request is made) with one pool of at most
 ``max_per_host`` connections per host, and a thread pool (:meth:`HttpClient.map`) so that
-callers can have many requests in flight at once.
+callers can have many requests in flight at once. The pool's threads are daemons:
+:meth:`HttpClient.close` does not wait for requests still in flight (speculative prefetches nobody
+will read), and neither does the process at exit. Work left on a closed pool is abandoned: it
+sends no further request, retries nothing and writes nothing to the cache (``close`` waits for a
+cache write already under way, which is short: entries are written whole, then renamed).
 
 The cache follows the response headers (``Cache-Control`` max-age / no-cache / no-store,
 ``Expires``, ``ETag``, ``Last-Modified``): a fresh entry costs no request, a stale one a
 conditional request (a 304 returns the stored body), and an entry without any of those headers
 is kept (for ``--offline``) but fetched again. Content that never changes for its URL (wheel
 metadata by hash, wheels) is fetched with ``cache_mode="immutable"`` and served from the cache
-forever. Every request is logged on ``logging.getLogger("prong.http")`` at INFO, with the
-credentials removed from its URL.
+forever. :meth:`HttpClient.get_parsed` keeps a parsed value instead of the body (project pages:
+one entry per page, see :class:`BodyCodec`). Every request is logged on
+``logging.getLogger("prong.http")`` at INFO, with the credentials removed from its URL.
 """
 
 from __future__ import annotations
@@ -27,22 +32,22 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from prong.cache import key_component, package_key
+from prong.cache import dist_package_key, key_component, package_key
 from prong.client.auth import AuthProvider, Credentials, realm_of, redact, split_credentials
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     from prong.cache import Cache
 
 __all__ = [
     "AuthError",
+    "BodyCodec",
     "HashMismatch",
     "HttpClient",
     "HttpError",
@@ -63,9 +68,13 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _DROP_HEADERS = frozenset(
     {"set-cookie", "content-encoding", "content-length", "transfer-encoding", "connection", "keep-alive"}
 )
+# how long a request waits for a free connection before it looks whether the client was closed
+# (``close`` drops the pools: a thread waiting on one would otherwise wait forever)
+_POOL_WAIT = 0.5
 _FILE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".egg", ".metadata", ".exe", ".tar")
 T = TypeVar("T")
 R = TypeVar("R")
+V = TypeVar("V")
 
 
 # -- values and errors -------------------------------------------------------------------
@@ -85,6 +94,29 @@ class Response:
     @property
     def content_type(self) -> str:
         return self.headers.get("content-type", "")
+
+
+class BodyCodec(Protocol[V]):
+    """How :meth:`HttpClient.get_parsed` turns a body into a value, and keeps the value instead.
+
+    The entry (bucket ``bucket``) holds the response's cache headers, a digest of the body and of
+    the ``vary`` response headers, and ``dump(value)``: an unchanged body from an index that
+    sends no validators is recognised by its digest and loaded, not parsed or written again.
+    """
+
+    @property
+    def bucket(self) -> str: ...
+
+    @property
+    def vary(self) -> tuple[str, ...]: ...
+
+    def parse(self, response: Response) -> V: ...
+
+    def dump(self, value: V) -> bytes: ...
+
+    def load(self, data: bytes) -> V | None:
+        """The value from ``dump``'s bytes; ``None`` if they are of another format."""
+        ...
 
 
 class HttpError(ProngError):
@@ -256,9 +288,11 @@ class HttpClient:
         self.workers = workers or max(4, 2 * max_per_host)
         self.stats = HttpStats()
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # notified when the last cache write ends
+        self._writing = 0  # cache writes under way
         self._pools: Any = None
         self._proxies: dict[str, str] | None = None
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: _Workers | None = None
 
     def __enter__(self) -> HttpClient:
         return self
@@ -269,15 +303,13 @@ class HttpClient:
     # -- concurrency ----------------------------------------------------------------------
 
     @property
-    def executor(self) -> ThreadPoolExecutor:
-        """The client's thread pool (created on first use)."""
+    def executor(self) -> Executor:
+        """The client's thread pool (created on first use; again after :meth:`close`)."""
+        if _abandoned():
+            raise RuntimeError("the HTTP client was closed")
         with self._lock:
             if self._executor is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._executor = ThreadPoolExecutor(
-                    self.workers, thread_name_prefix="prong-http", initializer=_mark_pool_thread
-                )
+                self._executor = _Workers(self.workers, "prong-http")
             return self._executor
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
@@ -290,12 +322,25 @@ class HttpClient:
             return iter([fn(item) for item in items])
         return self.executor.map(fn, items)
 
-    def close(self) -> None:
+    def close(self, timeout: float = 10.0) -> None:
+        """Drop queued work, abandon work in flight and close idle connections; returns at once.
+
+        Only a cache write already under way is waited for (at most ``timeout`` seconds), so that
+        the process never ends in the middle of one. The pool's threads end when their current
+        request does; a connection still in use is closed when it comes back. The client can be
+        used again: a new pool and new connections are made on demand.
+        """
+        deadline = time.monotonic() + timeout
         with self._lock:
             executor, self._executor = self._executor, None
             pools, self._pools = self._pools, None
+            if executor is not None:
+                executor.state.closed = True  # under the lock: no cache write starts after this
         if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+            executor.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            while self._writing and (left := deadline - time.monotonic()) > 0:
+                self._idle.wait(left)
         if pools is not None:
             for manager in pools.values():
                 manager.clear()
@@ -311,25 +356,81 @@ class HttpClient:
         allow_status: Collection[int] = (),
     ) -> Response:
         """GET ``url`` through the cache. Raises :class:`HttpError` for statuses >= 400 not allowed."""
+        return self._get(url, headers, cache_mode, allow_status, None, None)[0]
+
+    def get_parsed(
+        self,
+        url: str,
+        codec: BodyCodec[V],
+        *,
+        package: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        cache_mode: CacheMode = "default",
+        allow_status: Collection[int] = (),
+    ) -> tuple[Response, V | None]:
+        """GET ``url`` as :meth:`get` does, but keep ``codec.parse(response)`` in the cache, not the body.
+
+        Returns the response (its ``content`` is empty: the body is not kept) and the value, which
+        is ``None`` for an allowed status >= 400. ``package`` (default: the URL's last segment) is
+        the first component of the entry's key (``prong cache clean <package>``). A fresh entry, a
+        304 and an unchanged body give the stored value without parsing.
+        """
+        return self._get(url, headers, cache_mode, allow_status, codec, package)
+
+    def store_entry(self, bucket: str, key: str, data: bytes) -> bool:
+        """Write a cache entry, unless the calling thread's work was abandoned by :meth:`close`.
+
+        A failed write (a full or read-only disk) is logged, not raised. ``True`` if written.
+        """
+        if self.cache is None or not self._begin_write():
+            return False
+        try:
+            self.cache.write(bucket, key, data)
+            return True
+        except OSError as err:  # a full or read-only disk must not fail the command
+            log.warning("could not write to the cache at %s: %s", self.cache.root, err)
+            return False
+        finally:
+            self._end_write()
+
+    def _get(
+        self,
+        url: str,
+        headers: Mapping[str, str] | None,
+        cache_mode: CacheMode,
+        allow_status: Collection[int],
+        codec: BodyCodec[V] | None,
+        package: str | None,
+    ) -> tuple[Response, V | None]:
         t0 = time.perf_counter()
         clean = redact(url)
         if clean.startswith("file:"):
-            return self._get_file(clean, allow_status)
+            resp = self._get_file(clean, allow_status)
+            if codec is None or resp.status >= 400:
+                return resp, None
+            return _without_body(resp), codec.parse(resp)
         req_headers = dict(headers or {})
         if cache_mode == "default" and (self.refresh or self.refresh_packages) and self._refreshes(clean):
             cache_mode = "refresh"
         use_cache = self.cache is not None and cache_mode != "no-store"
-        key = self._cache_key(clean, req_headers) if use_cache else ""
-        entry = self._load(key) if use_cache else None
+        bucket = HTTP_BUCKET if codec is None else codec.bucket
+        key = self._cache_key(clean, req_headers, package) if use_cache else ""
+        entry = self._load(bucket, key) if use_cache else None
+        stored: V | None = None
+        if entry is not None and codec is not None:
+            stored = codec.load(entry[1])
+            if stored is None:  # another format: as good as absent
+                self.cache.delete(bucket, key)  # type: ignore[union-attr]
+                entry = None
 
         if entry is not None:
             meta, body = entry
             fresh = cache_mode == "immutable" or (cache_mode == "default" and _is_fresh(meta))
             if fresh or self.offline:
                 self.stats.add(hits=1)
-                resp = _from_entry(meta, body, "hit")
+                resp = _from_entry(meta, body if codec is None else b"", "hit")
                 self._trace("GET", clean, resp.status, "hit", len(body), t0)
-                return resp
+                return resp, stored
             validators = _validators(meta)
             if validators:
                 req_headers.update(validators)
@@ -338,23 +439,31 @@ class HttpClient:
             raise OfflineError(clean)
 
         raw = self._request("GET", url, req_headers)
+        if _abandoned():  # closed while the request was in flight: parse and store nothing
+            raise NetworkError(clean, "the HTTP client was closed")
         if raw.status == 304 and entry is not None:
             meta, body = entry
             meta = _refreshed(meta, raw.headers)
-            self._store(key, meta, body)
+            self._store(bucket, key, meta, body)
             self.stats.add(revalidated=1)
-            resp = _from_entry(meta, body, "revalidated")
+            resp = _from_entry(meta, body if codec is None else b"", "revalidated")
             self._trace("GET", clean, 304, "revalidated", 0, t0)
-            return resp
+            return resp, stored
         state: CacheState = "miss" if use_cache else "uncached"
         self._trace("GET", clean, raw.status, state, len(raw.content), t0)
         self._check(raw, allow_status)
+        digest = _body_digest(raw, codec.vary) if codec is not None else ""
         unchanged = (
             entry is not None
-            and entry[1] == raw.content
+            and (entry[1] == raw.content if codec is None else entry[0].get("body") == digest)
             and _validators(entry[0]) == _validators({"headers": raw.headers})
             and entry[0].get("url") == raw.url
         )
+        value: V | None = None
+        if codec is not None and raw.status < 400:
+            value = stored if unchanged else codec.parse(
+                Response(raw.url, raw.status, raw.headers, raw.content, state, raw.history)
+            )
         if use_cache and raw.status == 200 and not _no_store(raw.headers) and not unchanged:
             # (an unchanged body from an index that sends no validators is not rewritten)
             meta = {
@@ -364,10 +473,15 @@ class HttpClient:
                 "stored": time.time(),
                 "history": list(raw.history),
             }
-            self._store(key, meta, raw.content)
+            if codec is None:
+                self._store(bucket, key, meta, raw.content)
+            else:
+                meta["body"] = digest
+                self._store(bucket, key, meta, codec.dump(value))  # type: ignore[arg-type]
         if use_cache:
             self.stats.add(misses=1)
-        return Response(raw.url, raw.status, raw.headers, raw.content, state, raw.history)
+        content = raw.content if codec is None else b""
+        return Response(raw.url, raw.status, raw.headers, content, state, raw.history), value
 
     def get_range(self, url: str, start: int, end: int | None) -> Response:
         """Bytes ``start..end`` (inclusive; ``end=None``: to the end; ``start < 0``: the last ``-start``).
@@ -454,7 +568,7 @@ class HttpClient:
             self.download(url, dest, hashes=hashes)
             return dest
         bucket = "wheels-v1" if filename.lower().endswith(".whl") else "sdists-v1"
-        dest = self.cache.path(bucket, f"{package_key(filename.split('-', 1)[0])}/{sha}") / key_component(filename)
+        dest = self.cache.path(bucket, f"{dist_package_key(filename)}/{sha}") / key_component(filename)
         if dest.is_file():
             self.stats.add(hits=1)
             self._trace("GET", clean, 200, "hit", dest.stat().st_size, t0)
@@ -471,14 +585,14 @@ class HttpClient:
         return self.refresh or package_key(_name_from_url(clean_url)) in self.refresh_packages
 
     @staticmethod
-    def _cache_key(clean_url: str, headers: Mapping[str, str]) -> str:
+    def _cache_key(clean_url: str, headers: Mapping[str, str], package: str | None = None) -> str:
         accept = next((v for k, v in headers.items() if k.lower() == "accept"), "")
         digest = hashlib.sha256(f"{clean_url}\n{accept}".encode()).hexdigest()[:40]
-        return f"{package_key(_name_from_url(clean_url))}/{digest}"
+        return f"{package_key(package or _name_from_url(clean_url))}/{digest}"
 
-    def _load(self, key: str) -> tuple[dict[str, Any], bytes] | None:
+    def _load(self, bucket: str, key: str) -> tuple[dict[str, Any], bytes] | None:
         assert self.cache is not None
-        blob = self.cache.read(HTTP_BUCKET, key)
+        blob = self.cache.read(bucket, key)
         if blob is None:
             return None
         end = blob.find(b"\n")
@@ -487,22 +601,32 @@ class HttpClient:
             if not isinstance(meta, dict) or "headers" not in meta:
                 raise ValueError
         except ValueError:
-            self.cache.delete(HTTP_BUCKET, key)
+            self.cache.delete(bucket, key)
             return None
         return meta, blob[end + 1:]
 
-    def _store(self, key: str, meta: Mapping[str, Any], body: bytes) -> None:
-        assert self.cache is not None
+    def _store(self, bucket: str, key: str, meta: Mapping[str, Any], body: bytes) -> None:
         head = json.dumps(meta, separators=(",", ":")).encode()
-        try:
-            self.cache.write(HTTP_BUCKET, key, head + b"\n" + body)
-        except OSError as err:  # a full or read-only disk must not fail the command
-            log.warning("could not write to the cache at %s: %s", self.cache.root, err)
+        self.store_entry(bucket, key, head + b"\n" + body)
+
+    def _begin_write(self) -> bool:
+        """Count a cache write in; ``False`` (write nothing) in work that ``close`` abandoned."""
+        with self._lock:
+            if _abandoned():
+                return False
+            self._writing += 1
+            return True
+
+    def _end_write(self) -> None:
+        with self._lock:
+            self._writing -= 1
+            if not self._writing:
+                self._idle.notify_all()
 
     # -- internals: the exchange ----------------------------------------------------------
 
     def _trace(self, method: str, url: str, status: int, state: str, nbytes: int, t0: float, extra: str = "") -> None:
-        if log.isEnabledFor(logging.INFO):
+        if log.isEnabledFor(logging.INFO) and not _abandoned():  # (abandoned: after the command's output)
             ms = (time.perf_counter() - t0) * 1000
             suffix = f" ({extra})" if extra else ""
             log.info("%s %s %d %s %d B %.0f ms%s", method, url, status, state, nbytes, ms, suffix)
@@ -650,14 +774,14 @@ class HttpClient:
             try:
                 raw = self._send(method, url, headers, creds, sink_factory)
             except NetworkError as err:
-                if attempt >= self.retries:
+                if attempt >= self.retries or _abandoned():
                     if attempt:
                         err.what += f" (after {attempt + 1} attempts)"
                     raise
                 self._sleep(attempt, None, url, err.what)
                 attempt += 1
                 continue
-            if (raw.status >= 500 or raw.status == 429) and attempt < self.retries:
+            if (raw.status >= 500 or raw.status == 429) and attempt < self.retries and not _abandoned():
                 self._sleep(attempt, raw.headers.get("retry-after"), url, f"HTTP {raw.status}")
                 attempt += 1
                 continue
@@ -681,6 +805,8 @@ class HttpClient:
     ) -> _Raw:
         from urllib3 import exceptions as ex
 
+        if _abandoned():  # the client was closed: nobody will read the answer
+            raise NetworkError(url, "the HTTP client was closed")
         pool = self._pool_for(url)
         h = {"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"}
         h.update(headers)
@@ -688,7 +814,16 @@ class HttpClient:
             h["Authorization"] = creds.basic_header()
         self.stats.add(requests=1)
         try:
-            resp = pool.request(method, url, headers=h, redirect=False, preload_content=False, retries=False)
+            while True:
+                try:
+                    resp = pool.request(method, url, headers=h, redirect=False, preload_content=False,
+                                        retries=False, pool_timeout=_POOL_WAIT)
+                    break
+                except ex.EmptyPoolError:  # every connection to the host busy: wait on, unless closed
+                    if _abandoned():
+                        raise NetworkError(url, "the HTTP client was closed") from None
+        except ex.ClosedPoolError:
+            raise NetworkError(url, "the HTTP client was closed") from None
         except ex.NewConnectionError as err:
             raise NetworkError(url, _connection_reason(err)) from None
         except ex.ConnectTimeoutError:
@@ -707,6 +842,8 @@ class HttpClient:
             if sink_factory is not None and status < 300:
                 sink = sink_factory()
                 for chunk in resp.stream(1 << 16, decode_content=True):
+                    if _abandoned():
+                        raise NetworkError(url, "the HTTP client was closed")
                     sink.write(chunk)
                 nbytes = resp.tell()
             else:
@@ -731,6 +868,105 @@ class HttpClient:
 
 
 _in_pool = threading.local()
+
+
+def _abandoned() -> bool:
+    """Whether the calling thread is a pool thread of a client that was closed."""
+    state = getattr(_in_pool, "state", None)
+    return state is not None and state.closed
+
+
+class _PoolState:
+    __slots__ = ("closed",)
+
+    def __init__(self) -> None:
+        self.closed = False
+
+
+class _Workers(Executor):
+    """A thread pool of daemon threads.
+
+    ``ThreadPoolExecutor`` joins its threads on ``shutdown(wait=True)`` and, whatever was asked,
+    at interpreter exit; a CLI run would then wait for speculative requests nobody will read.
+    These threads are daemons, not registered for the exit join: ``shutdown(wait=False)`` returns
+    at once, each thread ends when its current task does, and the process does not wait for them.
+    A pool that is garbage-collected without ``shutdown`` stops its threads too.
+    """
+
+    def __init__(self, max_workers: int, name: str) -> None:
+        import queue
+        import weakref
+
+        self._max = max_workers
+        self._name = name
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._idle = threading.Semaphore(0)
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self.state = _PoolState()
+        # wakes the threads (which hold no reference to the pool) when the pool is collected
+        self._ref = weakref.ref(self, lambda _ref, q=self._queue: q.put(None))
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        with self._lock:
+            if self.state.closed:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            fut: Future[R] = Future()
+            self._queue.put((fut, fn, args, kwargs))
+            if not self._idle.acquire(blocking=False) and len(self._threads) < self._max:
+                t = threading.Thread(
+                    target=_work,
+                    args=(self._queue, self._idle, self.state, self._ref),
+                    name=f"{self._name}_{len(self._threads)}",
+                    daemon=True,
+                )
+                t.start()
+                self._threads.append(t)
+        return fut
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        import queue
+
+        with self._lock:
+            self.state.closed = True
+            threads = list(self._threads)
+        if cancel_futures:
+            while True:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    item[0].cancel()
+        self._queue.put(None)  # each thread passes it on and ends
+        if wait:
+            for t in threads:
+                t.join()
+
+
+def _work(q: Any, idle: threading.Semaphore, state: _PoolState, ref: Any) -> None:
+    # (``ref``, the pool's weak reference, is held here so that its callback runs when the pool
+    # is collected, even as part of a reference cycle)
+    _in_pool.flag = True
+    _in_pool.state = state
+    while True:
+        item = q.get()
+        if item is None:
+            q.put(None)
+            return
+        fut, fn, args, kwargs = item
+        del item
+        if fut.set_running_or_notify_cancel():
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as err:
+                fut.set_exception(err)
+                del err
+            else:
+                fut.set_result(result)
+                del result
+        del fut, fn, args, kwargs
+        idle.release()
 
 
 class _DnsCache:
@@ -840,10 +1076,6 @@ def _pool_classes() -> dict[str, Any]:
     return _POOL_CLASSES
 
 
-def _mark_pool_thread() -> None:
-    _in_pool.flag = True
-
-
 class _FileSink:
     """A temporary file next to ``dest`` plus running hashes; one per download attempt."""
 
@@ -912,14 +1144,27 @@ def _file_exchange(
 
 
 def _name_from_url(url: str) -> str:
-    """The package a URL is about (for ``cache clean NAME``): last path segment, or a file's name part."""
+    """The package a URL is about (for ``cache clean NAME``): last path segment, or a file's project."""
     segments = [s for s in urlsplit(url).path.split("/") if s]
     if not segments:
         return "_root"
     last = segments[-1]
     if last.lower().endswith(_FILE_SUFFIXES):
-        return last.split("-", 1)[0]
+        return dist_package_key(last)
     return last
+
+
+def _body_digest(raw: _Raw, vary: Iterable[str]) -> str:
+    """BLAKE2b of the body and of the ``vary`` headers' values: what a parsed value depends on."""
+    h = hashlib.blake2b(digest_size=20)
+    for name in vary:
+        h.update(raw.headers.get(name.lower(), "").encode("utf-8", "replace") + b"\0")
+    h.update(raw.content)
+    return h.hexdigest()
+
+
+def _without_body(resp: Response) -> Response:
+    return Response(resp.url, resp.status, resp.headers, b"", resp.cache, resp.history)
 
 
 def _cache_control(headers: Mapping[str, str]) -> dict[str, str]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from prong.cache import package_key
+from prong.cache import dist_package_key
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
@@ -125,8 +125,8 @@ def dist_metadata(http: HttpClient, file: IndexFile, builder: MetadataBuilder | 
         if hit is not None:
             return hit
     raw = builder.build_metadata(file)
-    if cache is not None and key is not None:
-        cache.write(METADATA_BUCKET, key, raw)
+    if key is not None:
+        http.store_entry(METADATA_BUCKET, key, raw)
     return raw
 
 
@@ -141,11 +141,8 @@ def wheel_metadata(http: HttpClient, file: IndexFile) -> bytes:
             log.debug("metadata of %s: from the cache", file.filename)
             return hit
     raw = _fetch_wheel_metadata(http, file)
-    if cache is not None and key is not None:
-        try:
-            cache.write(METADATA_BUCKET, key, raw)
-        except OSError as err:
-            log.warning("could not write to the cache at %s: %s", cache.root, err)
+    if key is not None:
+        http.store_entry(METADATA_BUCKET, key, raw)  # (not after the client was closed)
     return raw
 
 
@@ -153,7 +150,7 @@ def _cache_key(file: IndexFile) -> str | None:
     """``<package>/<sha256>``; a file listed without a sha256 is keyed by its URL (credentials removed)."""
     from prong.client.auth import redact
 
-    package = package_key(file.filename.split("-", 1)[0])
+    package = dist_package_key(file.filename)
     digest = dict(file.hashes).get("sha256")
     if digest and re.fullmatch(r"[0-9a-fA-F]{64}", digest):
         return f"{package}/{digest.lower()}"

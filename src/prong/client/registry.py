@@ -12,11 +12,14 @@ like a web page (devpi markers, an ``X-Devpi-Server-Version`` header on a path w
 ``<index>/+simple/<project>/``; if that is a Simple page it is used, with one warning per index
 naming the URL to configure; with ``strict_index_urls`` (or when the probe fails) the client
 raises :class:`IndexPageError` saying what came back and what to change.
+
+Pages are cached once, parsed: ``HttpClient.get_parsed`` with :class:`PageCodec` keeps each page
+in bucket ``simple-v2`` under ``<project>/<digest of URL and Accept>``, with its cache headers
+(revalidation, ``--offline``) and a digest of its body (an unchanged body is loaded, not parsed).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -42,9 +45,11 @@ from prong.dists import IndexFile, PageInfo, ProjectPage
 from prong.errors import ProngError
 
 __all__ = [
+    "PAGE_BUCKET",
     "IndexAccessError",
     "IndexPageError",
     "IndexWarning",
+    "PageCodec",
     "ProbeResult",
     "RegistryClient",
 ]
@@ -53,7 +58,7 @@ log = logging.getLogger("prong.index")
 
 _SEPARATORS = re.compile(r"[-_.]+")
 
-_PARSED_BUCKET = "simple-v1"
+PAGE_BUCKET = "simple-v2"
 
 
 class _Response(Protocol):
@@ -75,9 +80,26 @@ class _Http(Protocol):
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Any: ...
 
 
-class _Cache(Protocol):
-    def read(self, bucket: str, key: str) -> bytes | None: ...
-    def write(self, bucket: str, key: str, data: bytes) -> None: ...
+@dataclass(frozen=True, slots=True)
+class PageCodec:
+    """How a project page is kept in the HTTP cache: parsed, in the compact form of ``dump_page``."""
+
+    project: str
+    bucket: str = PAGE_BUCKET
+    # what a parsed page depends on besides the body (``PageInfo`` holds both)
+    vary: tuple[str, ...] = ("content-type", "x-devpi-server-version")
+
+    def parse(self, response: _Response) -> ProjectPage:
+        headers = response.headers
+        return parse_page(response.content, response.url, self.project, headers.get("content-type", ""),
+                          headers.get("x-devpi-server-version"))
+
+    def dump(self, value: ProjectPage) -> bytes:
+        return dump_page(value)
+
+    def load(self, data: bytes) -> ProjectPage | None:
+        page = load_page(data)
+        return page if page is not None and page.project == self.project else None
 
 
 # ------------------------------------------------------------------------------------ values
@@ -230,15 +252,18 @@ def _file_path(url: str) -> Path:
 
 
 class RegistryClient:
-    """Project pages from the configured indexes (thread-safe; pages are fetched once)."""
+    """Project pages from the configured indexes (thread-safe; pages are fetched once).
+
+    Pages are cached by ``http`` (``get_parsed``); an HTTP double with only ``get`` gets every
+    page parsed. ``cache`` is accepted for compatibility and not used.
+    """
 
     def __init__(self, http: _Http, indexes: IndexUrls, strategy: IndexStrategy = "first-index",
-                 strict_index_urls: bool = False, cache: _Cache | None = None) -> None:
+                 strict_index_urls: bool = False, cache: object = None) -> None:
         self.http = http
         self.indexes = indexes
         self.strategy = strategy
         self.strict_index_urls = strict_index_urls
-        self.cache = cache if cache is not None else getattr(http, "cache", None)
         self._lock = threading.Lock()
         self._pages: dict[tuple[str, str], Future[ProjectPage | None]] = {}
         self._flat: dict[str, Future[dict[str, tuple[IndexFile, ...]]]] = {}
@@ -348,53 +373,39 @@ class RegistryClient:
         with self._lock:
             base = self._simple_base.get(index.url)
         url = index.project_url(project, base)
-        resp = self._get(index, url)
-        if resp is None:
+        got = self._get(index, url, project)
+        if got is None:
             return None
-        page = self._parse(resp, project)
+        resp, page = got
         if base is None and self._looks_wrong(page, resp):
             return self._devpi_trap(index, project, url, resp, page)
         return page
 
-    def _get(self, index: IndexConfig, url: str) -> _Response | None:
+    def _get(self, index: IndexConfig, url: str, project: str) -> tuple[_Response, ProjectPage] | None:
         from prong.client.http import HttpError
 
         allow = tuple(c for c in range(400, 600) if index.ignores(c))
         try:
-            resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=allow)
+            resp, page = self._get_page(url, project, allow)
         except HttpError as err:
             if err.status in (401, 403):
                 raise IndexAccessError(index, url, err.status, err.auth == "refused") from err
             raise
         status = int(resp.status)
-        if status >= 400:
+        if status >= 400 or page is None:
             log.debug("%s: %s answered %s; not on this index", index.display, redact(url), status)
             return None
-        return resp  # type: ignore[no-any-return]
+        return resp, page
 
-    def _parse(self, resp: _Response, project: str) -> ProjectPage:
-        headers = resp.headers
-        ctype = headers.get("content-type", "")
-        server_version = headers.get("x-devpi-server-version")
-        key = None
-        if self.cache is not None and len(resp.content) > 4096:
-            h = hashlib.blake2b(digest_size=20)
-            for part in (resp.url, ctype, server_version or "", project):
-                h.update(part.encode("utf-8", "replace") + b"\0")
-            h.update(resp.content)
-            key = h.hexdigest()
-            data = self.cache.read(_PARSED_BUCKET, key)
-            if data is not None:
-                page = load_page(data)
-                if page is not None:
-                    return page
-        page = parse_page(resp.content, resp.url, project, ctype, server_version)
-        if key is not None and self.cache is not None:
-            try:
-                self.cache.write(_PARSED_BUCKET, key, dump_page(page))
-            except OSError as err:
-                log.debug("could not cache the parsed page of %s: %s", project, err)
-        return page
+    def _get_page(self, url: str, project: str, allow: Collection[int]) -> tuple[_Response, ProjectPage | None]:
+        """The response and its parsed page (``None`` for a status >= 400), cached by the HTTP client."""
+        codec = PageCodec(project)
+        get_parsed = getattr(self.http, "get_parsed", None)
+        if get_parsed is not None:
+            return get_parsed(url, codec, package=project, headers={"Accept": ACCEPT},  # type: ignore[no-any-return]
+                              allow_status=allow)
+        resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=allow)
+        return resp, (codec.parse(resp) if int(resp.status) < 400 else None)
 
     @staticmethod
     def _looks_wrong(page: ProjectPage, resp: _Response) -> bool:
@@ -455,19 +466,18 @@ class RegistryClient:
         url = f"{simple_base}/{project}/"
         shown = redact(url)
         try:
-            resp = self.http.get(url, headers={"Accept": ACCEPT}, allow_status=tuple(range(400, 600)))
+            resp, parsed = self._get_page(url, project, tuple(range(400, 600)))
+        except SimplePageError as err:
+            return ProbeResult(shown, 200, _base_content_type(err.content_type), 0, False, err.reason), None
         except ProngError as err:
             return ProbeResult(shown, None, "", 0, False, str(err)), None
         except OSError as err:
             return ProbeResult(shown, None, "", 0, False, str(err)), None
         ctype = resp.headers.get("content-type", "")
         status = int(resp.status)
-        if status != 200:
+        if status != 200 or parsed is None:
             return ProbeResult(shown, status, _base_content_type(ctype), 0, False), None
-        try:
-            page = self._parse(resp, project)
-        except SimplePageError as err:
-            return ProbeResult(shown, status, _base_content_type(ctype), 0, False, err.reason), None
+        page = parsed
         valid = is_json_content_type(ctype) or not (page.info.devpi_markers or (page.info.n_links and not page.files))
         return ProbeResult(shown, status, _base_content_type(ctype), len(page.files), valid), page if valid else None
 

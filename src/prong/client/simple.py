@@ -3,7 +3,8 @@
 Pure functions, no I/O. The HTML parser is a pair of regular expressions rather than
 ``html.parser``: pages with thousands of links (torch, boto3) parse several times faster, and a
 tag the strict pattern cannot read (an unclosed quote) falls back to a lax one instead of
-failing. ``dump_page`` / ``load_page`` give the compact form the registry client caches.
+failing. ``dump_page`` / ``load_page`` give the compact form in which the HTTP client caches a
+page (``prong.client.registry.PageCodec``).
 """
 
 from __future__ import annotations
@@ -64,9 +65,10 @@ _SPACES = re.compile(r"\s+")
 class SimplePageError(ProngError):
     """A response that should have been a Simple API page and is not one."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, content_type: str = "") -> None:
         self.url = url
         self.reason = reason
+        self.content_type = content_type  # the response's (set by ``parse_page``)
         super().__init__(f"invalid package index page at {url}: {reason}")
 
 
@@ -78,9 +80,13 @@ def is_json_content_type(content_type: str) -> bool:
 def parse_page(content: bytes, url: str, project: str, content_type: str,
                server_version: str | None = None) -> ProjectPage:
     """Parse a project page by its content type (JSON for PEP 691 types, else HTML)."""
-    if is_json_content_type(content_type):
-        return parse_json(content, url, project, content_type=content_type, server_version=server_version)
-    return parse_html(content, url, project, content_type=content_type, server_version=server_version)
+    try:
+        if is_json_content_type(content_type):
+            return parse_json(content, url, project, content_type=content_type, server_version=server_version)
+        return parse_html(content, url, project, content_type=content_type, server_version=server_version)
+    except SimplePageError as err:
+        err.content_type = err.content_type or content_type
+        raise
 
 
 # --------------------------------------------------------------------------------------- HTML
