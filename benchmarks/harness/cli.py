@@ -36,7 +36,7 @@ NOTES = (
     "PRONG_CACHE_DIR); warm runs reuse the last cold run's cache. Environment: PIP_CONFIG_FILE=/dev/null, no "
     "PIP_FIND_LINKS, UV_NO_CONFIG=1, UV_PYTHON_DOWNLOADS=never. Sync = install from the tool's own lock into a "
     "fresh venv (uv/prong `sync --frozen`, pdm `sync`, poetry `sync`, `pip-sync` into a venv made beforehand, "
-    "untimed); no-op sync runs again on an already synced venv. pdm and poetry make their venv before a lock, "
+    "untimed); no-op sync runs again in the venv that the last warm sync made. pdm and poetry make their venv before a lock, "
     "untimed. pip compile reads a requirements.in with the project's dependencies. Peak RSS = the highest sum of "
     "RSS over the process tree (the child's session, sampled every 50 ms from /proc), or the largest single "
     "process's ru_maxrss if higher; CPU = user+sys from wait4 (the whole tree)."
