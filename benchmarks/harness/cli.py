@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             "command": command,
             "duration_s": round(time.perf_counter() - started, 1),
             "load": [load_at_start, os.getloadavg()[0]],
+            "load_max": max([*loads, os.getloadavg()[0]]),
             "python": base_python(),
             "tools_order": list(tools),
             "versions": {name: t.version for name, t in tools.items()},
@@ -180,7 +181,10 @@ def main(argv: list[str] | None = None) -> int:
             "cells": [c.to_json() for c in cells],
         }
 
+    loads: list[float] = [load_at_start]
+
     def checkpoint(cells: list[Cell]) -> None:
+        loads.append(os.getloadavg()[0])
         # A partial report after every scenario, so that a run cut short still leaves its figures.
         partial = {**build_report(cells), "partial": True}
         (work / "report.partial.json").write_text(json.dumps(partial, indent=1), encoding="utf-8")

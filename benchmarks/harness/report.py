@@ -69,9 +69,11 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = [
         "## Peers: prong against uv, pip-tools, pdm and poetry",
         "",
-        f"- Date: {report['date']}; machine: {report['machine']} (shared with other jobs while it ran).",
+        f"- Date: {report['date']}; machine: {report['machine']}"
+        + (f" ({report['machine_note']})" if report.get("machine_note") else "") + ".",
         f"- Command: `{report['command']}` (took {report['duration_s'] / 60:.1f} min"
         + (f"; 1-minute load average {report['load'][0]:.1f} at the start, {report['load'][1]:.1f} at the end"
+           + (f", at most {report['load_max']:.1f} after any scenario" if report.get("load_max") is not None else "")
            if report.get("load") else "") + ").",
         "- Versions: " + ", ".join(f"{t} {report['versions'].get(t, '?')}" for t in tools) + ".",
         f"- Time pin: {report['time_pin']}.",

@@ -156,7 +156,7 @@ def test_dist_package_key() -> None:
     assert dist_package_key("python-dateutil-2.8.2.tar.gz") == "python-dateutil"
     assert dist_package_key("Django-4.2.zip") == "django"
     assert dist_package_key("foo_bar-1.0.tar.gz") == "foo-bar"
-    assert dist_package_key("weird.tar.gz") == "weird.tar.gz"  # no version: the name as it is
+    assert dist_package_key("weird.tar.gz") == "weird-tar-gz"  # no version: the whole name, normalized
 
 
 def test_clean_finds_files_kept_by_digest_and_legacy_sdist_names(tmp_path: Path) -> None:
