@@ -9,6 +9,8 @@ warm cache for the warm and no-op scenarios.
 
 from __future__ import annotations
 
+import math
+
 import shutil
 import statistics
 import subprocess
@@ -34,6 +36,11 @@ from benchmarks.harness.tools import (
 
 # Repetitions are cut for slow cells so that the whole matrix fits in an hour on two cores.
 SLOW_S, VERY_SLOW_S = 5.0, 30.0
+# ... and raised for cheap lock cells, whose ratios are what a rerun must reproduce: a ratio to
+# uv's 20-40 ms no-op or to a tool whose own time is bimodal (poetry's no-op lock: 2 s or 3.5 s)
+# needs more than 5 pairs to settle. Such a cell gets about LOCK_TARGET_S of pairs, at most
+# MAX_FACTOR times the requested n.
+LOCK_TARGET_S, MAX_FACTOR = 40.0, 4
 
 
 @dataclass
@@ -346,6 +353,9 @@ class Matrix:
                         reps = 1
                     elif slowest > SLOW_S:
                         reps = min(reps, 3)
+                    elif scenario in LOCK_SCENARIOS and reps > 1:
+                        pair = max(a.wall + b.wall, 0.01)
+                        reps = max(reps, min(reps * MAX_FACTOR, math.ceil(LOCK_TARGET_S / pair)))
                 if not b.ok:
                     break
                 i += 1
