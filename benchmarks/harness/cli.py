@@ -33,6 +33,7 @@ NOTES = (
     "n pairs per cell as requested (-n {n}), cut to 3 when the first pair (with its untimed set-up) took over "
     "{slow:.0f} s and to 1 over {very_slow:.0f} s; in the lock scenarios raised, for a pair under {slow:.0f} s, to about "
     "{target:.0f} s of pairs (at most {factor}n); and to 1 for every cell once the run has used {budget:.0f} min. "
+    "The lock scenarios of every project run first, then pip compile, then sync, so the budget never cuts a lock cell. "
     "Every cold run has its own empty cache (UV_CACHE_DIR, PDM_CACHE_DIR, POETRY_CACHE_DIR, PIP_CACHE_DIR, "
     "PRONG_CACHE_DIR); warm runs reuse the last cold run's cache. Environment: PIP_CONFIG_FILE=/dev/null, no "
     "PIP_FIND_LINKS, UV_NO_CONFIG=1, UV_PYTHON_DOWNLOADS=never. Sync = install from the tool's own lock into a "
