@@ -102,6 +102,20 @@ def _git_rev() -> str:
         return "?"
 
 
+def cpu_probe_ms() -> float:
+    """How long a fixed pure-Python loop takes here (best of 3, ms): the machine's speed at that moment.
+
+    Taken after every scenario, so a report shows whether the CPU itself got slower during a run
+    (which moves the ratio of a CPU-bound tool to a network-bound one).
+    """
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        sum(i * i for i in range(300_000))
+        best = min(best, time.perf_counter() - t0)
+    return round(best * 1000, 1)
+
+
 def main(argv: list[str] | None = None) -> int:
     ns = build_parser().parse_args(argv)
     if ns.command == "compare":
@@ -167,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             "duration_s": round(time.perf_counter() - started, 1),
             "load": [load_at_start, os.getloadavg()[0]],
             "load_max": max([*loads, os.getloadavg()[0]]),
+            "cpu_probe_ms": probes,
             "python": base_python(),
             "tools_order": list(tools),
             "versions": {name: t.version for name, t in tools.items()},
@@ -185,9 +200,11 @@ def main(argv: list[str] | None = None) -> int:
         }
 
     loads: list[float] = [load_at_start]
+    probes: list[float] = [cpu_probe_ms()]
 
     def checkpoint(cells: list[Cell]) -> None:
         loads.append(os.getloadavg()[0])
+        probes.append(cpu_probe_ms())
         # A partial report after every scenario, so that a run cut short still leaves its figures.
         partial = {**build_report(cells), "partial": True}
         (work / "report.partial.json").write_text(json.dumps(partial, indent=1), encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         + (f"; 1-minute load average {report['load'][0]:.1f} at the start, {report['load'][1]:.1f} at the end"
            + (f", at most {report['load_max']:.1f} after any scenario" if report.get("load_max") is not None else "")
            if report.get("load") else "") + ").",
+        *([f"- CPU probe (a fixed pure-Python loop, best of 3, after each scenario): "
+            f"{min(report['cpu_probe_ms']):.0f}–{max(report['cpu_probe_ms']):.0f} ms, "
+            f"median {statistics.median(report['cpu_probe_ms']):.0f} ms."] if report.get("cpu_probe_ms") else []),
         "- Versions: " + ", ".join(f"{t} {report['versions'].get(t, '?')}" for t in tools) + ".",
         f"- Time pin: {report['time_pin']}.",
         f"- Index: {report['index_probe_text']}",
