@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 # CI's profile runs every property at least 2,000 times; locally 200 keeps the loop quick.
@@ -13,3 +14,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 
 # Session fixtures shared by every directory (each devpi flavour is started once per run).
 pytest_plugins = ["tests.support.seed"]
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the Simple API pages parsed (``prong.client.registry.parse_page`` calls) from now on."""
+    import prong.client.registry as registry
+
+    calls: list[str] = []
+    real = registry.parse_page
+
+    def counting(*a, **k):  # type: ignore[no-untyped-def]
+        calls.append(a[1])
+        return real(*a, **k)
+
+    monkeypatch.setattr(registry, "parse_page", counting)
+    return calls

@@ -292,44 +292,23 @@ def pip_options(tool: ToolUv, path: Path) -> PipOptions:
     """
     base = path.absolute().parent
     origin = str(path)
-    top = PipOptions(
-        index=tuple(_absolute_entry(e, base) for e in tool.index),
-        index_url=_absolute(tool.index_url, base),
-        extra_index_url=tuple(_absolute(u, base) for u in tool.extra_index_url),
-        find_links=tuple(_absolute(u, base) for u in tool.find_links),
-        no_index=tool.no_index,
-        index_strategy=tool.index_strategy,
-        prerelease=tool.prerelease,
-        resolution=tool.resolution,
-        exclude_newer=tool.exclude_newer,
-        no_build=tool.no_build,
-        offline=tool.offline,
-    )
-    top = _with_origin(top, origin)
+    top = _with_origin(_level(tool, base), origin)
     if tool.pip is None:
         return top
-    pip = _pip_level(tool.pip, base)
-    return _with_origin(pip, origin).combine(top)
+    return _with_origin(_level(tool.pip, base), origin).combine(top)
 
 
-def _pip_level(pip: PipTable, base: Path) -> PipOptions:
-    return PipOptions(
-        index=tuple(_absolute_entry(e, base) for e in pip.index),
-        index_url=_absolute(pip.index_url, base),
-        extra_index_url=tuple(_absolute(u, base) for u in pip.extra_index_url),
-        find_links=tuple(_absolute(u, base) for u in pip.find_links),
-        no_index=pip.no_index,
-        index_strategy=pip.index_strategy,
-        prerelease=pip.prerelease,
-        resolution=pip.resolution,
-        exclude_newer=pip.exclude_newer,
-        python_version=pip.python_version,
-        python_platform=pip.python_platform,
-        no_build=pip.no_build,
-        generate_hashes=pip.generate_hashes,
-        no_annotate=pip.no_annotate,
-        no_header=pip.no_header,
+def _level(table: ToolUv | PipTable, base: Path) -> PipOptions:
+    """The settings one table of a file holds: every field it shares with :class:`PipOptions`,
+    its index URLs and find-links made absolute against ``base``."""
+    values = {f.name: getattr(table, f.name) for f in fields(PipOptions) if hasattr(table, f.name)}
+    values.update(
+        index=tuple(_absolute_entry(e, base) for e in table.index),
+        index_url=_absolute(table.index_url, base),
+        extra_index_url=tuple(_absolute(u, base) for u in table.extra_index_url),
+        find_links=tuple(_absolute(u, base) for u in table.find_links),
     )
+    return PipOptions(**values)
 
 
 def env_options(environ: Mapping[str, str] | None = None) -> PipOptions:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-import prong.client.registry as registry
 from prong.cache import Cache, dist_package_key
 from prong.cli.main import main
 from prong.client.http import HTTP_BUCKET, HttpClient
@@ -32,20 +31,6 @@ def page_files(index_url: str, name: str, cache_dir: Path, *, offline: bool = Fa
     with HttpClient(cache=Cache(cache_dir), offline=offline) as http:
         reg = RegistryClient(http, IndexUrls.from_args(index_url=index_url))
         return [f.filename for _, f in reg.files(name)]
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The URLs of the pages parsed (``parse_page`` calls) from now on."""
-    calls: list[str] = []
-    real = registry.parse_page
-
-    def counting(*a, **k):  # type: ignore[no-untyped-def]
-        calls.append(a[1])
-        return real(*a, **k)
-
-    monkeypatch.setattr(registry, "parse_page", counting)
-    return calls
 
 
 def served(cache_headers: bool, formats: tuple[str, ...] = ("json", "html"), max_age: int = 600) -> IndexServer:
