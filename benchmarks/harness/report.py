@@ -191,6 +191,7 @@ def compare_markdown(first: dict[str, Any], second: dict[str, Any], scenarios: l
         "",
         f"First run {first['date']} (`{first['command']}`), second run {second['date']} (`{second['command']}`).",
         "",
+        *_probe_lines(first, second),
         "| project · scenario | ratio | first | second | moved |",
         "|---|---|---:|---:|---:|",
     ]
@@ -208,6 +209,17 @@ def compare_markdown(first: dict[str, Any], second: dict[str, Any], scenarios: l
         within = sum(1 for m in moves if m <= 0.15)
         lines += ["", f"{within} of {len(moves)} ratios within ±15 %; median move {sorted(moves)[len(moves) // 2]:.0%}."]
     return "\n".join(lines) + "\n"
+
+
+def _probe_lines(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
+    """How fast the machine was in each run (CPU probe medians), when both runs recorded it."""
+    p1, p2 = first.get("cpu_probe_ms"), second.get("cpu_probe_ms")
+    if not p1 or not p2:
+        return []
+    m1, m2 = statistics.median(p1), statistics.median(p2)
+    return [f"CPU probe median: {m1:.0f} ms in the first run, {m2:.0f} ms in the second ({m2 / m1 - 1:+.0%}); "
+            "a slower machine raises the ratios of the tools that compute against those that wait on the network.",
+            ""]
 
 
 def splice_append(doc: Path, extra: str) -> None:

@@ -77,6 +77,27 @@ def test_splice_replaces_only_the_peers_section(tmp_path: Path) -> None:
     assert fresh.read_text() == f"{START}\nbody\n{END}\n"
 
 
+def test_rerun_comparison_counts_moves_and_names_the_machine_speed() -> None:
+    from benchmarks.harness.report import compare_markdown
+
+    def run(date: str, ratios: dict[str, float], probes: list[float] | None) -> dict:
+        cells = [{"project": "small", "scenario": "lock-cold", "tool": tool, "ratio_of": f"{tool}/uv",
+                  "ratio_median": r} for tool, r in ratios.items()]
+        cells.append({"project": "small", "scenario": "version", "tool": "pdm", "ratio_of": "pdm/prong",
+                      "ratio_median": 9.0})
+        return {"date": date, "command": "c", "cells": cells, **({"cpu_probe_ms": probes} if probes else {})}
+
+    first = run("d1", {"pdm": 6.0, "poetry": 4.0}, [100.0, 110.0, 90.0])
+    second = run("d2", {"pdm": 6.6, "poetry": 5.0}, [120.0, 120.0, 130.0])
+    text = compare_markdown(first, second, ["lock-cold"])
+    assert "| pdm/uv | 6.00 | 6.60 | +10% |" in text
+    assert "| poetry/uv | 4.00 | 5.00 | +25% ⚠ |" in text
+    assert "1 of 2 ratios within ±15 %" in text
+    assert "pdm/prong" not in text  # a scenario not asked for
+    assert "CPU probe median: 100 ms in the first run, 120 ms in the second (+20%)" in text
+    assert "CPU probe" not in compare_markdown(run("d1", {"pdm": 6.0}, None), second, ["lock-cold"])
+
+
 def test_pins_and_agreement(tmp_path: Path) -> None:
     from benchmarks.harness.lockfiles import Agreement, installed_of, pins_of
 
