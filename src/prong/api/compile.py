@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from prong.api._files import write_atomic
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
@@ -283,7 +284,7 @@ def compile_requirements(
     finally:
         http.close()
     if output_file is not None:
-        _write_atomic(Path(output_file), text)
+        write_atomic(Path(output_file), text)
     return CompileResult(text, result.packages, warnings, time.perf_counter() - started, requests, index_warnings)
 
 
@@ -307,27 +308,3 @@ def _hashes_for(index: object, name: str, pkg: ResolvedPackage) -> tuple[str, ..
     return tuple(sorted(set(out)))
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename; a path that exists and is
-    not a regular file (``/dev/null``, a FIFO, ``/dev/stdout``) is written in place: renaming
-    over it would replace the device with a file."""
-    import stat
-    import tempfile
-
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):
-        with path.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from prong.api.compile import _write_atomic
+from prong.api._files import write_atomic as _write_atomic
 
 
 def test_regular_file_is_replaced(tmp_path: Path) -> None:

@@ -1,0 +1,169 @@
+"""``prong export``: the project's ``uv.lock`` as a ``requirements.txt``, as ``uv export`` writes it.
+
+prong does not lock yet, so the lock is exported as it is (uv's ``--frozen``): the project's
+``pyproject.toml`` names the project, its default groups and its extras; ``uv.lock`` beside it (or
+at the workspace root above it) gives the packages. Nothing is resolved and the network is not used.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from prong.errors import NotImplementedYet
+from prong.install.selection import Selected, Selection, SelectionError, select
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    """The exported text, the packages in it (the project's own included), where the lock was read
+    from, and how long it took."""
+
+    text: str
+    packages: tuple[Selected, ...]
+    lock_path: Path
+    seconds: float
+
+
+def export(
+    project: str | Path | None = None,
+    *,
+    frozen: bool = True,
+    format: str = "requirements-txt",
+    package: str | None = None,
+    all_packages: bool = False,
+    extras: Sequence[str] = (),
+    all_extras: bool = False,
+    no_extras: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    no_groups: Sequence[str] = (),
+    only_groups: Sequence[str] = (),
+    all_groups: bool = False,
+    no_default_groups: bool = False,
+    dev: bool | None = None,
+    only_dev: bool = False,
+    prune: Sequence[str] = (),
+    emit_project: bool = True,
+    emit_workspace: bool = True,
+    no_emit_packages: Sequence[str] = (),
+    hashes: bool = True,
+    annotate: bool = True,
+    header: str | None = "prong export --frozen",
+    editable: bool = True,
+    output_file: str | Path | None = None,
+) -> ExportResult:
+    """Export the lock of the project at (or above) ``project`` (default: the working directory).
+
+    The options are uv's: ``extras``/``all_extras``/``no_extras`` pick the project's extras;
+    ``groups``, ``no_groups``, ``only_groups``, ``all_groups``, ``no_default_groups``, ``dev``
+    (``False``: ``--no-dev``) and ``only_dev`` pick its dependency groups (by default those of
+    ``[tool.uv] default-groups``); ``package``/``all_packages`` export one or every workspace member;
+    ``prune`` drops packages and what only they need; ``emit_project``/``emit_workspace``/
+    ``no_emit_packages`` leave lines out without changing what else is included. ``header`` is the
+    command line named on top (``None``: no header). With ``output_file`` the text is also written
+    there (atomically).
+    """
+    from prong.lock.text import read_lock
+    from prong.pep508.names import normalize_extra, normalize_group, normalize_name
+    from prong.project.pyproject import read_pyproject
+
+    if not frozen:
+        raise NotImplementedYet("exporting without --frozen (prong cannot lock yet; "
+                                "pass --frozen to export uv.lock as it is)")
+    if format != "requirements-txt":
+        raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt only)")
+    start = time.perf_counter()
+    pyproject_path, lock_path = _find_project(Path(project) if project is not None else Path.cwd())
+    pyproject = read_pyproject(pyproject_path)
+    lock = read_lock(lock_path)
+
+    members = tuple(lock.manifest.members)
+    if all_packages:
+        roots = members or ((pyproject.normalized_name,) if pyproject.normalized_name else ())
+    elif package is not None:
+        name = normalize_name(package)
+        if name not in members and name != pyproject.normalized_name:
+            raise SelectionError(f"package `{package}` is not a member of the workspace",
+                                 f"Members: {', '.join(members) or pyproject.normalized_name}.")
+        roots = (name,)
+    else:
+        if pyproject.normalized_name is None:
+            raise SelectionError(f"{pyproject_path} has no [project] name to export",
+                                 "Use --all-packages (or --package NAME) in a workspace without a root project.")
+        roots = (pyproject.normalized_name,)
+
+    root_packages = [p for r in roots for p in lock.find(r)]
+    known_extras = {e for p in root_packages for e in p.metadata.provides_extras} | {
+        e for p in root_packages for e in p.optional_dependencies}
+    wanted_extras = {normalize_extra(e) for e in extras}
+    unknown = sorted(wanted_extras - known_extras)
+    if unknown:
+        raise SelectionError(f"extra `{unknown[0]}` is not defined in the project's optional-dependencies",
+                             f"Extras: {', '.join(sorted(known_extras)) or 'none'}.")
+    if all_extras:
+        wanted_extras = known_extras - {normalize_extra(e) for e in no_extras}
+
+    known_groups = {g for p in root_packages for g in (*p.dev_dependencies, *p.metadata.requires_dev)}
+    asked = {normalize_group(g) for g in (*groups, *only_groups)}
+    unknown = sorted(asked - known_groups)
+    if unknown:
+        raise SelectionError(f"group `{unknown[0]}` is not defined in the project's dependency-groups",
+                             f"Groups: {', '.join(sorted(known_groups)) or 'none'}.")
+    prod = not (only_groups or only_dev)
+    if only_groups or only_dev:
+        chosen = {normalize_group(g) for g in only_groups} | ({"dev"} if only_dev else set())
+    else:
+        default = pyproject.tool_uv.default_groups
+        chosen = set() if no_default_groups else (set(known_groups) if default == "all" else set(default))
+        chosen |= {normalize_group(g) for g in groups}
+        if all_groups:
+            chosen |= known_groups
+        if dev is False:
+            chosen.discard("dev")
+        chosen -= {normalize_group(g) for g in no_groups}
+
+    selected = select(lock, Selection(
+        roots=roots,
+        extras=frozenset(wanted_extras),
+        groups=frozenset(chosen),
+        prod=prod,
+        prune=frozenset(normalize_name(p) for p in prune),
+    ))
+    left_out = {normalize_name(p) for p in no_emit_packages}
+    if not emit_project:
+        left_out.update(roots)
+    if not emit_workspace:
+        left_out.update(members or roots)
+    shown = [s for s in selected if s.package.name not in left_out]
+
+    from prong.install.export import requirements_txt
+
+    text = requirements_txt(shown, hashes=hashes, annotate=annotate, header=header, editable=editable)
+    if output_file is not None:
+        from prong.api._files import write_atomic
+
+        write_atomic(Path(output_file), text)
+    return ExportResult(text, tuple(shown), lock_path, time.perf_counter() - start)
+
+
+def _find_project(start: Path) -> tuple[Path, Path]:
+    """The nearest ``pyproject.toml`` at or above ``start``, and the ``uv.lock`` beside it or, for a
+    workspace member, at the workspace root above it."""
+    from prong.lock.text import LockFileError
+    from prong.project.pyproject import PyProjectError
+
+    start = start.absolute()
+    pyproject = next((d / "pyproject.toml" for d in (start, *start.parents) if (d / "pyproject.toml").is_file()), None)
+    if pyproject is None:
+        raise PyProjectError(start, None, "no pyproject.toml here or in any parent directory",
+                             "Run prong in a project directory, or pass --project DIR.")
+    for directory in (pyproject.parent, *pyproject.parent.parents):
+        if (directory / "uv.lock").is_file():
+            return pyproject, directory / "uv.lock"
+    raise LockFileError(pyproject.parent / "uv.lock", None, "file not found",
+                        "prong cannot lock yet: run `uv lock` first, then export with --frozen.")
+
+
+__all__ = ["ExportResult", "export"]
