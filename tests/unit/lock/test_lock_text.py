@@ -209,3 +209,39 @@ def test_newer_revision_is_read() -> None:
     assert lock.revision == 9 and render_lock(lock).startswith("version = 1\nrevision = 9\n")
     assert dataclasses.replace(lock, revision=0).packages == lock.packages
     assert "revision" not in render_lock(dataclasses.replace(lock, revision=0))
+
+
+# -- the artifact lines read without tomllib ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["small", "seed"])
+def test_set_aside_artifacts_read_as_tomllib_reads_them(name: str) -> None:
+    from prong.lock.text import _Reader
+
+    text = (DATA / f"{name}.uv.lock").read_text(encoding="utf-8")
+    assert parse_lock(text) == _Reader("uv.lock").lock(tomllib.loads(text))
+
+
+WHEELS = ('wheels = [\n'
+          '    { url = "https://x/a-1.0-py3-none-any.whl", hash = "sha256:00", size = 3, upload-time = "2025-01-01T00:00:00Z" },\n'
+          '    { url = \'https://x/a"b.whl\', hash = "sha256:01" },\n'
+          ']\n')
+
+
+def test_a_block_in_another_form_goes_to_tomllib_whole() -> None:
+    lock = parse_lock(GOOD_HEAD + PKG + WHEELS + 'sdist = { url = "https://x/a-1.0.tar.gz", hash = "sha256:02", size = 9 }\n')
+    (pkg,) = lock.packages
+    assert [w.url for w in pkg.wheels] == ["https://x/a-1.0-py3-none-any.whl", 'https://x/a"b.whl']
+    assert pkg.wheels[0].size == 3 and pkg.wheels[1].size is None
+    assert pkg.sdist == LockArtifact(url="https://x/a-1.0.tar.gz", hash="sha256:02", size=9)
+
+
+def test_placeholders_cannot_be_forged() -> None:
+    with pytest.raises(LockFileError, match="expected an array, found a string"):
+        parse_lock(GOOD_HEAD + PKG + 'wheels = "\\u2063prong-0000000000000000:0"\n')
+
+
+def test_invalid_toml_after_artifacts_names_the_file_line() -> None:
+    text = GOOD_HEAD + PKG + WHEELS.replace("\'https://x/a\"b.whl\'", '"https://x/b.whl"') + "name = = 1\n"
+    with pytest.raises(LockFileError, match=r"invalid TOML: .*\(at line 13, column 8\)"):
+        parse_lock(text)
