@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from prong.install.selection import Selected
+from prong.project.requirements_txt import requirement_lines
 from prong.lock.model import LockSource
 
 
@@ -44,17 +45,7 @@ def requirements_txt(
         if s.marker:
             head += f" ; {s.marker}"
         digests = sorted({a.hash for a in (s.package.sdist, *s.package.wheels) if a is not None and a.hash})
-        if hashes and digests:
-            lines.append(head + " \\")
-            lines += [f"    --hash={d}" + (" \\" if i < len(digests) - 1 else "") for i, d in enumerate(digests)]
-        else:
-            lines.append(head)
-        if annotate and s.dependents:
-            if len(s.dependents) == 1:
-                lines.append(f"    # via {s.dependents[0]}")
-            else:
-                lines.append("    # via")
-                lines += [f"    #   {d}" for d in s.dependents]
+        lines += requirement_lines(head, digests if hashes else (), s.dependents if annotate else ())
     return "\n".join(lines) + "\n" if lines else ""
 
 

@@ -301,19 +301,21 @@ def format_requirements_txt(
         head = f"{pin.name} @ {pin.url}" if pin.url else f"{pin.name}=={pin.version}"
         if pin.marker:
             head += f" ; {pin.marker}"
-        if pin.hashes:
-            out.append(head + " \\")
-            for i, digest in enumerate(pin.hashes):
-                out.append(f"    --hash={digest}" + (" \\" if i < len(pin.hashes) - 1 else ""))
-        else:
-            out.append(head)
-        if annotate and pin.via:
-            if len(pin.via) == 1:
-                out.append(f"    # via {pin.via[0]}")
-            else:
-                out.append("    # via")
-                out.extend(f"    #   {v}" for v in pin.via)
+        out += requirement_lines(head, pin.hashes, pin.via if annotate else ())
     return "\n".join(out) + "\n"
+
+
+def requirement_lines(head: str, hashes: Sequence[str], via: Sequence[str]) -> list[str]:
+    """One requirement as pip-tools and uv write it: ``head``, a ``--hash`` line per digest
+    (continued with ``\\``), then ``# via`` its parents (one on the same line, more one a line)."""
+    out = [head + " \\" if hashes else head]
+    out += [f"    --hash={digest}" + (" \\" if i < len(hashes) - 1 else "") for i, digest in enumerate(hashes)]
+    if len(via) == 1:
+        out.append(f"    # via {via[0]}")
+    elif via:
+        out.append("    # via")
+        out += [f"    #   {v}" for v in via]
+    return out
 
 
 def order_via(via: Iterable[str]) -> tuple[str, ...]:
