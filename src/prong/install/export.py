@@ -24,16 +24,13 @@ def requirements_txt(
     editable: bool = True,
 ) -> str:
     """The requirements.txt text of ``selected``; ``header`` is the command line to name on top."""
-    from prong.pep440.version import Version
-
     def order(s: Selected) -> tuple[int, object, object, str]:
         source = s.package.source
         if source.kind == "editable":
             return (0, _path_key(source.value), (), "")
         if source.kind in ("path", "directory"):
             return (1, _path_key(source.value), (), "")
-        version = Version(s.package.version) if s.package.version else Version("0")
-        return (2, s.package.name, version, source.value)
+        return (2, s.package.name, _version_key(s.package.version), source.value)
 
     lines: list[str] = []
     if header is not None:
@@ -47,6 +44,16 @@ def requirements_txt(
         digests = sorted({a.hash for a in (s.package.sdist, *s.package.wheels) if a is not None and a.hash})
         lines += requirement_lines(head, digests if hashes else (), s.dependents if annotate else ())
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _version_key(text: str | None) -> tuple[int, object]:
+    """PEP 440 order; a version that is not PEP 440 (a hand-edited lock) sorts after, as text."""
+    from prong.pep440.version import Version
+
+    try:
+        return (0, Version(text or "0"))
+    except ValueError:
+        return (1, text)
 
 
 def _requirement(s: Selected, editable: bool) -> str | None:

@@ -125,3 +125,11 @@ def test_requirement_lines_for_each_source() -> None:
     ]
     plain = requirements_txt([Selected(pkgs[3], "", ())], hashes=False, editable=False)
     assert plain == "./packages/other\n"
+
+
+def test_versions_sort_as_pep_440_and_odd_ones_last() -> None:
+    from prong.install.selection import Selected
+
+    pkgs = [_pkg("a", "10.0"), _pkg("a", "not-pep-440"), _pkg("a", "9.0")]
+    text = requirements_txt([Selected(p, "", ()) for p in pkgs], hashes=False)
+    assert text.splitlines() == ["a==9.0", "a==10.0", "a==not-pep-440"]
