@@ -67,3 +67,13 @@ def test_export_errors(seed: Path, capsys: pytest.CaptureFixture[str], tmp_path:
     (seed / "uv.lock").unlink()
     code, out, err = _export(capsys, "--project", str(seed), "--frozen")
     assert code != 0 and "uv.lock: file not found" in err and "uv lock" in err
+
+
+def test_a_virtual_workspace_roots_requirements_are_refused_not_dropped(
+        seed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (seed / "uv.lock").read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n[[package]]\n")
+    (seed / "uv.lock").write_text(head + '\n[manifest]\n\n[manifest.dependency-groups]\ndev = [{ name = "torch" }]\n'
+                                  "\n[[package]]\n" + rest, encoding="utf-8")
+    code, out, err = _export(capsys, "--project", str(seed), "--frozen", "--all-packages")
+    assert code == 2 and out == "" and "workspace root without a [project]" in err and "not implemented yet" in err

@@ -79,6 +79,9 @@ def export(
     pyproject = read_pyproject(pyproject_path)
     lock = read_lock(lock_path)
 
+    if lock.manifest.requirements or any(lock.manifest.dependency_groups.values()):
+        raise NotImplementedYet(f"exporting {lock_path}: requirements of a workspace root without a [project] "
+                                "(its [manifest] requirements or dependency-groups)")
     members = tuple(lock.manifest.members)
     if all_packages:
         roots = members or ((pyproject.normalized_name,) if pyproject.normalized_name else ())
