@@ -42,7 +42,7 @@ def export(
     only_groups: Sequence[str] = (),
     all_groups: bool = False,
     no_default_groups: bool = False,
-    dev: bool | None = None,
+    dev: bool = True,
     only_dev: bool = False,
     prune: Sequence[str] = (),
     emit_project: bool = True,
@@ -123,7 +123,7 @@ def export(
         chosen |= {normalize_group(g) for g in groups}
         if all_groups:
             chosen |= known_groups
-        if dev is False:
+        if not dev:
             chosen.discard("dev")
         chosen -= {normalize_group(g) for g in no_groups}
 

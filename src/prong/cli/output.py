@@ -23,3 +23,19 @@ def print_index_warnings(warnings: Iterable[str], settings: GlobalSettings) -> N
     if logger.hasHandlers() and logger.isEnabledFor(logging.WARNING):
         return
     print_warnings(warnings, settings)
+
+
+def command_line() -> str:
+    """The command line that started this process, for the header of a written file."""
+    import shlex
+
+    return "prong " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+def print_result(text: str, summary: str, settings: GlobalSettings, output_file: object) -> None:
+    """As uv: the result goes to stdout unless -q was given with -o (then only to the file), and a
+    one-line summary to stderr unless -q."""
+    if not settings.quiet or output_file is None:
+        sys.stdout.write(text)
+    if not settings.quiet:
+        print(summary, file=sys.stderr)

@@ -15,7 +15,8 @@ the selection activates.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections import deque
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from prong.errors import ProngError
@@ -87,15 +88,16 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
         active.update(("group", root.name, g) for g in root.dev_dependencies if g in selection.groups)
     _check_conflicts(lock, active)
 
-    # The graph: node -> [(child, edge marker, counts as a dependent)].
-    edges: dict[PackageId | None, list[tuple[PackageId, str | None, bool]]] = {None: []}
-    pending: list[tuple[PackageId, str | None]] = []
+    # The graph: node -> [(child, edge marker)]; None is the virtual root, whose children (the roots
+    # and the groups' packages) have it as no dependent.
+    edges: dict[PackageId | None, list[tuple[PackageId, str | None]]] = {None: []}
+    pending: deque[tuple[PackageId, str | None]] = deque()
     seen: set[tuple[PackageId, str | None]] = set()
 
-    def add(parent: PackageId | None, dep: LockDependency, dependent: bool) -> None:
+    def add(parent: PackageId | None, dep: LockDependency) -> None:
         if dep.name in selection.prune:
             return
-        edges.setdefault(parent, []).append((dep.package, dep.marker, dependent))
+        edges.setdefault(parent, []).append((dep.package, dep.marker))
         for key in ((dep.package, None), *((dep.package, e) for e in dep.extras)):
             if key not in seen:
                 seen.add(key)
@@ -107,27 +109,28 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
         if root.name in selection.prune:
             continue
         if selection.prod:
-            edges[None].append((root.id, None, False))
+            edges[None].append((root.id, None))
             for key in ((root.id, None), *((root.id, e) for e in root_extras[root.id])):
                 seen.add(key)
                 pending.append(key)
         for group, deps in root.dev_dependencies.items():
             if group in selection.groups:
                 for dep in deps:
-                    add(None, dep, False)
+                    add(None, dep)
     while pending:
-        pid, extra = pending.pop(0)
+        pid, extra = pending.popleft()
         package = by_id[pid]
         deps = package.dependencies if extra is None else package.optional_dependencies.get(extra, ())
         for dep in deps:
-            add(pid, dep, True)
+            add(pid, dep)
 
     parsed: dict[str | None, MarkerTree] = {None: TRUE}
+    decide = _conflict_decider(active)
 
     def edge_marker(text: str | None) -> MarkerTree:
         tree = parsed.get(text)
         if tree is None:
-            tree = parsed[text] = _decide_conflicts(parse_marker(text or ""), active)
+            tree = parsed[text] = parse_marker(text or "").assign_extras(decide)
         return tree
 
     # Reachability: each node's marker is the union over its incoming paths, to a fixed point.
@@ -136,7 +139,7 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
     while queue:
         parent = queue.pop()
         base = reach[parent]
-        for child, text, _ in edges.get(parent, ()):
+        for child, text in edges.get(parent, ()):
             marker = base.and_(edge_marker(text))
             before = reach.get(child)
             after = marker if before is None else before.or_(marker)
@@ -146,8 +149,8 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
 
     dependents: dict[PackageId, set[str]] = {}
     for parent, children in edges.items():
-        for child, _, counts in children:
-            if counts and parent is not None:
+        if parent is not None:
+            for child, _ in children:
                 dependents.setdefault(child, set()).add(by_id[parent].name)
     out = []
     for package in lock.packages:
@@ -158,35 +161,18 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
     return out
 
 
-def _decide_conflicts(marker: object, active: Collection[tuple[str, str, str]]) -> object:
-    """``marker`` with each conflict pseudo-extra (``extra-<n>-<package>-<name>``, ``group-…``) set to
-    whether the selection activates it; other extras stay as they are."""
-    from prong.pep508 import _marker_algebra as A
-    from prong.pep508.markers import MarkerTree
+def _conflict_decider(active: Collection[tuple[str, str, str]]) -> Callable[[str], bool | None]:
+    """For :meth:`MarkerTree.assign_extras`: a conflict pseudo-extra (``extra-<n>-<package>-<name>``,
+    ``group-…``) is true when the selection activates it; other extras are left alone."""
 
-    assert isinstance(marker, MarkerTree)
-    node = marker._node
-    decided = False
-    for var in set(A.node_vars(node)):
-        if var[0] != A.K_EXTRA:
-            continue
-        m = _CONFLICT_VAR.match(var[1])
+    def decide(name: str) -> bool | None:
+        m = _CONFLICT_VAR.match(name)
         if m is None:
-            continue
-        kind, length, rest = m.group(1), int(m.group(2)), m.group(3)
-        package, name = rest[:length], rest[length + 1:]
-        value = (kind, package, name) in active
-        node = A.and_(node, A.bool_node(var, value))
-        decided = True
-    if not decided:
-        return marker
-    return MarkerTree(node).without_extras() if _only_conflict_extras(node) else MarkerTree(node)
+            return None
+        length, rest = int(m.group(2)), m.group(3)
+        return (m.group(1), rest[:length], rest[length + 1:]) in active
 
-
-def _only_conflict_extras(node: int) -> bool:
-    from prong.pep508 import _marker_algebra as A
-
-    return all(_CONFLICT_VAR.match(v[1]) for v in A.node_vars(node) if v[0] == A.K_EXTRA)
+    return decide
 
 
 def _check_conflicts(lock: Lock, active: Iterable[tuple[str, str, str]]) -> None:

@@ -164,8 +164,8 @@ class _Reader:
 
     # -- typed access ------------------------------------------------------------------------------
     def table(self, value: Any, where: str, keys: Iterable[str]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(where, f"expected a table, found {_kind(value)}")
+        """A table that may hold only ``keys``."""
+        value = self.open_table(value, where)
         unknown = [k for k in value if k not in keys]
         if unknown:
             raise self.fail(

@@ -373,6 +373,23 @@ def without_extras(node: int, memo: dict[int, int]) -> int:
     return r
 
 
+def assign_extras(node: int, decide: Callable[[str], bool | None], memo: dict[int, int]) -> int:
+    """Substitute a value for each ``extra`` variable ``decide`` answers (``None``: leave it)."""
+    if node <= TRUE:
+        return node
+    r = memo.get(node)
+    if r is not None:
+        return r
+    var = T.vars[node]
+    value = decide(var[1]) if var[0] == K_EXTRA else None
+    if value is not None:
+        r = assign_extras(T.children[node][0 if value else 1], decide, memo)
+    else:
+        r = make(var, T.bounds[node], tuple(assign_extras(c, decide, memo) for c in T.children[node]))
+    memo[node] = r
+    return r
+
+
 def only_extras(node: int) -> int:
     if node <= TRUE:
         return node

@@ -14,7 +14,7 @@ marker ("" for TRUE, ``python_version < '0'`` for FALSE).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar
 
 from prong.pep508 import _marker_algebra as A
@@ -135,6 +135,11 @@ class MarkerTree:
             return FALSE
         bound = A.interval_node(A.PYTHON_VAR, [(lo, hi)])
         return MarkerTree(A.and_(self._node, bound))
+
+    def assign_extras(self, decide: Callable[[str], bool | None]) -> MarkerTree:
+        """This marker with ``extra == NAME`` replaced by ``decide(NAME)`` wherever that is not
+        ``None`` (how a selection settles uv's conflict pseudo-extras)."""
+        return MarkerTree(A.assign_extras(self._node, decide, {}))
 
     def without_extras(self) -> MarkerTree:
         """Project away the ``extra`` variables (each extra may be on or off)."""

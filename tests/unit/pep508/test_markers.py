@@ -291,3 +291,14 @@ def test_pickle_round_trip() -> None:
 def test_to_dnf_lists_terms() -> None:
     m = parse_marker("(python_version < '3.9' and sys_platform == 'win32') or sys_platform == 'linux'")
     assert m.to_dnf() == [["python_full_version < '3.9'", "sys_platform == 'win32'"], ["sys_platform == 'linux'"]]
+
+
+def test_assign_extras_substitutes_only_what_it_decides() -> None:
+    from prong.pep508.markers import parse_marker
+
+    m = parse_marker("extra == 'a' and sys_platform == 'linux' or extra == 'b'")
+    decide = {"a": True}.get
+    assert str(m.assign_extras(decide)) == str(parse_marker("sys_platform == 'linux' or extra == 'b'"))
+    assert str(m.assign_extras({"a": False, "b": False}.get)) == "python_version < '0'"  # FALSE
+    assert m.assign_extras({"b": True}.get).is_true()
+    assert m.assign_extras(lambda name: None) is m

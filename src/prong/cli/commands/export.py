@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from prong.cli.settings import GlobalSettings
@@ -47,9 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
 
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
-    import shlex
-
     from prong.api.export import export
+    from prong.cli.output import command_line, print_result
 
     result = export(
         settings.project,
@@ -65,7 +63,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         only_groups=tuple(ns.only_group),
         all_groups=ns.all_groups,
         no_default_groups=ns.no_default_groups,
-        dev=False if ns.no_dev else None,
+        dev=not ns.no_dev,
         only_dev=ns.only_dev,
         prune=tuple(ns.prune),
         emit_project=not ns.no_emit_project,
@@ -73,14 +71,10 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         no_emit_packages=tuple(ns.no_emit_package),
         hashes=not ns.no_hashes,
         annotate=not ns.no_annotate,
-        header=None if ns.no_header else "prong " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        header=None if ns.no_header else command_line(),
         editable=not ns.no_editable,
         output_file=Path(ns.output_file) if ns.output_file else None,
     )
-    # As uv: the text goes to stdout unless -q was given with -o (then only to the file).
-    if not settings.quiet or ns.output_file is None:
-        sys.stdout.write(result.text)
-    if not settings.quiet:
-        print(f"Exported {len(result.packages)} packages from {result.lock_path} in {result.seconds * 1000:.0f}ms",
-              file=sys.stderr)
+    print_result(result.text, f"Exported {len(result.packages)} packages from {result.lock_path} in "
+                 f"{result.seconds * 1000:.0f}ms", settings, ns.output_file)
     return 0

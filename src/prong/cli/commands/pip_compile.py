@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from prong.cli.settings import GlobalSettings
@@ -56,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.compile import compile_requirements
-    from prong.cli.output import print_index_warnings, print_warnings
+    from prong.cli.output import command_line, print_index_warnings, print_result, print_warnings
 
     prerelease = "allow" if ns.pre else ns.prerelease
     config = settings.uv_config()
@@ -87,7 +86,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         generate_hashes=True if ns.generate_hashes else None,
         annotate=False if ns.no_annotate else None,
         header=False if ns.no_header else None,
-        command=_command_line(),
+        command=command_line(),
         output_file=Path(ns.output_file) if ns.output_file else None,
         universal=ns.universal,
         cache_dir=settings.cache_dir,
@@ -99,16 +98,6 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     )
     print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)
-    # As uv: the result goes to stdout unless -q was given with -o (then only to the file).
-    if not settings.quiet or ns.output_file is None:
-        sys.stdout.write(result.text)
-    if not settings.quiet:
-        print(f"Resolved {len(result.packages)} packages in {result.seconds * 1000:.0f}ms", file=sys.stderr)
+    print_result(result.text, f"Resolved {len(result.packages)} packages in {result.seconds * 1000:.0f}ms", settings,
+                 ns.output_file)
     return 0
-
-
-def _command_line() -> str:
-    import shlex
-
-    args = [a for a in sys.argv[1:]]
-    return "prong " + " ".join(shlex.quote(a) for a in args)
