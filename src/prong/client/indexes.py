@@ -269,4 +269,7 @@ class IndexUrls:
             return self.implicit()
         if isinstance(pin, IndexConfig):
             return (pin,)
+        for idx in self.indexes:
+            if idx.url == pin:
+                return (idx,)
         return (self.by_name(pin),)

@@ -65,6 +65,12 @@ class RegistryIndex:
     def versions(self, name: str) -> VersionsResponse:
         return self._future(self._versions, name, lambda: self._load_versions(name)).result()
 
+    def versions_from(self, name: str, index: str) -> VersionsResponse:
+        """Every version of ``name`` on the one index ``index`` (a URL or name; a source in
+        ``[tool.uv.sources]`` pins the package to it in some fork)."""
+        key = f"{name}\x00{index}"
+        return self._future(self._versions, key, lambda: self._load_versions(name, index)).result()
+
     def prefetch(self, names: Iterable[str]) -> None:
         for name in names:
             self._future(self._versions, name, lambda n=name: self._load_versions(n), background=True)
@@ -87,7 +93,7 @@ class RegistryIndex:
         fut = self._future(self._versions, name, lambda: self._load_versions(name), background=True)
         fut.add_done_callback(done)
 
-    def _load_versions(self, name: str) -> VersionsResponse:
+    def _load_versions(self, name: str, index: str | None = None) -> VersionsResponse:
         from prong.client.http import HttpError, NetworkError, OfflineError
         from prong.client.registry import IndexAccessError, IndexPageError
         from prong.filenames import parse_dist_filename
@@ -95,7 +101,7 @@ class RegistryIndex:
         if self.client.indexes.no_index and not self.client.indexes.flat:
             return NoIndex()
         try:
-            pages = self.client.project_pages(name, self.pins.get(name))
+            pages = self.client.project_pages(name, index if index is not None else self.pins.get(name))
         except OfflineError:
             return Offline()
         except IndexPageError as err:

@@ -149,6 +149,28 @@ class MarkerTree:
         """Project onto the ``extra`` variables (every other variable may take any value)."""
         return MarkerTree(A.only_extras(self._node))
 
+    def python_bounds(self) -> tuple[Any, Any] | None:
+        """The bounding ``python_full_version`` interval of the environments this marker admits, as
+        ``(lo, hi)`` cut positions (``None``: unbounded), or ``None`` when the marker does not
+        bound the Python version at all (uv's ``marker::requires_python``)."""
+        if self._node <= A.TRUE:
+            return None
+        los: list[Any] = []
+        his: list[Any] = []
+        _collect_python(self._node, None, None, los, his)
+        if not los or all(lo is None for lo in los) and all(hi is None for hi in his):
+            return None
+        lo = None if any(x is None for x in los) else min(los)
+        hi = None if any(x is None for x in his) else max(his)
+        return lo, hi
+
+    @staticmethod
+    def python_interval(lo: Any, hi: Any) -> MarkerTree:
+        """``python_full_version`` in ``[lo, hi)`` (cut positions; ``None``: unbounded)."""
+        if lo is None and hi is None:
+            return TRUE
+        return MarkerTree(A.interval_node(A.PYTHON_VAR, [(lo, hi)]))
+
     def to_dnf(self) -> list[list[str]]:
         """uv's simplified DNF, each term as a string."""
         return [[str(t) for piece in clause for t in piece.terms] for clause in _to_dnf(self._node)]
@@ -177,6 +199,28 @@ def parse_marker(text: str) -> MarkerTree:
 
 def _from_text(text: str) -> MarkerTree:
     return TRUE if not text else parse_marker(text)
+
+
+def _collect_python(node: int, lo: Any, hi: Any, los: list[Any], his: list[Any]) -> None:
+    """Every path to TRUE: the python_full_version interval on it (a diagram tests the variable
+    at most once on a path)."""
+    if node == A.TRUE:
+        los.append(lo)
+        his.append(hi)
+        return
+    if node == A.FALSE:
+        return
+    var = A.T.vars[node]
+    children = A.T.children[node]
+    if var == A.PYTHON_VAR:
+        bounds = A.T.bounds[node]
+        for i, child in enumerate(children):
+            s_lo = bounds[i - 1] if i > 0 else None
+            s_hi = bounds[i] if i < len(bounds) else None
+            _collect_python(child, s_lo, s_hi, los, his)
+        return
+    for child in dict.fromkeys(children):
+        _collect_python(child, lo, hi, los, his)
 
 
 def _python_bounds(requires_python: Any) -> tuple[A.Pos | None, A.Pos | None]:

@@ -51,11 +51,23 @@ class Extra:
         return f"{self.name}[{self.extra}]"
 
 
-PubGrubPackage = Union[Root, Python, Package, Extra]
+@dataclass(frozen=True, slots=True)
+class Group:
+    """``name:group``: a dependency group of a local project (universal locks); it depends on the
+    group's requirements only, not on the project itself."""
+
+    name: str
+    group: str
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.group}"
+
+
+PubGrubPackage = Union[Root, Python, Package, Extra, Group]
 
 
 def package_name(package: PubGrubPackage) -> str | None:
     """The project a package stands for (``None`` for Root and Python)."""
-    if isinstance(package, (Package, Extra)):
+    if isinstance(package, (Package, Extra, Group)):
         return package.name
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from prong.resolver.package import Extra, Package, PubGrubPackage, Python, Root
+from prong.resolver.package import Extra, Group, Package, PubGrubPackage, Python, Root
 
 if TYPE_CHECKING:
     from prong.pep440.ranges import Range
@@ -60,7 +60,7 @@ class Priorities:
             return (ROOT, 0)
         if isinstance(package, Python):
             return (PYTHON, 0)
-        assert isinstance(package, (Package, Extra))
+        assert isinstance(package, (Package, Extra, Group))
         name = package.name
         order = -self.index_of(name)
         if name in self.urls:

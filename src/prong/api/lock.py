@@ -1,0 +1,447 @@
+"""``prong.lock``: a project's ``pyproject.toml`` in, a universal ``uv.lock`` out (``prong lock``).
+
+The project is read as uv reads it (``[project]``, ``[dependency-groups]``, ``[tool.uv]``:
+sources, indexes, conflicts, environments); its requirements are lowered through
+``[tool.uv.sources]`` (an index source pins a package to an explicit index, per extra or group
+where the source says so); the universal resolver (:mod:`prong.resolver.universal`) solves every
+fork; :mod:`prong.lock.build` writes the lock uv would write. The lock file is written
+atomically, and only when its text changes.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prong.errors import ProngError
+
+if TYPE_CHECKING:
+    from prong.lock.model import Lock
+    from prong.project.pyproject import PyProject
+    from prong.project.settings import UvConfig
+    from prong.resolver.universal import LocalProject, LoweredRequirement
+    from prong.resolver.universal_result import ConflictItemRef, UniversalResolution
+
+__all__ = ["LockResult", "ProjectError", "lock", "resolve_project"]
+
+
+class ProjectError(ProngError):
+    """The project's files say something prong cannot lock (names the file and the key)."""
+
+
+class LockedError(ProngError):
+    """``--locked`` / ``--check`` and the lock would change."""
+
+
+@dataclass(frozen=True, slots=True)
+class LockResult:
+    """What ``lock`` did: the lock, its text, whether the file changed, what changed, warnings."""
+
+    lock: Lock | None
+    text: str
+    path: Path
+    written: bool
+    changed: bool
+    resolution: UniversalResolution
+    packages: int
+    seconds: float
+    warnings: tuple[str, ...] = ()
+    index_warnings: tuple[str, ...] = ()
+    changes: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Context:
+    root: Path
+    pyproject: PyProject
+    config: UvConfig | None
+    project: LocalProject
+    requires_python: str
+    conflicts: list[list[ConflictItemRef]]
+    environments: list[Any]
+    required_environments: list[Any]
+    index_urls: Any
+    options: Any
+    fork_strategy: str
+    constraints: list[Any] = field(default_factory=list)
+    overrides: list[Any] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def find_project(start: str | Path) -> Path:
+    """The directory of the nearest ``pyproject.toml`` with a ``[project]`` or ``[tool.uv]``."""
+    here = Path(start).resolve()
+    if here.is_file():
+        here = here.parent
+    for d in (here, *here.parents):
+        if (d / "pyproject.toml").is_file():
+            return d
+    raise ProjectError(f"No `pyproject.toml` found in `{here}` or any parent directory")
+
+
+def _is_package(pp: PyProject) -> bool:
+    if pp.tool_uv.package is not None:
+        return bool(pp.tool_uv.package)
+    return pp.build_system is not None
+
+
+def _lower(
+    pp: PyProject, text: str, marker_extra: str | None, group: str | None, indexes: Any, where: str
+) -> list[LoweredRequirement]:
+    """uv's lowering of one requirement through ``[tool.uv.sources]``."""
+    from prong.pep508.markers import TRUE, parse_marker
+    from prong.pep508.requirement import parse_requirement
+    from prong.resolver.universal import LoweredRequirement
+    from prong.resolver.universal_result import ConflictItemRef
+
+    try:
+        req = parse_requirement(text)
+    except ProngError as err:
+        raise ProjectError(f"{pp.path}: `{where}`: {err}") from None
+    base = req.marker_tree if req.marker_tree is not None else TRUE
+    if marker_extra is not None:
+        base = base.and_(parse_marker(f"extra == '{marker_extra}'"))
+    sources = [
+        s for s in pp.tool_uv.sources.get(req.name, ())
+        if (s.extra is None or s.extra == marker_extra) and (s.group is None or s.group == group)
+    ]
+    if not sources:
+        return [LoweredRequirement(req, base)]
+    project = pp.name.replace("_", "-").replace(".", "-").lower() if pp.name else None
+    out: list[LoweredRequirement] = []
+    total = parse_marker("python_version < '0'")  # FALSE
+    for i, s in enumerate(pp.tool_uv.sources.get(req.name, ())):
+        if s not in sources:
+            continue
+        key = f"tool.uv.sources.{req.name}[{i}]"
+        smarker = parse_marker(s.marker) if s.marker else TRUE
+        total = total.or_(smarker)
+        if s.index is None:
+            kind = "path" if s.path else "url" if s.url else "git" if s.git else "workspace" if s.workspace else "?"
+            raise ProjectError(
+                f"{pp.path}: `{key}`: {kind} sources are not supported by `prong lock` yet (only `index` sources)"
+            )
+        index_url = None
+        for idx in indexes:
+            if idx.name == s.index:
+                index_url = idx.url
+                break
+        if index_url is None:
+            known = ", ".join(f"`{i.name}`" for i in indexes if i.name) or "none"
+            raise ProjectError(
+                f"{pp.path}: `{key}.index`: package `{req.name}` references an undeclared index: `{s.index}`"
+                f" (defined: {known}); add a [[tool.uv.index]] entry with name = \"{s.index}\""
+            )
+        conflict = None
+        if project is not None and s.extra is not None:
+            conflict = ConflictItemRef(project, extra=s.extra)
+        elif project is not None and s.group is not None:
+            conflict = ConflictItemRef(project, group=s.group)
+        marker = smarker.and_(base)
+        if not marker.is_false():
+            out.append(LoweredRequirement(req, marker, index_url, conflict))
+    remaining = total.negate().and_(base)
+    if not remaining.is_false():
+        out.append(LoweredRequirement(req, remaining))
+    return out
+
+
+def _context(
+    directory: Path,
+    *,
+    config: UvConfig | None,
+    environ: Mapping[str, str],
+    default_index: str | None,
+    indexes: Sequence[str],
+    index_url: str | None,
+    extra_index_urls: Sequence[str],
+    index_strategy: str | None,
+    exclude_newer: str | None,
+    resolution: str | None,
+    prerelease: str | None,
+    fork_strategy: str | None,
+) -> _Context:
+    from prong.api.compile import _exclude_newer
+    from prong.api.index import index_urls as make_index_urls
+    from prong.api.index import pip_settings
+    from prong.client.indexes import IndexConfig
+    from prong.pep440.version import parse_version
+    from prong.pep508.markers import parse_marker
+    from prong.project.pyproject import read_pyproject
+    from prong.project.settings import PipOptions
+    from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverOptions
+    from prong.resolver.universal import LocalProject
+    from prong.resolver.universal_result import ConflictItemRef, DistSource
+
+    path = directory / "pyproject.toml"
+    pp = read_pyproject(path)
+    if pp.name is None:
+        raise ProjectError(f"{path}: `project.name`: a project to lock needs a [project] table with a name")
+    name = pp.name.replace("_", "-").replace(".", "-").lower()
+    warnings: list[str] = []
+    requires_python = pp.requires_python
+    if not requires_python:
+        import sys
+
+        requires_python = f">={sys.version_info[0]}.{sys.version_info[1]}"
+        warnings.append(
+            f"No `requires-python` value found in the workspace. Defaulting to `{requires_python}`."
+        )
+    # the project's indexes are project data: kept under --no-config for the sources that name them
+    config_files = {p.resolve() for p in config.files} if config is not None else set()
+    project_indexes = [
+        IndexConfig.from_toml(
+            {"name": e.name, "url": e.url, "explicit": e.explicit, "default": e.default, "format": e.format,
+             "authenticate": e.authenticate,
+             "ignore-error-codes": list(e.ignore_error_codes) if e.ignore_error_codes is not None else None},
+            origin=str(path), base=directory,
+        )
+        for e in pp.tool_uv.index
+    ]
+    extra_configured = [] if path.resolve() in config_files else [i for i in project_indexes if i.explicit]
+    args = PipOptions(
+        index_args=tuple(indexes), default_index=default_index, index_url=index_url,
+        extra_index_url=tuple(extra_index_urls), index_strategy=index_strategy, prerelease=prerelease,
+        resolution=resolution, exclude_newer=exclude_newer,
+        origins={"exclude_newer": "--exclude-newer"} if exclude_newer else {},
+    )
+    opts = pip_settings(args, config, environ)
+    urls = make_index_urls(args, config, environ=environ, extra_configured=extra_configured)
+    all_indexes = list(urls.indexes)
+    # lowering
+    requires_dist: list[LoweredRequirement] = []
+    for i, text in enumerate(pp.dependencies):
+        requires_dist += _lower(pp, text, None, None, all_indexes, f"project.dependencies[{i}]")
+    extras = sorted(pp.optional_dependencies)
+    for extra in extras:
+        for i, text in enumerate(pp.optional_dependencies[extra]):
+            requires_dist += _lower(pp, text, extra, None, all_indexes,
+                                    f"project.optional-dependencies.{extra}[{i}]")
+    groups: dict[str, list[LoweredRequirement]] = {}
+    for group, reqs in pp.dependency_groups.items():
+        for i, text in enumerate(reqs):
+            groups.setdefault(group, []).extend(
+                _lower(pp, text, None, group, all_indexes, f"dependency-groups.{group}[{i}]"))
+    if pp.tool_uv.dev_dependencies:
+        for i, text in enumerate(pp.tool_uv.dev_dependencies):
+            groups.setdefault("dev", []).extend(
+                _lower(pp, text, None, "dev", all_indexes, f"tool.uv.dev-dependencies[{i}]"))
+    for group in pp.dependency_groups:
+        groups.setdefault(group, [])
+    if "version" in pp.dynamic:
+        version = parse_version("0")
+    elif pp.version is None:
+        raise ProjectError(f"{path}: `project.version`: a version is required unless it is listed in `dynamic`")
+    else:
+        version = parse_version(pp.version)
+    if "dependencies" in pp.dynamic or "optional-dependencies" in pp.dynamic:
+        raise ProjectError(
+            f"{path}: `project.dynamic`: dynamic dependencies need a build of the project, which `prong lock` "
+            "cannot do yet"
+        )
+    source = DistSource("editable" if _is_package(pp) else "virtual", ".")
+    project = LocalProject(
+        name=name, version=version, source=source, requires_dist=tuple(requires_dist),
+        provides_extra=tuple(extras), dependency_groups={k: tuple(v) for k, v in groups.items()},
+        requires_python=pp.requires_python,
+    )
+    # conflicts
+    conflicts: list[list[ConflictItemRef]] = []
+    for si, cset in enumerate(pp.tool_uv.conflicts):
+        items = []
+        for ii, item in enumerate(cset):
+            pkg = (item.package or name).replace("_", "-").lower()
+            key = f"tool.uv.conflicts[{si}][{ii}]"
+            if item.extra is not None:
+                extra = item.extra.replace("_", "-").lower()
+                if pkg == name and extra not in pp.optional_dependencies:
+                    raise ProjectError(
+                        f"{path}: `{key}.extra`: the conflict names the extra `{item.extra}`, which "
+                        f"[project.optional-dependencies] does not define (defined: "
+                        f"{', '.join(f'`{e}`' for e in extras) or 'none'})"
+                    )
+                items.append(ConflictItemRef(pkg, extra=extra))
+            elif item.group is not None:
+                group = item.group.replace("_", "-").lower()
+                if pkg == name and group not in groups:
+                    raise ProjectError(
+                        f"{path}: `{key}.group`: the conflict names the group `{item.group}`, which "
+                        f"[dependency-groups] does not define"
+                    )
+                items.append(ConflictItemRef(pkg, group=group))
+            else:
+                items.append(ConflictItemRef(pkg))
+        conflicts.append(items)
+    environments = [parse_marker(m) for m in pp.tool_uv.environments]
+    required = [parse_marker(m) for m in pp.tool_uv.required_environments]
+    if environments:
+        from prong.pep508.markers import FALSE, TRUE
+
+        union = FALSE
+        for m in environments:
+            union = union.or_(m)
+        if union.and_(TRUE.complexify_python(requires_python)).is_false():
+            raise ProjectError(
+                f"{path}: `tool.uv.environments`: the environments exclude every Python that "
+                f"`requires-python = \"{requires_python}\"` allows"
+            )
+    options = ResolverOptions(
+        resolution=ResolutionMode(opts.resolution) if opts.resolution else ResolutionMode.HIGHEST,
+        prerelease=PrereleaseMode(opts.prerelease) if opts.prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
+        exclude_newer=_exclude_newer(opts.exclude_newer, opts.origin("exclude_newer")),
+    )
+    strategy = fork_strategy or str(pp.tool_uv.other.get("fork-strategy", "requires-python"))
+    from prong.pep508.requirement import parse_requirement
+
+    return _Context(
+        root=directory, pyproject=pp, config=config, project=project, requires_python=requires_python,
+        conflicts=conflicts, environments=environments, required_environments=required, index_urls=urls,
+        options=options, fork_strategy=strategy,
+        constraints=[parse_requirement(c) for c in pp.tool_uv.constraint_dependencies],
+        overrides=[parse_requirement(c) for c in pp.tool_uv.override_dependencies],
+        warnings=warnings,
+    )
+
+
+def resolve_project(
+    project: str | Path = ".",
+    *,
+    config: UvConfig | None = None,
+    environ: Mapping[str, str] | None = None,
+    default_index: str | None = None,
+    indexes: Sequence[str] = (),
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    index_strategy: str | None = None,
+    strict_index_urls: bool = False,
+    exclude_newer: str | None = None,
+    resolution: str | None = None,
+    prerelease: str | None = None,
+    fork_strategy: str | None = None,
+    cache_dir: str | Path | None = None,
+    no_cache: bool = False,
+    offline: bool = False,
+    refresh: bool = False,
+    refresh_packages: Sequence[str] = (),
+    preferences: Mapping[str, Sequence[tuple[Any, Any, str | None]]] | None = None,
+) -> tuple[UniversalResolution, _Context, tuple[str, ...]]:
+    """Resolve the project in ``project`` (a directory or its pyproject.toml) for every
+    environment; returns the forks' solutions, the project context and the index warnings."""
+    from prong.api.index import build_registry
+    from prong.dispatch import BuildDispatch
+    from prong.dist.index import RegistryIndex
+    from prong.resolver.universal import resolve_universal
+
+    env_vars = os.environ if environ is None else environ
+    directory = find_project(project)
+    ctx = _context(
+        directory, config=config, environ=env_vars, default_index=default_index, indexes=indexes,
+        index_url=index_url, extra_index_urls=extra_index_urls, index_strategy=index_strategy,
+        exclude_newer=exclude_newer, resolution=resolution, prerelease=prerelease, fork_strategy=fork_strategy,
+    )
+    registry = build_registry(ctx.index_urls, strategy=index_strategy or "first-index",  # type: ignore[arg-type]
+                              strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
+                              offline=offline, refresh=refresh, refresh_packages=refresh_packages)
+    http = registry.http
+    try:
+        dispatch = BuildDispatch(http, http.cache)
+        index = RegistryIndex(registry, http, builder=dispatch)
+        dispatch.index = index
+        result = resolve_universal(
+            [ctx.project], requires_python=ctx.requires_python, index=index, options=ctx.options,
+            conflicts=ctx.conflicts, constraints=ctx.constraints, overrides=ctx.overrides,
+            environments=ctx.environments, required_environments=ctx.required_environments,
+            preferences=preferences, fork_strategy=ctx.fork_strategy,
+        )
+        index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
+    finally:
+        http.close()
+    return result, ctx, index_warnings
+
+
+def lock(
+    project: str | Path = ".",
+    *,
+    locked: bool = False,
+    frozen: bool = False,
+    dry_run: bool = False,
+    upgrade: bool = False,
+    upgrade_packages: Sequence[str] = (),
+    config: UvConfig | None = None,
+    environ: Mapping[str, str] | None = None,
+    **resolve_options: Any,
+) -> LockResult:
+    """Lock the project in ``project``: resolve it for every environment and write ``uv.lock``.
+
+    ``locked`` (uv's ``--locked``/``--check``): fail with :class:`LockedError` naming what differs
+    if the lock would change; ``dry_run``: compute, write nothing. The lock's versions are kept
+    (as preferences) unless ``upgrade`` or the package is in ``upgrade_packages``.
+    """
+    started = time.perf_counter()
+    directory = find_project(project)
+    lock_path = directory / "uv.lock"
+    existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
+    preferences = None
+    if existing_text is not None and not upgrade:
+        preferences = _preferences_from_lock(lock_path, existing_text, set(upgrade_packages))
+    resolution, ctx, index_warnings = resolve_project(
+        directory, config=config, environ=environ, preferences=preferences, **resolve_options
+    )
+    try:
+        from prong.lock.build import build_lock
+    except ImportError:
+        raise ProngError("`prong lock` cannot write a lock yet (the lock builder is missing)") from None
+    from prong.lock import render_lock
+
+    lk = build_lock(resolution, project=ctx.pyproject, **_build_options(ctx))
+    text = render_lock(lk)
+    changed = text != existing_text
+    if locked and changed:
+        raise LockedError(
+            "The lockfile at `uv.lock` needs to be updated, but `--locked` was provided. "
+            "To update the lockfile, run `prong lock`."
+        )
+    written = False
+    if changed and not dry_run and not frozen:
+        from prong.api._files import write_atomic
+
+        write_atomic(lock_path, text)
+        written = True
+    packages = len(lk.packages)
+    return LockResult(
+        lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
+        packages=packages, seconds=time.perf_counter() - started,
+        warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
+    )
+
+
+def _build_options(ctx: _Context) -> dict[str, Any]:
+    return {}
+
+
+def _preferences_from_lock(path: Path, text: str, upgrade: set[str]) -> dict[str, list[tuple[Any, Any, str | None]]]:
+    from prong.lock import parse_lock
+    from prong.pep440.version import parse_version
+    from prong.pep508.markers import TRUE, parse_marker
+
+    try:
+        lk = parse_lock(text, path)
+    except ProngError:
+        return {}
+    out: dict[str, list[tuple[Any, Any, str | None]]] = {}
+    for pkg in lk.packages:
+        if pkg.name in upgrade or pkg.version is None or not pkg.source.is_registry:
+            continue
+        markers = [parse_marker(m) for m in pkg.resolution_markers] or [TRUE]
+        marker = markers[0]
+        for m in markers[1:]:
+            marker = marker.or_(m)
+        try:
+            out.setdefault(pkg.name, []).append((marker, parse_version(pkg.version), pkg.source.value))
+        except ProngError:
+            continue
+    return out
