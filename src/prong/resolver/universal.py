@@ -28,7 +28,6 @@ from prong.errors import ProngError
 from prong.resolver.index import Found, IndexProblem, MetadataFound, NotFound
 from prong.resolver.options import ResolutionMode, ResolverOptions
 from prong.resolver.package import Extra, Group, Package, PubGrubPackage, Root
-from prong.resolver.priority import Priorities
 from prong.resolver.selector import FileChoice, UnavailableVersion, VersionMap, allows_prereleases, ordered_versions
 from prong.resolver.universal_result import (
     ConflictItemRef,
@@ -371,10 +370,111 @@ class _Fork:
         return new
 
 
+_UNSPECIFIED, _CONFLICT_LATE, _CONFLICT_EARLY, _SINGLETON, _DIRECT_URL, _ROOT = range(6)
+_CONFLICT_THRESHOLD = 5
+
+
+class UvPriorities:
+    """uv's ``PubGrubPriorities``: a class and a discovery index per project name (singleton
+    when some requirement pins one version; conflict-early/late after 5 conflicts), then a
+    tie-breaker per solver package (an extra or group apart from its project), bigger first."""
+
+    __slots__ = ("package", "tiebreak", "affected", "culprit", "early", "late")
+
+    def __init__(self) -> None:
+        self.package: dict[str, tuple[int, int]] = {}
+        self.tiebreak: dict[Any, int] = {}
+        self.affected: dict[Any, int] = {}
+        self.culprit: dict[Any, int] = {}
+        self.early: list[Any] = []
+        self.late: list[Any] = []
+
+    def copy(self) -> UvPriorities:
+        new = UvPriorities()
+        new.package = dict(self.package)
+        new.tiebreak = dict(self.tiebreak)
+        new.affected = dict(self.affected)
+        new.culprit = dict(self.culprit)
+        return new
+
+    def insert(self, package: Any, rng: Any) -> None:
+        if package not in self.tiebreak:
+            self.tiebreak[package] = len(self.tiebreak)
+        name = getattr(package, "name", None)
+        if name is None:
+            return
+        current = self.package.get(name)
+        index = current[1] if current is not None else len(self.package)
+        cls = _SINGLETON if _is_singleton(rng) else _UNSPECIFIED
+        if current is None:
+            self.package[name] = (cls, index)
+            return
+        if cls == _UNSPECIFIED and current[0] in (_CONFLICT_EARLY, _CONFLICT_LATE):
+            return
+        if cls > current[0]:
+            self.package[name] = (cls, index)
+
+    def get(self, package: Any, _vs: Any = None) -> tuple[int, int, int]:
+        if isinstance(package, Root):
+            return (_ROOT, 0, 0)
+        name = package.name
+        cls, index = self.package.get(name, (_UNSPECIFIED, 1 << 30))
+        return (cls, -index, -self.tiebreak.get(package, 1 << 30))
+
+    def record_conflict(self, affected: Any, incompat: Any) -> None:
+        aname = getattr(affected, "name", None)
+        real = False
+        for other in getattr(incompat, "terms", {}):
+            if other == affected or (aname is not None and getattr(other, "name", None) == aname):
+                continue
+            real = True
+            count = self.culprit[other] = self.culprit.get(other, 0) + 1
+            if count == _CONFLICT_THRESHOLD:
+                self.late.append(other)
+        if real:
+            count = self.affected[affected] = self.affected.get(affected, 0) + 1
+            if count == _CONFLICT_THRESHOLD:
+                self.early.append(affected)
+
+    def reprioritize(self) -> None:
+        for package in self.early:
+            self._mark(package, _CONFLICT_EARLY)
+        for package in self.late:
+            self._mark(package, _CONFLICT_LATE)
+        self.early.clear()
+        self.late.clear()
+
+    def _mark(self, package: Any, cls: int) -> None:
+        name = getattr(package, "name", None)
+        if name is None:
+            return
+        current = self.package.get(name)
+        if current is None:
+            self.package[name] = (cls, len(self.package))
+            return
+        if current[0] == _CONFLICT_EARLY or (cls == _CONFLICT_LATE and current[0] == _CONFLICT_LATE):
+            return
+        self.package[name] = (cls, current[1])
+
+
+def _is_singleton(rng: Any) -> bool:
+    if rng.as_singleton() is not None:
+        return True
+    intervals = rng.intervals()
+    if len(intervals) != 1:
+        return False
+    lo, lo_inc, hi, _ = intervals[0]
+    if lo is None or hi is None or not lo_inc:
+        return False
+    from prong.pep440.ranges import Range
+
+    return rng == Range.from_specifiers(f"=={lo}")
+
+
 class _State:
     """One fork's solver state (uv's ``ForkState``)."""
 
-    def __init__(self, pubgrub: Any, env: UniversalEnv, python: PythonTarget, priorities: Priorities) -> None:
+    def __init__(self, pubgrub: Any, env: UniversalEnv, python: PythonTarget, priorities: UvPriorities) -> None:
         self.pubgrub = pubgrub
         self.env = env
         self.python = python
@@ -386,9 +486,7 @@ class _State:
         self.pins: dict[tuple[str, Version], str | None] = {}  # (name, version) -> index URL (None: local)
 
     def copy(self) -> _State:
-        import copy as _copy
-
-        new = _State(self.pubgrub.copy(), self.env, self.python, _copy.deepcopy(self.priorities))
+        new = _State(self.pubgrub.copy(), self.env, self.python, self.priorities.copy())
         new.next = self.next
         new.fork_indexes = dict(self.fork_indexes)
         new.edges = {k: list(v) for k, v in self.edges.items()}
@@ -570,7 +668,7 @@ class UniversalResolver:
 
         pubgrub: State[Any, Range] = State(Root(), self.root_version, Range)
         base_env = UniversalEnv(TRUE)
-        start = _State(pubgrub, base_env, self.python, Priorities())
+        start = _State(pubgrub, base_env, self.python, UvPriorities())
         stack: list[_State] = []
         if self.environments:
             for marker in reversed(self.environments):
@@ -617,8 +715,9 @@ class UniversalResolver:
             else:
                 initial_version = None
                 for affected, incompat in pubgrub.unit_propagation(st.next):
-                    self._record_conflict(st, affected, incompat)
-                picked = ps.pick_highest_priority(st.priorities.priority)
+                    st.priorities.record_conflict(affected, incompat)
+                st.priorities.reprioritize()
+                picked = ps.pick_highest_priority(st.priorities.get)
                 if picked is None:
                     return self._into_resolution(st)
                 package = picked
@@ -683,15 +782,6 @@ class UniversalResolver:
                 stack.append(new)
             return None
 
-    def _record_conflict(self, st: _State, affected: Any, incompat: Any) -> None:
-        name = getattr(affected, "name", None) if isinstance(affected, (Package, Extra, Group)) else None
-        if name is None:
-            return
-        st.priorities.conflict(name, None)
-        for other in getattr(incompat, "terms", {}):
-            if isinstance(other, (Package, Extra, Group)) and other.name != name:
-                st.priorities.conflict(None, other.name)
-
     def _add_dependencies(self, st: _State, package: PubGrubPackage, version: Version, deps: list[_Dep]) -> None:
         from prong.pep440.ranges import Range
 
@@ -708,7 +798,9 @@ class UniversalResolver:
                 if known is not None and known != index_url:
                     raise ConflictingIndexesError(name, known, index_url, st.env)
                 st.fork_indexes[name] = index_url
-            st.priorities.discover(name)
+            st.priorities.insert(dep.package, dep.range)
+            if isinstance(dep.package, Extra):
+                st.priorities.insert(Package(name), dep.range)
             prev = merged.get(dep.package)
             merged[dep.package] = dep.range if prev is None else prev.intersection(dep.range)
         st.edges[(package, version)] = list(deps)
