@@ -1185,8 +1185,8 @@ class UniversalResolver:
             )
 
         for pkg, version in solution.items():
-            if isinstance(pkg, (Package, Extra, Group, Root)):
-                nodes[node_of(pkg, None if isinstance(pkg, Root) else version)] = None
+            if isinstance(pkg, (Package, Extra, Group)):
+                nodes[node_of(pkg, version)] = None
             if isinstance(pkg, Package):
                 pinned = self._pinned_dist(st, pkg.name, version)
                 if pinned is not None:
@@ -1204,6 +1204,8 @@ class UniversalResolver:
                 if isinstance(child_pkg, Package) and parent_name == child_pkg.name and not isinstance(pkg, Group):
                     continue
                 edges.append(ResolutionEdge(parent, node_of(child_pkg, child_version), dep.marker))
+                if isinstance(child_pkg, Extra):  # an edge to an extra is also one to its project
+                    edges.append(ResolutionEdge(parent, node_of(Package(child_pkg.name), child_version), dep.marker))
         return ForkResolution(st.env.fork_env(), tuple(nodes), tuple(edges), pins)
 
     def _source(self, st: _State, name: str, version: Version | None) -> DistSource:
