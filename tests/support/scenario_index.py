@@ -145,6 +145,10 @@ class ScenarioIndex:
                 )
         return MetadataUnavailable("no such version")
 
+    def versions_from(self, name: str, index: str) -> VersionsResponse:
+        """One index only (the scenario has one)."""
+        return self.versions(name)
+
     def prefetch(self, names: Iterable[str]) -> None:
         self.calls.append(("prefetch", tuple(names)))
 

@@ -218,6 +218,13 @@ class PartialSolution(Generic[P, VS]):
         self.add_decision(package, version)
         return True
 
+    def decision_level(self, package: P) -> int | None:
+        """The decision level at which ``package`` was decided (None: not decided)."""
+        a = self._assignments.get(package)
+        if a is None or a.decision_index < 0:
+            return None
+        return a.highest_level
+
     def backtrack(self, level: int) -> None:
         """Remove every assignment made at a decision level above ``level``."""
         self.level = level

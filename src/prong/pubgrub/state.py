@@ -217,6 +217,16 @@ class State(Generic[P, VS]):
             conflicts.append((package, incompat))
             changed = True
 
+    def backtrack_package(self, package: P) -> int | None:
+        """Undo the decision on ``package`` and every assignment made after it (uv's
+        deprioritize-and-backtrack for a package that keeps causing conflicts). Returns the
+        decision level now in force, or None when ``package`` is not decided."""
+        level = self.partial_solution.decision_level(package)
+        if level is None or level <= 1:
+            return None
+        self._backtrack(None, False, level - 1)  # type: ignore[arg-type]
+        return level - 1
+
     def _backtrack(self, incompat: Incompatibility[P, VS], changed: bool, level: int) -> None:
         self.partial_solution.backtrack(level)
         contradicted = self._contradicted

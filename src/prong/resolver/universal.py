@@ -436,25 +436,29 @@ class UvPriorities:
             if count == _CONFLICT_THRESHOLD:
                 self.early.append(affected)
 
-    def reprioritize(self) -> None:
+    def reprioritize(self, pubgrub: Any) -> None:
         for package in self.early:
             self._mark(package, _CONFLICT_EARLY)
         for package in self.late:
-            self._mark(package, _CONFLICT_LATE)
+            if self._mark(package, _CONFLICT_LATE):
+                level = pubgrub.backtrack_package(package)
+                log.debug("%s has too many conflicts (culprit): deprioritized, backtracked to level %s",
+                          package, level)
         self.early.clear()
         self.late.clear()
 
-    def _mark(self, package: Any, cls: int) -> None:
+    def _mark(self, package: Any, cls: int) -> bool:
         name = getattr(package, "name", None)
         if name is None:
-            return
+            return False
         current = self.package.get(name)
         if current is None:
             self.package[name] = (cls, len(self.package))
-            return
+            return True
         if current[0] == _CONFLICT_EARLY or (cls == _CONFLICT_LATE and current[0] == _CONFLICT_LATE):
-            return
+            return False
         self.package[name] = (cls, current[1])
+        return True
 
 
 def _is_singleton(rng: Any) -> bool:
@@ -716,7 +720,7 @@ class UniversalResolver:
                 initial_version = None
                 for affected, incompat in pubgrub.unit_propagation(st.next):
                     st.priorities.record_conflict(affected, incompat)
-                st.priorities.reprioritize()
+                st.priorities.reprioritize(pubgrub)
                 picked = ps.pick_highest_priority(st.priorities.get)
                 if picked is None:
                     return self._into_resolution(st)
@@ -805,7 +809,14 @@ class UniversalResolver:
             merged[dep.package] = dep.range if prev is None else prev.intersection(dep.range)
         st.edges[(package, version)] = list(deps)
         self._prefetch(st, merged)
-        st.pubgrub.add_version(package, version, merged)
+        if not st.pubgrub.add_version(package, version, merged):
+            # the dependencies conflict with the partial solution: count it (uv's conflict tracking)
+            ps = st.pubgrub.partial_solution
+            for child, rng in merged.items():
+                acc = ps.term(child)
+                if acc is not None and acc.positive and acc.versions.is_disjoint(rng):
+                    st.priorities.record_conflict(package, _Pair(package, child))
+                    break
 
     def _prefetch(self, st: _State, deps: Mapping[PubGrubPackage, Any]) -> None:
         names = [p.name for p in deps if isinstance(p, (Package, Extra)) and p.name not in self.projects]
@@ -901,8 +912,9 @@ class UniversalResolver:
         implied = _implied_markers(files)
         if implied.is_true():
             return None
+        relevant = self._environments_of(st, package)
         for marker in self.required_environments:
-            if st.env.included_by_marker(marker) and implied.is_disjoint(marker):
+            if st.env.included_by_marker(marker) and implied.is_disjoint(marker) and not relevant.is_disjoint(marker):
                 with_marker = st.env.narrow(marker) if st.env.included_by_marker(marker) else None
                 complement = marker.negate()
                 if with_marker is None or not st.env.included_by_marker(complement):
@@ -910,6 +922,33 @@ class UniversalResolver:
                         "no-wheels", f"has no `{marker}`-compatible wheels", {}))
                 return _VersionForks([with_marker, st.env.narrow(complement)], None)
         return None
+
+    def _environments_of(self, st: _State, package: PubGrubPackage) -> MarkerTree:
+        """uv's ``find_environments``: the markers under which ``package`` is reachable from the
+        root over the dependency edges added so far in this fork."""
+        from prong.pep508.markers import FALSE, TRUE
+
+        reach: dict[Any, MarkerTree] = {Root(): TRUE}
+        by_parent: dict[Any, list[_Dep]] = {}
+        for (pkg, _version), deps in st.edges.items():
+            by_parent.setdefault(pkg, []).extend(deps)
+        queue = [Root()]
+        while queue:
+            current = queue.pop(0)
+            here = reach[current]
+            for dep in by_parent.get(current, ()):
+                child = dep.package
+                nxt = reach.get(child, FALSE).or_(here.and_(dep.marker))
+                if nxt != reach.get(child, FALSE):
+                    reach[child] = nxt
+                    queue.append(child)
+                if isinstance(child, Extra):
+                    base = Package(child.name)
+                    nb = reach.get(base, FALSE).or_(here.and_(dep.marker))
+                    if nb != reach.get(base, FALSE):
+                        reach[base] = nb
+                        queue.append(base)
+        return reach.get(package, FALSE)
 
     # -- dependencies -----------------------------------------------------------------------------
 
@@ -932,8 +971,8 @@ class UniversalResolver:
             deps = []
             for name, project in self.projects.items():
                 deps.extend(self._root_deps(project))
-            for lr in self.root_requirements:
-                deps.extend(self._to_deps(lr.requirement, lr.marker, None, None))
+            for lr, marker in self._for_extra(st, self.root_requirements, None, st.python.marker):
+                deps.extend(self._to_deps(lr.requirement, marker, None, None))
             return self._fork(st, deps)
         name = package.name  # type: ignore[union-attr]
         lowered = self._requirements_of(package, version)
@@ -1246,6 +1285,18 @@ class UniversalResolver:
             provides_extra=tuple(md.provides_extra) if md is not None else (),
             requires_python=str(md.requires_python) if md is not None and md.requires_python else None,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """The two packages of a dependency that conflicts (for conflict counting)."""
+
+    parent: Any
+    child: Any
+
+    @property
+    def terms(self) -> tuple[Any, Any]:
+        return (self.parent, self.child)
 
 
 @dataclass(frozen=True, slots=True)
