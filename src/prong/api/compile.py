@@ -143,8 +143,6 @@ def compile_requirements(
     from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverEnvironment, ResolverOptions
     from prong.resolver.resolver import resolve
 
-    if universal:
-        raise InputError("`--universal` is not supported by `prong pip compile` yet; use `prong lock` for a universal lock")
     started = time.perf_counter()
     env_vars = os.environ if environ is None else environ
     args = PipOptions(
@@ -267,6 +265,18 @@ def compile_requirements(
         dispatch = BuildDispatch(http, http.cache, no_build=options.no_build is True)
         index = RegistryIndex(registry, http, builder=dispatch)
         dispatch.index = index
+        if universal:
+            pins, packages, warnings_u = _universal_pins(
+                reqs, cons, overs, index, options, opts.python_version, labels, generate_hashes
+            )
+            text = format_requirements_txt(pins, command=None if opts.no_header else command,
+                                           annotate=not opts.no_annotate)
+            index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
+            requests = http.stats.snapshot()
+            if output_file is not None:
+                write_atomic(Path(output_file), text)
+            return CompileResult(text, packages, warnings_u, time.perf_counter() - started, requests,
+                                 index_warnings)
         result = resolve(reqs, env=env, index=index, options=options, constraints=cons, overrides=overs)
 
         pins: list[PinnedLine] = []
@@ -286,6 +296,71 @@ def compile_requirements(
     if output_file is not None:
         write_atomic(Path(output_file), text)
     return CompileResult(text, result.packages, warnings, time.perf_counter() - started, requests, index_warnings)
+
+
+def _universal_pins(
+    reqs: Sequence[str],
+    cons: Sequence[str],
+    overs: Sequence[str],
+    index: object,
+    options: object,
+    python_version: str | None,
+    labels: Mapping[str, set[str]],
+    generate_hashes: bool,
+) -> tuple[list[object], dict[str, object], tuple[str, ...]]:
+    """``--universal``: resolve for every environment from ``>= python_version`` (the running
+    Python's when not given) and mark each pin with where it applies, as ``uv pip compile
+    --universal`` does."""
+    import sys
+
+    from prong.pep508.markers import TRUE
+    from prong.pep508.requirement import parse_requirement
+    from prong.project.requirements_txt import PinnedLine, order_via
+    from prong.resolver.resolver import ResolvedPackage
+    from prong.resolver.universal import LoweredRequirement, resolve_universal
+    from prong.resolver.universal_graph import merge_forks
+
+    if python_version:
+        parts = python_version.split(".")
+        requires_python = ">=" + ".".join(parts[:2])
+    else:
+        requires_python = f">={sys.version_info[0]}.{sys.version_info[1]}"
+    root = []
+    for text in reqs:
+        req = parse_requirement(text)
+        root.append(LoweredRequirement(req, req.marker_tree if req.marker_tree is not None else TRUE))
+    result = resolve_universal(
+        [], requires_python=requires_python, index=index, options=options,  # type: ignore[arg-type]
+        root_requirements=root,
+        constraints=[parse_requirement(c) for c in cons],
+        overrides=[parse_requirement(o) for o in overs],
+    )
+    graph = merge_forks(result)
+    parents = graph.parents()
+    pins: list[object] = []
+    packages: dict[str, object] = {}
+    for node in graph.nodes:
+        if node.name is None or node.extra is not None or node.group is not None:
+            continue
+        marker = graph.markers.get(node, TRUE)
+        if marker.is_false():
+            continue
+        shown = str(marker.simplify_python(requires_python)) or None
+        via = {p.name for p in parents.get(node, ()) if p.name is not None and p.name != node.name}
+        via |= set(labels.get(node.name, ()))
+        hashes: tuple[str, ...] = ()
+        if generate_hashes:
+            pin = next((fork.pins[k] for fork in result.forks for k in fork.pins
+                        if k[0] == node.name and k[1] == node.version), None)
+            if pin is not None:
+                hashes = tuple(sorted({f"sha256:{d}" for f in pin.files for a, d in f.hashes if a == "sha256"}))
+        pins.append(PinnedLine(node.name, str(node.version), via=order_via(via), hashes=hashes, marker=shown))
+        packages[f"{node.name}=={node.version}"] = ResolvedPackage(
+            name=node.name, version=node.version, file=None,  # type: ignore[arg-type]
+            index_url=node.source.value if node.source is not None else None, via=tuple(sorted(via)),
+            direct=node.name in labels,
+        )
+    return pins, packages, tuple(result.warnings)
 
 
 def _hashes_for(index: object, name: str, pkg: ResolvedPackage) -> tuple[str, ...]:
