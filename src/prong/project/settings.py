@@ -113,6 +113,8 @@ class PipOptions:
     no_annotate: bool | None = None
     no_header: bool | None = None
     offline: bool | None = None
+    #: ``dependency-metadata`` tables (``[tool.uv]`` or ``[tool.uv.pip]``), as written
+    dependency_metadata: tuple[Mapping[str, Any], ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def combine(self, lower: PipOptions) -> PipOptions:
@@ -308,6 +310,9 @@ def _level(table: ToolUv | PipTable, base: Path) -> PipOptions:
         extra_index_url=tuple(_absolute(u, base) for u in table.extra_index_url),
         find_links=tuple(_absolute(u, base) for u in table.find_links),
     )
+    declared = table.other.get("dependency-metadata")
+    if declared is not None:  # checked where it is used (an entry that is not a table is an error there)
+        values["dependency_metadata"] = tuple(declared) if isinstance(declared, list) else (declared,)
     return PipOptions(**values)
 
 
