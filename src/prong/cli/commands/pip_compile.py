@@ -42,10 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
                                                  "if-necessary-or-explicit"))
     parser.add_argument("--pre", action="store_true", help="Same as --prerelease=allow")
     parser.add_argument("--resolution", choices=("highest", "lowest", "lowest-direct"))
-    parser.add_argument("--no-build", action="store_true", help="Never build source distributions")
+    exclusive = parser.add_mutually_exclusive_group()  # as uv: --no-build and --no-binary conflict
+    exclusive.add_argument("--no-build", action="store_true", help="Never build source distributions")
     parser.add_argument("--only-binary", action="append", default=[], metavar="PACKAGE",
                         help="Use only wheels for PACKAGE (`:all:` for every package)")
-    parser.add_argument("--no-binary", action="append", default=[], metavar="PACKAGE",
+    exclusive.add_argument("--no-binary", action="append", default=[], metavar="PACKAGE",
                         help="Use only source distributions for PACKAGE (`:all:` for every package)")
     parser.add_argument("--no-build-package", action="append", default=[], metavar="PACKAGE",
                         help="Never build (or read) source distributions of PACKAGE (as --only-binary PACKAGE)")
