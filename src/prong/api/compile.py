@@ -186,6 +186,7 @@ def compile_requirements(
         index_strategy=index_strategy, prerelease=prerelease, resolution=resolution,
         exclude_newer=exclude_newer if isinstance(exclude_newer, str) else None,
         python_version=python_version, python_platform=python_platform, no_build=no_build,
+        only_binary=tuple(only_binary), no_binary=tuple(no_binary),
         generate_hashes=generate_hashes, no_annotate=None if annotate is None else not annotate,
         no_header=None if header is None else not header, offline=offline,
         origins={"exclude_newer": "--exclude-newer"} if isinstance(exclude_newer, str) else {},
@@ -283,8 +284,11 @@ def compile_requirements(
         prerelease=PrereleaseMode(chosen_prerelease) if chosen_prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
         exclude_newer=exclude_newer if isinstance(exclude_newer, datetime)
         else _exclude_newer(opts.exclude_newer, opts.origin("exclude_newer")),
-        no_build=_either(True if opts.no_build else _names(only_binary), _names(no_build_packages)),
-        no_binary=_either(_names(no_binary), _names(no_binary_packages)),
+        # as uv: pip's options (command line, then [tool.uv.pip]) with the top-level ones
+        no_build=_either(True if opts.no_build else _names(opts.only_binary),
+                         _names([*no_build_packages, *opts.no_build_package])),
+        no_binary=_either(_names(opts.no_binary),
+                          True if opts.no_binary_all else _names([*no_binary_packages, *opts.no_binary_package])),
     )
     declared = DependencyMetadata(
         [*dependency_metadata, *opts.dependency_metadata],

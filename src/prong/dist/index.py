@@ -280,6 +280,7 @@ class DependencyMetadata:
     def __init__(self, entries: Iterable[Mapping[str, object]] = (), origin: str = "dependency-metadata") -> None:
         from prong.pep440.version import parse_version
         from prong.pep508.names import normalize_extra, normalize_name
+        from prong.pep508.requirement import parse_requirement
 
         self._entries: dict[str, list[tuple[Version | None, ParsedMetadata]]] = {}
         for i, entry in enumerate(entries):
@@ -305,11 +306,7 @@ class DependencyMetadata:
                 raise DependencyMetadataError(where, "`requires-python` must be a string")
             try:
                 version = parse_version(raw_version) if isinstance(raw_version, str) else None
-                requirements = []
-                for text in reqs:
-                    from prong.pep508.requirement import parse_requirement
-
-                    requirements.append(parse_requirement(text))
+                requirements = [parse_requirement(text) for text in reqs]
                 key = normalize_name(name)
             except ProngError as err:
                 raise DependencyMetadataError(where, str(err)) from None

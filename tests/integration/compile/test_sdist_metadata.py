@@ -197,3 +197,22 @@ def test_no_build_and_no_binary_cannot_be_combined(
     uv = _uv(work, "in.txt", "--no-build", "--no-binary", "static")
     assert info.value.code == uv.returncode == 2
     assert "--no-build" in err and "--no-binary" in err
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('[tool.uv]\nno-build-package = ["dynamic"]\n', "dynamic==1.0\n    # via -r in.txt\n"),
+        ('[tool.uv.pip]\nonly-binary = ["dynamic"]\n', "dynamic==1.0\n    # via -r in.txt\n"),
+        ('[tool.uv]\nno-binary-package = ["static"]\n[tool.uv.pip]\nno-binary = [":none:"]\n',
+         "dep==1.0\n    # via static\nstatic==2.0\n    # via -r in.txt\n"),
+    ],
+)
+def test_build_options_from_the_configuration(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str], table: str, expected: str
+) -> None:
+    (work / "pyproject.toml").write_text(table)
+    (code, out, err), uv = _both(server, work, capsys, "dynamic" if "dynamic" in table else "static")
+    assert code == 0, err
+    assert out == uv.stdout == expected
+    assert _builds(work) == []
