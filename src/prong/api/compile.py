@@ -292,8 +292,8 @@ def compile_requirements(
     )
     declared = DependencyMetadata(
         [*dependency_metadata, *opts.dependency_metadata],
-        origin=f"{opts.origin('dependency_metadata')}: dependency-metadata"
-        if opts.dependency_metadata and not dependency_metadata else "dependency-metadata",
+        file=opts.origin("dependency_metadata") or None if opts.dependency_metadata and not dependency_metadata
+        else None,
     )
     # as uv: the input files' indexes come after the command line's and the configuration's
     configured += [IndexConfig(None, to_url(u), origin="--extra-index-url") for u in file_extra]

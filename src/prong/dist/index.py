@@ -277,14 +277,15 @@ class DependencyMetadata:
     for the version is logged (as uv's trace does) and its files are read as usual.
     """
 
-    def __init__(self, entries: Iterable[Mapping[str, object]] = (), origin: str = "dependency-metadata") -> None:
+    def __init__(self, entries: Iterable[Mapping[str, object]] = (), origin: str = "dependency-metadata",
+                 file: str | None = None) -> None:
         from prong.pep440.version import parse_version
         from prong.pep508.names import normalize_extra, normalize_name
         from prong.pep508.requirement import parse_requirement
 
         self._entries: dict[str, list[tuple[Version | None, ParsedMetadata]]] = {}
         for i, entry in enumerate(entries):
-            where = f"{origin}[{i}]"
+            where = (file, f"{origin}[{i}]")
             if not isinstance(entry, Mapping):
                 raise DependencyMetadataError(where, "must be a table")
             unknown = sorted(set(entry) - {"name", "version", "requires-dist", "requires-python",
@@ -336,9 +337,11 @@ class DependencyMetadata:
 class DependencyMetadataError(ProngError):
     """A ``dependency-metadata`` entry that cannot be read."""
 
-    def __init__(self, where: str, problem: str) -> None:
-        self.where, self.problem = where, problem
-        super().__init__(f"`{where}`: {problem}")
+    def __init__(self, where: tuple[str | None, str], problem: str) -> None:
+        self.file, self.key = where
+        self.problem = problem
+        prefix = f"{self.file}: " if self.file else ""
+        super().__init__(f"{prefix}`{self.key}`: {problem}")
 
 
 # requirement text -> parsed value, shared by every version and thread (~40 % of the strings

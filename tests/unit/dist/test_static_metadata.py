@@ -181,3 +181,52 @@ def test_bad_dependency_metadata_is_an_error_naming_the_entry(entry: dict[str, o
         except DependencyMetadataError as err:
             assert problem in str(err)
             raise
+
+
+# -- the failure is kept for the run ----------------------------------------------------------
+
+
+class _FailingBuilder:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def build_metadata(self, file: object) -> bytes:
+        self.calls += 1
+        raise BuildFailed("demo", "2.0", "demo-2.0.tar.gz", "prepare the metadata", "boom", 1)
+
+
+def test_a_failed_build_raises_out_of_the_index_and_is_not_retried_in_the_run() -> None:
+    from types import SimpleNamespace
+
+    from prong.dist.index import RegistryIndex
+    from prong.dists import IndexFile
+
+    builder = _FailingBuilder()
+    http = SimpleNamespace(cache=None, store_entry=lambda *a: None)
+    index = RegistryIndex(SimpleNamespace(), http, builder=builder)  # type: ignore[arg-type]
+    sdist = IndexFile("demo-2.0.tar.gz", "http://127.0.0.1:1/files/demo-2.0.tar.gz")
+    for _ in range(2):
+        with pytest.raises(BuildFailed):
+            index.metadata("demo", parse_version("2.0"), sdist)
+    assert builder.calls == 1
+
+
+def test_dependency_metadata_is_answered_without_touching_the_file() -> None:
+    from types import SimpleNamespace
+
+    from prong.dist.index import RegistryIndex
+    from prong.dists import IndexFile
+    from prong.resolver.index import MetadataFound
+
+    builder = _FailingBuilder()
+    declared = DependencyMetadata([{"name": "demo", "version": "2.0", "requires-dist": ["dep"]}])
+    index = RegistryIndex(SimpleNamespace(), SimpleNamespace(cache=None), builder=builder,  # type: ignore[arg-type]
+                          dependency_metadata=declared)
+    response = index.metadata("demo", parse_version("2.0"), IndexFile("demo-2.0.tar.gz", "http://x/demo-2.0.tar.gz"))
+    assert isinstance(response, MetadataFound) and builder.calls == 0
+    assert [str(r) for r in response.metadata.requires_dist] == ["dep"]
+
+
+def test_a_bad_entry_in_a_file_names_the_file() -> None:
+    with pytest.raises(DependencyMetadataError, match=r"^/p/uv.toml: `dependency-metadata\[1\]`: needs `name`"):
+        DependencyMetadata([{"name": "ok"}, {}], file="/p/uv.toml")
