@@ -1,5 +1,10 @@
 """``BuildDispatch``: metadata of source distributions, with build environments prong fills itself.
 
+Metadata is read without a build where the sdist allows it (a static ``pyproject.toml``
+``[project]`` table, else a PEP 643 ``PKG-INFO``: :mod:`prong.dist.sdist`); otherwise the
+backend's ``prepare_metadata_for_build_wheel`` runs, and its failure is a
+:class:`~prong.dist.build.BuildFailed` error naming the package, version and source.
+
 It implements the index client's ``MetadataBuilder`` (sdist -> METADATA) and the builder's
 ``BuildInstaller`` (requirements -> an isolated env): build requirements are resolved with
 prong's own resolver for the interpreter that runs the backend, restricted to wheels (so a
@@ -46,7 +51,7 @@ class BuildDispatch:
         self.cache = cache
         self.index = index  # set after construction: the index needs the builder and vice versa
         self.no_build = no_build  # True, the (normalized) names not built, or a predicate on names
-        self.builds = 0  # metadata builds started (tests count them)
+        self.builds = 0  # metadata builds started by this dispatch (static reads are not counted)
         self.python = python
         self._installed: dict[Path, dict[str, str]] = {}  # env -> name -> version already installed
 

@@ -1,10 +1,13 @@
 """``RegistryIndex``: the resolver's :class:`~prong.resolver.index.PackageIndex` over HTTP.
 
 It turns the index client's pages into version candidates, fetches metadata (wheels by PEP
-658 / range requests / whole file, sdists by static ``PKG-INFO`` or a PEP 517 build), and
+658 / range requests / whole file, sdists by a static ``pyproject.toml`` ``[project]`` table or
+``PKG-INFO``, else a PEP 517 build; ``[tool.uv] dependency-metadata`` before all of these), and
 runs prefetches on the HTTP client's thread pool so that the solver, which runs on the
 calling thread, finds the answers already there. Failures become values the resolver can
-explain (``IndexProblem``, ``Offline``, ``MetadataUnavailable``), never exceptions.
+explain (``IndexProblem``, ``Offline``, ``MetadataUnavailable``), with one exception: a build
+that fails raises :class:`~prong.dist.build.BuildFailed` out of ``metadata()``, which ends the
+resolution (as uv's does) instead of letting it move on to an older version.
 """
 
 from __future__ import annotations
