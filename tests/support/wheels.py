@@ -3,6 +3,12 @@
 ``make_wheel(dir, "foo", "1.0", requires_dist=["bar>=2"])`` writes ``foo-1.0-py3-none-any.whl``
 with a stub module and METADATA/WHEEL/RECORD; the same arguments always give the same bytes
 (fixed zip timestamps and modes), hence the same sha256.
+
+``Dist(..., tag=None)`` is an sdist: ``PKG-INFO`` (Metadata-Version ``pkg_info_version``, with
+``pkg_info_dynamic`` fields), a ``pyproject.toml`` whose ``[project]`` table agrees with it
+(``project_table=False`` leaves it out, ``project_dynamic`` lists fields as dynamic), and an
+in-tree backend (``backend="fail"``: every hook prints :data:`FAIL_LINES` lines and exits 1).
+Every backend notes the hooks it runs in the file named by ``$PRONG_TEST_BUILD_LOG``.
 """
 
 from __future__ import annotations
