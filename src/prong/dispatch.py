@@ -1,5 +1,10 @@
 """``BuildDispatch``: metadata of source distributions, with build environments prong fills itself.
 
+Metadata is read without a build where the sdist allows it (a static ``pyproject.toml``
+``[project]`` table, else a PEP 643 ``PKG-INFO``: :mod:`prong.dist.sdist`); otherwise the
+backend's ``prepare_metadata_for_build_wheel`` runs, and its failure is a
+:class:`~prong.dist.build.BuildFailed` error naming the package, version and source.
+
 It implements the index client's ``MetadataBuilder`` (sdist -> METADATA) and the builder's
 ``BuildInstaller`` (requirements -> an isolated env): build requirements are resolved with
 prong's own resolver for the interpreter that runs the backend, restricted to wheels (so a
@@ -12,13 +17,14 @@ import logging
 import sys
 import sysconfig
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prong.client.metadata import MetadataUnavailable
-from prong.dist.build import BuildError, IsolatedEnv, prepare_metadata
-from prong.dist.sdist import read_pkg_info, static_metadata, unpack
+from prong.client.auth import redact
+from prong.dist.build import BuildError, BuildFailed, IsolatedEnv, prepare_metadata
+from prong.dist.sdist import sdist_static_metadata, unpack
 
 if TYPE_CHECKING:
     from prong.cache import Cache
@@ -38,34 +44,57 @@ class BuildDispatch:
         cache: Cache,
         *,
         index: PackageIndex | None = None,
-        no_build: bool = False,
+        no_build: bool | frozenset[str] | Callable[[str], bool] = False,
         python: str = sys.executable,
     ) -> None:
         self.http = http
         self.cache = cache
         self.index = index  # set after construction: the index needs the builder and vice versa
-        self.no_build = no_build
+        self.no_build = no_build  # True, the (normalized) names not built, or a predicate on names
+        self.builds = 0  # metadata builds started by this dispatch (static reads are not counted)
         self.python = python
         self._installed: dict[Path, dict[str, str]] = {}  # env -> name -> version already installed
 
     # -- MetadataBuilder --------------------------------------------------------------------
 
     def build_metadata(self, file: IndexFile) -> bytes:
+        """METADATA of the sdist ``file``: read from its ``pyproject.toml`` or ``PKG-INFO`` when
+        they are static (:func:`~prong.dist.sdist.sdist_static_metadata`), else built.
+
+        A failed build raises :class:`~prong.dist.build.BuildFailed`, which ends the resolution."""
+        from prong.errors import ProngError
+        from prong.filenames import SdistFilename
+
         path = self.fetch(file)
-        raw = read_pkg_info(path)
-        if raw is not None:
-            static = static_metadata(raw)
-            if static is not None:
-                log.debug("%s: static PKG-INFO (PEP 643)", file.filename)
-                return static
-        if self.no_build:
+        try:
+            parsed = SdistFilename.parse(file.filename)
+            name, version = str(parsed.name), str(parsed.version)
+        except ProngError:
+            name, version = file.filename, "?"
+        static = sdist_static_metadata(path, name, version) if version != "?" else None
+        if static is not None:
+            log.debug("%s: static metadata from its %s", file.filename, static[1])
+            return static[0]
+        if self._builds_disabled(name):
             raise MetadataUnavailable(file.filename, "its metadata is dynamic and building is disabled (--no-build)")
+        self.builds += 1
+        log.info("%s: building its metadata (no static pyproject.toml [project] or PKG-INFO)", file.filename)
+        source = redact(file.url)
         with tempfile.TemporaryDirectory(prefix="prong-sdist-") as tmp:
-            source = unpack(path, Path(tmp) / "src")
+            tree = unpack(path, Path(tmp) / "src")
             try:
-                return prepare_metadata(source, python=self.python, installer=self, label=file.filename, workdir=tmp)
+                return prepare_metadata(tree, python=self.python, installer=self, label=file.filename, workdir=tmp)
             except BuildError as err:
-                raise MetadataUnavailable(file.filename, f"the build failed: {err.last_lines(3)}") from err
+                raise BuildFailed(name, version, source, err.step, err.output, err.returncode) from None
+            except BuildFailed:
+                raise
+            except ProngError as err:  # the build requirements could not be resolved or installed
+                raise BuildFailed(name, version, source, "install the build requirements", str(err)) from None
+
+    def _builds_disabled(self, name: str) -> bool:
+        if callable(self.no_build):
+            return bool(self.no_build(name))
+        return self.no_build is True or (bool(self.no_build) and name in self.no_build)  # type: ignore[operator]
 
     def fetch(self, file: IndexFile) -> Path:
         """The file in the cache (downloaded once, verified against its hashes)."""

@@ -3,6 +3,12 @@
 ``make_wheel(dir, "foo", "1.0", requires_dist=["bar>=2"])`` writes ``foo-1.0-py3-none-any.whl``
 with a stub module and METADATA/WHEEL/RECORD; the same arguments always give the same bytes
 (fixed zip timestamps and modes), hence the same sha256.
+
+``Dist(..., tag=None)`` is an sdist: ``PKG-INFO`` (Metadata-Version ``pkg_info_version``, with
+``pkg_info_dynamic`` fields), a ``pyproject.toml`` whose ``[project]`` table agrees with it
+(``project_table=False`` leaves it out, ``project_dynamic`` lists fields as dynamic), and an
+in-tree backend (``backend="fail"``: every hook prints :data:`FAIL_LINES` lines and exits 1).
+Every backend notes the hooks it runs in the file named by ``$PRONG_TEST_BUILD_LOG``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,18 @@ class Dist:
     extras: Sequence[str] = ()
     summary: str = ""
     extra_metadata: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    # -- sdists only (``tag=None``) --
+    #: ``Metadata-Version`` of the sdist's ``PKG-INFO`` (PEP 643 trusts 2.2 and later).
+    pkg_info_version: str = "2.1"
+    #: ``Dynamic:`` fields of the sdist's ``PKG-INFO``.
+    pkg_info_dynamic: Sequence[str] = ()
+    #: Whether ``pyproject.toml`` has a ``[project]`` table (one that agrees with ``PKG-INFO``).
+    project_table: bool = True
+    #: ``[project] dynamic``: these fields are listed there and left out of the table.
+    project_dynamic: Sequence[str] = ()
+    #: The in-tree backend: ``"metadata"`` (its metadata is ``PKG-INFO``) or ``"fail"`` (every
+    #: hook prints :data:`FAIL_LINES` numbered lines to stderr and exits with status 1).
+    backend: str = "metadata"
 
     @property
     def filename(self) -> str:
@@ -47,13 +65,17 @@ def escape(name: str) -> str:
 
 
 def metadata_text(d: Dist) -> str:
-    lines = ["Metadata-Version: 2.1", f"Name: {d.name}", f"Version: {d.version}"]
+    """METADATA of a wheel (Metadata-Version 2.1), or PKG-INFO of an sdist (its chosen version)."""
+    lines = [f"Metadata-Version: {d.pkg_info_version if d.tag is None else '2.1'}", f"Name: {d.name}",
+             f"Version: {d.version}"]
     lines.append(f"Summary: {d.summary or f'Test stub {d.name}'}")
     if d.requires_python:
         lines.append(f"Requires-Python: {d.requires_python}")
     lines += [f"Provides-Extra: {e}" for e in d.extras]
     lines += [f"Requires-Dist: {r}" for r in d.requires_dist]
     lines += [f"{k}: {v}" for k, v in d.extra_metadata]
+    if d.tag is None:
+        lines += [f"Dynamic: {f}" for f in d.pkg_info_dynamic]
     return "\n".join(lines) + "\n\n"
 
 
@@ -85,34 +107,116 @@ def wheel_bytes(d: Dist) -> bytes:
     return buf.getvalue()
 
 
+#: How many numbered lines the failing backend prints (``backend line 1`` ... ``backend line 30``).
+FAIL_LINES = 30
+#: A variable naming a file every test backend appends ``<name> <version> <hook>`` lines to, so
+#: that a test can prove no build ran (uv and prong both pass the environment to backends).
+BUILD_LOG_VAR = "PRONG_TEST_BUILD_LOG"
+
+_BACKEND_LOG = """
+import os, sys
+def _log(hook):
+    path = os.environ.get("%s")
+    if path:
+        with open(path, "a") as f:
+            f.write(hook + "\\n")
+""" % BUILD_LOG_VAR
+
 # A real, minimal in-tree PEP 517 backend: the metadata is the sdist's PKG-INFO.
-_SDIST_BACKEND = """
-import os, shutil
+_SDIST_BACKEND = _BACKEND_LOG + """
+import shutil
 def get_requires_for_build_wheel(config_settings=None):
+    _log("get_requires_for_build_wheel")
     return []
 def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    name, version = os.path.basename(os.getcwd()).rsplit("-", 1)
-    dist_info = f"{name}-{version}.dist-info"
+    _log("prepare_metadata_for_build_wheel")
+    with open("PKG-INFO") as f:
+        fields = dict(line.split(": ", 1) for line in f.read().split("\\n\\n")[0].splitlines() if ": " in line)
+    dist_info = fields["Name"].replace("-", "_") + "-" + fields["Version"] + ".dist-info"
     os.makedirs(os.path.join(metadata_directory, dist_info))
     shutil.copy("PKG-INFO", os.path.join(metadata_directory, dist_info, "METADATA"))
     return dist_info
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    _log("build_wheel")
     raise RuntimeError("the test backend builds metadata only")
 """
+
+# An in-tree backend whose every hook fails after printing FAIL_LINES lines.
+_FAILING_BACKEND = _BACKEND_LOG + """
+def _fail(hook):
+    _log(hook)
+    for i in range(1, %d + 1):
+        print(f"backend line {i}", file=sys.stderr)
+    sys.stderr.flush()
+    sys.exit(1)
+def get_requires_for_build_wheel(config_settings=None):
+    _fail("get_requires_for_build_wheel")
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    _fail("prepare_metadata_for_build_wheel")
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    _fail("build_wheel")
+def build_sdist(sdist_directory, config_settings=None):
+    _fail("build_sdist")
+""" % FAIL_LINES
+
+
+def _toml_str(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def _split_extras(d: Dist) -> tuple[list[str], dict[str, list[str]]]:
+    """``requires_dist`` as ``[project]`` lists: plain requirements, and ``; extra == "x"`` ones
+    per extra (other markers naming an extra cannot be written statically: declare them dynamic)."""
+    import re
+
+    plain: list[str] = []
+    extras: dict[str, list[str]] = {e: [] for e in d.extras}
+    for req in d.requires_dist:
+        m = re.fullmatch(r"\s*(.*?)\s*;\s*extra\s*==\s*[\"']([^\"']+)[\"']\s*", req)
+        if m:
+            extras.setdefault(m.group(2), []).append(m.group(1))
+        elif "extra" in req.split(";", 1)[-1] and ";" in req:
+            raise ValueError(f"{req!r}: a marker on an extra that a [project] table cannot say; "
+                             "list the fields in project_dynamic")
+        else:
+            plain.append(req)
+    return plain, extras
+
+
+def pyproject_text(d: Dist) -> str:
+    """The sdist's ``pyproject.toml``: the in-tree backend, and a ``[project]`` table that agrees
+    with ``PKG-INFO`` (minus the ``project_dynamic`` fields), unless ``project_table`` is off."""
+    lines = ["[build-system]", "requires = []", 'build-backend = "backend"', 'backend-path = ["."]', ""]
+    if not d.project_table:
+        return "\n".join(lines)
+    dyn = set(d.project_dynamic)
+    plain, extras = _split_extras(d) if not {"dependencies", "optional-dependencies"} <= dyn else ([], {})
+    lines += ["[project]", f"name = {_toml_str(d.name)}"]
+    if "version" not in dyn:
+        lines.append(f"version = {_toml_str(d.version)}")
+    if d.requires_python and "requires-python" not in dyn:
+        lines.append(f"requires-python = {_toml_str(d.requires_python)}")
+    if "dependencies" not in dyn:
+        lines.append("dependencies = [" + ", ".join(_toml_str(r) for r in plain) + "]")
+    if d.project_dynamic:
+        lines.append("dynamic = [" + ", ".join(_toml_str(f) for f in d.project_dynamic) + "]")
+    if extras and "optional-dependencies" not in dyn:
+        lines += ["", "[project.optional-dependencies]"]
+        lines += [f"{_toml_str(e)} = [" + ", ".join(_toml_str(r) for r in reqs) + "]" for e, reqs in extras.items()]
+    return "\n".join(lines) + "\n"
 
 
 def sdist_bytes(d: Dist) -> bytes:
     pkg = escape(d.name)
     root = f"{pkg}-{d.version}"
-    pyproject = (
-        "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n\n"
-        f"[project]\nname = \"{d.name}\"\nversion = \"{d.version}\"\n"
-    ).encode()
+    backend = {"metadata": _SDIST_BACKEND, "fail": _FAILING_BACKEND}[d.backend]
     members = [
         (f"{root}/PKG-INFO", metadata_text(d).encode()),
-        (f"{root}/pyproject.toml", pyproject),
+        (f"{root}/pyproject.toml", pyproject_text(d).encode()),
         (f"{root}/{pkg}/__init__.py", f'__version__ = "{d.version}"\n'.encode()),
-        (f"{root}/backend.py", _SDIST_BACKEND.encode()),
+        (f"{root}/backend.py", backend.encode()),
     ]
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tf:

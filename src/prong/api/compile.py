@@ -72,11 +72,31 @@ def _exclude_newer(value: str | None, origin: str) -> datetime | None:
 
 
 def _names(values: Sequence[str]) -> bool | frozenset[str]:
+    """pip's ``--no-binary`` / ``--only-binary`` values (comma-separated names, ``:all:``,
+    ``:none:``) read as uv reads them: ``:none:`` forgets what came before it, ``:all:`` anywhere
+    means every package. ``True`` for all, else the normalized names (maybe none)."""
     from prong.pep508.names import normalize_name
 
-    if ":all:" in values:
+    names: list[str] = []
+    every = False
+    for part in values:
+        for value in part.split(","):
+            value = value.strip()
+            if value == ":none:":
+                names.clear()
+                every = False
+            elif value == ":all:":
+                every = True
+            elif value:
+                names.append(normalize_name(value))
+    return True if every else frozenset(names)
+
+
+def _either(a: bool | frozenset[str], b: bool | frozenset[str]) -> bool | frozenset[str]:
+    """Two build (or binary) exclusions together: all if either is all, else the union."""
+    if a is True or b is True:
         return True
-    return frozenset(normalize_name(v) for part in values for v in part.split(",") if v and v != ":none:")
+    return frozenset(a or ()) | frozenset(b or ())
 
 
 def compile_requirements(
@@ -104,6 +124,9 @@ def compile_requirements(
     no_build: bool | None = None,
     only_binary: Sequence[str] = (),
     no_binary: Sequence[str] = (),
+    no_build_packages: Sequence[str] = (),
+    no_binary_packages: Sequence[str] = (),
+    dependency_metadata: Sequence[Mapping[str, object]] = (),
     generate_hashes: bool | None = None,
     annotate: bool | None = None,
     header: bool | None = None,
@@ -132,12 +155,22 @@ def compile_requirements(
     :func:`prong.project.settings.load_config` (``[tool.uv.pip]`` over ``[tool.uv]``). With
     ``config=None`` (the default) no configuration file is read. Index options inside the input
     files come last. A boolean left as ``None`` takes the configured value, else uv's default.
+
+    Build options as uv's: ``no_build`` (no sdist is built or read), ``only_binary`` (pip's
+    ``--only-binary``: names, ``:all:``, ``:none:``) and ``no_build_packages``, ``no_binary``
+    (``--no-binary``) and ``no_binary_packages``; a package named in one list is exempt from the
+    other's ``:all:`` (``--no-binary :all: --only-binary foo`` uses foo's wheels). Source
+    distributions are read without a build when their ``pyproject.toml`` or ``PKG-INFO`` allow
+    it; a build that fails raises :class:`~prong.dist.build.BuildFailed`.
+    ``dependency_metadata`` holds uv's ``dependency-metadata`` tables (``name``, ``version``,
+    ``requires-dist``, ``requires-python``, ``provides-extras``), before those of ``config``:
+    they replace the metadata of the versions they name, which are then never fetched or built.
     """
     from prong.api.index import build_registry, index_urls, make_target, pip_settings
     from prong.client.indexes import IndexConfig, to_url
     from prong.project.settings import PipOptions
     from prong.dispatch import BuildDispatch
-    from prong.dist.index import RegistryIndex
+    from prong.dist.index import DependencyMetadata, RegistryIndex
     from prong.pep508.requirement import parse_requirement
     from prong.project.requirements_txt import PinnedLine, format_requirements_txt, order_via, read_requirements
     from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverEnvironment, ResolverOptions
@@ -151,6 +184,7 @@ def compile_requirements(
         index_strategy=index_strategy, prerelease=prerelease, resolution=resolution,
         exclude_newer=exclude_newer if isinstance(exclude_newer, str) else None,
         python_version=python_version, python_platform=python_platform, no_build=no_build,
+        only_binary=tuple(only_binary), no_binary=tuple(no_binary),
         generate_hashes=generate_hashes, no_annotate=None if annotate is None else not annotate,
         no_header=None if header is None else not header, offline=offline,
         origins={"exclude_newer": "--exclude-newer"} if isinstance(exclude_newer, str) else {},
@@ -248,8 +282,16 @@ def compile_requirements(
         prerelease=PrereleaseMode(chosen_prerelease) if chosen_prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
         exclude_newer=exclude_newer if isinstance(exclude_newer, datetime)
         else _exclude_newer(opts.exclude_newer, opts.origin("exclude_newer")),
-        no_build=True if opts.no_build else _names(only_binary),
-        no_binary=_names(no_binary),
+        # as uv: pip's options (command line, then [tool.uv.pip]) with the top-level ones
+        no_build=_either(True if opts.no_build else _names(opts.only_binary),
+                         _names([*no_build_packages, *opts.no_build_package])),
+        no_binary=_either(_names(opts.no_binary),
+                          True if opts.no_binary_all else _names([*no_binary_packages, *opts.no_binary_package])),
+    )
+    declared = DependencyMetadata(
+        [*dependency_metadata, *opts.dependency_metadata],
+        file=opts.origin("dependency_metadata") or None if opts.dependency_metadata and not dependency_metadata
+        else None,
     )
     # as uv: the input files' indexes come after the command line's and the configuration's
     configured += [IndexConfig(None, to_url(u), origin="--extra-index-url") for u in file_extra]
@@ -262,8 +304,8 @@ def compile_requirements(
                               offline=bool(opts.offline), refresh=refresh, refresh_packages=refresh_packages)
     http = registry.http
     try:
-        dispatch = BuildDispatch(http, http.cache, no_build=options.no_build is True)
-        index = RegistryIndex(registry, http, builder=dispatch)
+        dispatch = BuildDispatch(http, http.cache, no_build=options.builds_disabled)
+        index = RegistryIndex(registry, http, builder=dispatch, dependency_metadata=declared)
         dispatch.index = index
         if universal:
             pins, packages, warnings_u = _universal_pins(

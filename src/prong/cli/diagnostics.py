@@ -7,10 +7,13 @@ from collections.abc import Sequence
 from prong.errors import ParseError, ProngError
 
 
-def render_error(err: BaseException) -> str:
-    """Render a :class:`ProngError` as ``error: ...`` followed by ``hint: ...`` lines."""
+def render_error(err: BaseException, verbose: int = 0) -> str:
+    """Render a :class:`ProngError` as ``error: ...`` followed by ``hint: ...`` lines; with
+    ``verbose``, an error that has a ``verbose_str()`` (a build's whole output) shows that."""
     if isinstance(err, ParseError):
         head = f"error: invalid {err.kind}: {err}"
+    elif verbose and callable(getattr(err, "verbose_str", None)):
+        head = f"error: {err.verbose_str()}"  # type: ignore[attr-defined]
     else:
         head = f"error: {err}"
     lines = [head]

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mod = importlib.import_module(f"prong.cli.commands.{module}")
         return int(mod.run(settings, ns))
     except ProngError as err:
-        print(render_error(err), file=sys.stderr)
+        print(render_error(err, settings.verbose), file=sys.stderr)
         return 2 if err.__class__.__name__ == "NotImplementedYet" else 1
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

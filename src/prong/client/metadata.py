@@ -5,8 +5,9 @@ else HTTP range requests that read only the end of the zip (its central director
 ``*.dist-info/METADATA`` member; else the whole wheel. The result is kept in the cache bucket
 ``metadata-v1`` under the file's sha256 with no expiry: a file with a given hash never changes.
 
-Source distributions get their metadata from a build (:class:`MetadataBuilder`, the seam the
-build layer fills).
+Source distributions get their metadata through :class:`MetadataBuilder`, the seam the build
+layer fills (a static ``pyproject.toml`` or ``PKG-INFO``, else a build); what it returns is
+cached the same way.
 """
 
 from __future__ import annotations

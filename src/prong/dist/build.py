@@ -49,6 +49,51 @@ class BuildError(ProngError):
         return "\n".join(self.output.strip().splitlines()[-n:])
 
 
+class BuildFailed(ProngError):
+    """The build of a source distribution, needed for its metadata, failed.
+
+    This stops the resolution (as uv's does) instead of moving on to another version: a failed
+    build says nothing about which versions fit, and quietly taking an older release gives a
+    different answer than uv without saying why. ``output`` is all the backend printed;
+    ``str()`` shows its last :attr:`TAIL` lines, :meth:`verbose_str` all of them (``-v``).
+    """
+
+    TAIL = 20
+
+    def __init__(self, package: str, version: str, source: str, step: str, output: str,
+                 returncode: int | None = None) -> None:
+        self.package, self.version, self.source = package, version, source
+        self.step, self.output, self.returncode = step, output, returncode
+        super().__init__(package, version, source, step)
+
+    def _head(self) -> str:
+        status = f" (exit status {self.returncode})" if self.returncode is not None else ""
+        return f"failed to build `{self.package}=={self.version}` from {self.source}: could not {self.step}{status}"
+
+    def _render(self, lines: Sequence[str], hidden: int) -> str:
+        if not lines:
+            return self._head() + "; the backend printed nothing"
+        intro = (f"the last {len(lines)} of its {len(lines) + hidden} lines of output (all with `-v`)" if hidden
+                 else "its output")
+        return f"{self._head()}; {intro}:\n" + "\n".join(f"  {line}" for line in lines)
+
+    def __str__(self) -> str:
+        lines = self.output.rstrip().splitlines()
+        return self._render(lines[-self.TAIL:], max(0, len(lines) - self.TAIL))
+
+    def verbose_str(self) -> str:
+        """The message with every line the backend printed."""
+        return self._render(self.output.rstrip().splitlines(), 0)
+
+    def hints(self) -> Sequence[str]:
+        return (
+            f"to use only wheels of `{self.package}`, pass `--no-build-package {self.package}` "
+            f"(with `pip compile` also `--only-binary {self.package}`); or give its metadata in "
+            f"`[tool.uv] dependency-metadata`, e.g. "
+            f'{{ name = "{self.package}", version = "{self.version}", requires-dist = [...] }}',
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class BuildSystem:
     requires: tuple[str, ...]

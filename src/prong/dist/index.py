@@ -1,10 +1,13 @@
 """``RegistryIndex``: the resolver's :class:`~prong.resolver.index.PackageIndex` over HTTP.
 
 It turns the index client's pages into version candidates, fetches metadata (wheels by PEP
-658 / range requests / whole file, sdists by static ``PKG-INFO`` or a PEP 517 build), and
+658 / range requests / whole file, sdists by a static ``pyproject.toml`` ``[project]`` table or
+``PKG-INFO``, else a PEP 517 build; ``[tool.uv] dependency-metadata`` before all of these), and
 runs prefetches on the HTTP client's thread pool so that the solver, which runs on the
 calling thread, finds the answers already there. Failures become values the resolver can
-explain (``IndexProblem``, ``Offline``, ``MetadataUnavailable``), never exceptions.
+explain (``IndexProblem``, ``Offline``, ``MetadataUnavailable``), with one exception: a build
+that fails raises :class:`~prong.dist.build.BuildFailed` out of ``metadata()``, which ends the
+resolution (as uv's does) instead of letting it move on to an older version.
 """
 
 from __future__ import annotations
@@ -51,8 +54,10 @@ class RegistryIndex:
         *,
         pins: Mapping[str, str] | None = None,
         builder: MetadataBuilder | None = None,
+        dependency_metadata: DependencyMetadata | None = None,
     ) -> None:
         self.client = client
+        self.dependency_metadata = dependency_metadata
         self.http = http
         self.pins = dict(pins or {})
         self.builder = builder
@@ -177,12 +182,20 @@ class RegistryIndex:
     # -- metadata ---------------------------------------------------------------------------
 
     def metadata(self, name: str, version: Version, file: IndexFile | None) -> MetadataResponse:
+        """The metadata of ``name==version`` from ``file``, unless ``dependency_metadata`` has
+        an entry for it. Raises :class:`~prong.dist.build.BuildFailed` when the file is an
+        sdist whose build failed (the only exception: every other failure is a value)."""
+        declared = self.dependency_metadata.get(name, version) if self.dependency_metadata else None
+        if declared is not None:
+            return MetadataFound(declared)
         if file is None:
             return MetadataUnavailable("no distribution file to read metadata from")
         return self._future(self._metadata, file.url, lambda: self._load_metadata(file)).result()
 
     def prefetch_metadata(self, name: str, versions: Sequence[tuple[Version, IndexFile | None]]) -> None:
-        for _version, file in versions:
+        for version, file in versions:
+            if self.dependency_metadata and self.dependency_metadata.get(name, version, quiet=True) is not None:
+                continue
             if file is not None and file.filename.endswith(".whl"):  # builds are never speculative
                 self._future(self._metadata, file.url, lambda f=file: self._load_metadata(f), background=True)
 
@@ -214,9 +227,13 @@ class RegistryIndex:
     def _load_metadata(self, file: IndexFile) -> MetadataResponse:
         from prong.client.metadata import dist_metadata, parse_metadata
 
+        from prong.dist.build import BuildFailed
+
         try:
             raw = dist_metadata(self.http, file, self.builder)
             md = parse_metadata(raw)
+        except BuildFailed:
+            raise  # fatal: the resolution stops (kept in the future: asked again, raised again)
         except ProngError as err:
             return MetadataUnavailable(str(err).splitlines()[0] if str(err) else type(err).__name__)
         # parsed here, on the fetching thread, so that the solver finds Requirement values
@@ -257,6 +274,83 @@ class ParsedMetadata:
     requires_dist: tuple[Requirement | str, ...]
     requires_python: str | None
     provides_extra: tuple[str, ...]
+
+
+class DependencyMetadata:
+    """``[tool.uv] dependency-metadata``: metadata declared by the user, which replaces what the
+    files say (nothing is fetched or built for a version it covers), as in uv.
+
+    Each entry is a table with ``name``, and optionally ``version``, ``requires-dist``,
+    ``requires-python``, ``provides-extras`` (or ``provides-extra``). For a version, the entry
+    with that exact version is used, else one without a version; a name with entries but none
+    for the version is logged (as uv's trace does) and its files are read as usual.
+    """
+
+    def __init__(self, entries: Iterable[Mapping[str, object]] = (), origin: str = "dependency-metadata",
+                 file: str | None = None) -> None:
+        from prong.pep440.version import parse_version
+        from prong.pep508.names import normalize_extra, normalize_name
+        from prong.pep508.requirement import parse_requirement
+
+        self._entries: dict[str, list[tuple[Version | None, ParsedMetadata]]] = {}
+        for i, entry in enumerate(entries):
+            where = (file, f"{origin}[{i}]")
+            if not isinstance(entry, Mapping):
+                raise DependencyMetadataError(where, "must be a table")
+            unknown = sorted(set(entry) - {"name", "version", "requires-dist", "requires-python",
+                                           "provides-extras", "provides-extra"})
+            if unknown:
+                raise DependencyMetadataError(where, f"unknown field `{unknown[0]}`")
+            name = entry.get("name")
+            if not isinstance(name, str):
+                raise DependencyMetadataError(where, "needs `name`, a string")
+            raw_version = entry.get("version")
+            reqs = entry.get("requires-dist", [])
+            rp = entry.get("requires-python")
+            extras = entry.get("provides-extras", entry.get("provides-extra", []))
+            if not (isinstance(reqs, list) and all(isinstance(r, str) for r in reqs)):
+                raise DependencyMetadataError(where, "`requires-dist` must be a list of strings")
+            if not (isinstance(extras, list) and all(isinstance(e, str) for e in extras)):
+                raise DependencyMetadataError(where, "`provides-extras` must be a list of strings")
+            if rp is not None and not isinstance(rp, str):
+                raise DependencyMetadataError(where, "`requires-python` must be a string")
+            try:
+                version = parse_version(raw_version) if isinstance(raw_version, str) else None
+                requirements = [parse_requirement(text) for text in reqs]
+                key = normalize_name(name)
+            except ProngError as err:
+                raise DependencyMetadataError(where, str(err)) from None
+            if raw_version is not None and version is None:
+                raise DependencyMetadataError(where, "`version` must be a string")
+            md = ParsedMetadata(key, str(version) if version else "", tuple(requirements), rp,
+                                tuple(normalize_extra(e) for e in extras))
+            self._entries.setdefault(key, []).append((version, md))
+
+    def __bool__(self) -> bool:
+        return bool(self._entries)
+
+    def get(self, name: str, version: Version, *, quiet: bool = False) -> ParsedMetadata | None:
+        entries = self._entries.get(name)
+        if not entries:
+            return None
+        hit = next((md for v, md in entries if v == version), None)
+        if hit is None:
+            hit = next((md for v, md in entries if v is None), None)
+        if hit is None:
+            if not quiet:
+                log.info("no dependency-metadata entry for `%s==%s`: reading its files", name, version)
+            return None
+        return ParsedMetadata(hit.name, str(version), hit.requires_dist, hit.requires_python, hit.provides_extra)
+
+
+class DependencyMetadataError(ProngError):
+    """A ``dependency-metadata`` entry that cannot be read."""
+
+    def __init__(self, where: tuple[str | None, str], problem: str) -> None:
+        self.file, self.key = where
+        self.problem = problem
+        prefix = f"{self.file}: " if self.file else ""
+        super().__init__(f"{prefix}`{self.key}`: {problem}")
 
 
 # requirement text -> parsed value, shared by every version and thread (~40 % of the strings

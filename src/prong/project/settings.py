@@ -113,6 +113,15 @@ class PipOptions:
     no_annotate: bool | None = None
     no_header: bool | None = None
     offline: bool | None = None
+    #: ``dependency-metadata`` tables (``[tool.uv]`` or ``[tool.uv.pip]``), as written
+    dependency_metadata: tuple[Mapping[str, Any], ...] = ()
+    #: ``[tool.uv.pip]`` ``only-binary`` / ``no-binary``: names, ``:all:``, ``:none:`` (pip's lists)
+    only_binary: tuple[str, ...] = ()
+    no_binary: tuple[str, ...] = ()
+    #: top-level ``[tool.uv]`` ``no-build-package``, ``no-binary`` (a boolean there), ``no-binary-package``
+    no_build_package: tuple[str, ...] = ()
+    no_binary_all: bool | None = None
+    no_binary_package: tuple[str, ...] = ()
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def combine(self, lower: PipOptions) -> PipOptions:
@@ -292,13 +301,13 @@ def pip_options(tool: ToolUv, path: Path) -> PipOptions:
     """
     base = path.absolute().parent
     origin = str(path)
-    top = _with_origin(_level(tool, base), origin)
+    top = _with_origin(_level(tool, base, path), origin)
     if tool.pip is None:
         return top
-    return _with_origin(_level(tool.pip, base), origin).combine(top)
+    return _with_origin(_level(tool.pip, base, path), origin).combine(top)
 
 
-def _level(table: ToolUv | PipTable, base: Path) -> PipOptions:
+def _level(table: ToolUv | PipTable, base: Path, path: Path | None = None) -> PipOptions:
     """The settings one table of a file holds: every field it shares with :class:`PipOptions`,
     its index URLs and find-links made absolute against ``base``."""
     values = {f.name: getattr(table, f.name) for f in fields(PipOptions) if hasattr(table, f.name)}
@@ -308,7 +317,29 @@ def _level(table: ToolUv | PipTable, base: Path) -> PipOptions:
         extra_index_url=tuple(_absolute(u, base) for u in table.extra_index_url),
         find_links=tuple(_absolute(u, base) for u in table.find_links),
     )
+    declared = table.other.get("dependency-metadata")
+    if declared is not None:  # checked where it is used (an entry that is not a table is an error there)
+        values["dependency_metadata"] = tuple(declared) if isinstance(declared, list) else (declared,)
+    where = path if path is not None else base
+    prefix = "pip." if isinstance(table, PipTable) else ""
+    if isinstance(table, PipTable):  # pip's lists of names, `:all:`, `:none:`
+        values["only_binary"] = _names_of(table.other, "only-binary", where, prefix)
+        values["no_binary"] = _names_of(table.other, "no-binary", where, prefix)
+    else:
+        values["no_build_package"] = _names_of(table.other, "no-build-package", where, prefix)
+        values["no_binary_package"] = _names_of(table.other, "no-binary-package", where, prefix)
+        no_binary = table.other.get("no-binary")
+        if no_binary is not None and not isinstance(no_binary, bool):
+            raise PyProjectError(where, "no-binary", "must be true or false (`no-binary-package` lists names)")
+        values["no_binary_all"] = no_binary
     return PipOptions(**values)
+
+
+def _names_of(table: Mapping[str, Any], key: str, path: Path, prefix: str) -> tuple[str, ...]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise PyProjectError(path, prefix + key, "must be a list of package names")
+    return tuple(value)
 
 
 def env_options(environ: Mapping[str, str] | None = None) -> PipOptions:

@@ -101,13 +101,28 @@ class NoIndexHint:
 
 @dataclass(frozen=True, slots=True)
 class NoBinaryHint:
+    """Wheels were refused (uv's words); ``every``: for all packages, not this one by name."""
+
     package: str
+    every: bool = False
 
     def message(self) -> str:
-        return (
-            f"A source distribution is required for `{self.package}` because using pre-built "
-            f"wheels is disabled for `{self.package}` (i.e., with `--no-binary-package {self.package}`)"
-        )
+        option = ("for all packages (i.e., with `--no-binary`)" if self.every
+                  else f"for `{self.package}` (i.e., with `--no-binary-package {self.package}`)")
+        return f"A source distribution is required for `{self.package}` because using pre-built wheels is disabled {option}"
+
+
+@dataclass(frozen=True, slots=True)
+class NoBuildHint:
+    """Source distributions were refused (uv's words); ``every``: for all packages."""
+
+    package: str
+    every: bool = False
+
+    def message(self) -> str:
+        option = ("for all packages (i.e., with `--no-build`)" if self.every
+                  else f"for `{self.package}` (i.e., with `--no-build-package {self.package}`)")
+        return f"Wheels are required for `{self.package}` because building from source is disabled {option}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,7 +338,9 @@ def _unavailable_hints(provider: PythonProvider, name: str, leaf: Any) -> Iterat
             tags = tuple(t for t in tags if t != "none")  # as uv: `none` says nothing here
         yield WheelTagsHint(name, version, part, tags, _target_text(provider))
     elif kind == "no-sdist":
-        yield NoBinaryHint(name)
+        yield NoBinaryHint(name, provider.options.no_binary is True)
+    elif kind == "no-build":
+        yield NoBuildHint(name, provider.options.no_build is True)
     elif kind == "yanked":
         yield YankedHint(name, version, str(details.get("reason", "")))
 
@@ -359,6 +376,7 @@ __all__ = [
     "Hint",
     "IndexProblemHint",
     "NoBinaryHint",
+    "NoBuildHint",
     "NoIndexHint",
     "OfflineHint",
     "PrereleaseHint",

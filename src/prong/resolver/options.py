@@ -43,10 +43,16 @@ class ResolverOptions:
     no_binary: bool | frozenset[str] = False
 
     def builds_disabled(self, name: str) -> bool:
-        return self.no_build is True or (not isinstance(self.no_build, bool) and name in self.no_build)
+        """As uv: building for all packages is disabled except those named in ``no_binary``."""
+        if self.no_build is True:
+            return isinstance(self.no_binary, bool) or name not in self.no_binary
+        return not isinstance(self.no_build, bool) and name in self.no_build
 
     def binaries_disabled(self, name: str) -> bool:
-        return self.no_binary is True or (not isinstance(self.no_binary, bool) and name in self.no_binary)
+        """As uv: wheels of all packages are refused except those named in ``no_build``."""
+        if self.no_binary is True:
+            return isinstance(self.no_build, bool) or name not in self.no_build
+        return not isinstance(self.no_binary, bool) and name in self.no_binary
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,11 +42,16 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
                                                  "if-necessary-or-explicit"))
     parser.add_argument("--pre", action="store_true", help="Same as --prerelease=allow")
     parser.add_argument("--resolution", choices=("highest", "lowest", "lowest-direct"))
-    parser.add_argument("--no-build", action="store_true", help="Never build source distributions")
+    exclusive = parser.add_mutually_exclusive_group()  # as uv: --no-build and --no-binary conflict
+    exclusive.add_argument("--no-build", action="store_true", help="Never build source distributions")
     parser.add_argument("--only-binary", action="append", default=[], metavar="PACKAGE",
                         help="Use only wheels for PACKAGE (`:all:` for every package)")
-    parser.add_argument("--no-binary", action="append", default=[], metavar="PACKAGE",
+    exclusive.add_argument("--no-binary", action="append", default=[], metavar="PACKAGE",
                         help="Use only source distributions for PACKAGE (`:all:` for every package)")
+    parser.add_argument("--no-build-package", action="append", default=[], metavar="PACKAGE",
+                        help="Never build (or read) source distributions of PACKAGE (as --only-binary PACKAGE)")
+    parser.add_argument("--no-binary-package", action="append", default=[], metavar="PACKAGE",
+                        help="Use only source distributions for PACKAGE (as --no-binary PACKAGE)")
     parser.add_argument("--refresh", action="store_true", help="Revalidate every cached page and file")
     parser.add_argument("--refresh-package", action="append", default=[], metavar="PACKAGE",
                         help="Revalidate the cached pages and files of PACKAGE (repeatable)")
@@ -83,6 +88,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         no_build=True if ns.no_build else None,
         only_binary=tuple(ns.only_binary),
         no_binary=tuple(ns.no_binary),
+        no_build_packages=tuple(ns.no_build_package),
+        no_binary_packages=tuple(ns.no_binary_package),
         generate_hashes=True if ns.generate_hashes else None,
         annotate=False if ns.no_annotate else None,
         header=False if ns.no_header else None,
