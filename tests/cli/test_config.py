@@ -146,7 +146,7 @@ def test_a_malformed_uv_toml_is_a_short_error(
 ) -> None:
     (work / "uv.toml").write_text('index-strategy = "fastest"\n')
     code, out, err = _run(work, capsys, "index", "versions", "lib")
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""  # a configuration error (docs/exit-codes.md)
     assert err.startswith(f"error: {work / 'uv.toml'}: `index-strategy`: must be one of")
     assert "Traceback" not in err
     (work / "uv.toml").write_text("[[index]\n")

@@ -30,7 +30,17 @@ __all__ = ["LockResult", "ProjectError", "lock", "resolve_project"]
 
 
 class ProjectError(ProngError):
-    """The project's files say something prong cannot lock (names the file and the key)."""
+    """The project's files say something prong cannot lock (names the file and the key); a
+    configuration error (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def hints(self) -> Sequence[str]:
+        return (self.hint,) if self.hint else ()
 
 
 class LockedError(ProngError):
@@ -150,6 +160,33 @@ def _lower(
     return out
 
 
+def _check_sources(pp: PyProject, path: Path) -> None:
+    """uv's rule: the sources of one package must not overlap (same extra or group, markers that
+    some environment satisfies together)."""
+    from prong.pep508.markers import TRUE, parse_marker
+
+    for name, sources in pp.tool_uv.sources.items():
+        for i, a in enumerate(sources):
+            for j in range(i + 1, len(sources)):
+                b = sources[j]
+                if (a.extra is not None and b.extra is not None and a.extra != b.extra) or (
+                    a.group is not None and b.group is not None and a.group != b.group
+                ):
+                    continue
+                ma = parse_marker(a.marker) if a.marker else TRUE
+                mb = parse_marker(b.marker) if b.marker else TRUE
+                if ma.is_disjoint(mb):
+                    continue
+                sa, sb = str(ma) or "true", str(mb) or "true"
+                fix = mb.and_(ma.negate())
+                raise ProjectError(
+                    f"{path}: `tool.uv.sources.{name}[{j}]`: source markers must be disjoint, but "
+                    f"`{sa}` (`tool.uv.sources.{name}[{i}]`) and `{sb}` overlap",
+                    hint=f"replace `{sb}` with `{fix}`" if not fix.is_false() else
+                    f"give the sources of `{name}` markers that no environment satisfies together",
+                )
+
+
 def _context(
     directory: Path,
     *,
@@ -212,6 +249,7 @@ def _context(
     opts = pip_settings(args, config, environ)
     urls = make_index_urls(args, config, environ=environ, extra_configured=extra_configured)
     all_indexes = list(urls.indexes)
+    _check_sources(pp, path)
     # lowering
     requires_dist: list[LoweredRequirement] = []
     for i, text in enumerate(pp.dependencies):

@@ -29,7 +29,9 @@ def _normalize(name: str) -> str:
 
 
 class PyProjectError(ProngError):
-    """A pyproject.toml or uv.toml that prong cannot use."""
+    """A pyproject.toml or uv.toml that prong cannot use (a configuration error: exit code 2)."""
+
+    exit_code = 2
 
     def __init__(self, path: Path | str, key: str | None, problem: str, hint: str | None = None) -> None:
         self.path, self.key, self.problem, self.hint = str(path), key, problem, hint

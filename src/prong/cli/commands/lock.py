@@ -44,7 +44,6 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.cli.output import print_index_warnings, print_warnings
 
     config = settings.uv_config()
-    print_warnings(config.warnings, settings)
     project = settings.project if settings.project is not None else Path.cwd()
     result = lock(
         project,
@@ -70,6 +69,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         refresh=ns.refresh,
         refresh_packages=tuple(ns.refresh_package),
     )
+    # configuration warnings only now: a pyproject.toml that cannot be read is the error itself
+    print_warnings(config.warnings, settings)
     print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)
     if not settings.quiet:
