@@ -151,7 +151,7 @@ def test_a_malformed_uv_toml_is_a_short_error(
     assert "Traceback" not in err
     (work / "uv.toml").write_text("[[index]\n")
     code, out, err = _run(work, capsys, "pip", "compile", "requirements.in")
-    assert code == 1 and "uv.toml" in err and "invalid TOML" in err and "Traceback" not in err
+    assert code == 2 and "uv.toml" in err and "invalid TOML" in err and "Traceback" not in err
 
 
 def test_refresh_revalidates_cached_pages(
