@@ -44,7 +44,14 @@ class ProjectError(ProngError):
 
 
 class LockedError(ProngError):
-    """``--locked`` / ``--check`` and the lock would change."""
+    """``--locked`` / ``--check`` and the lock would change; ``changes`` says how."""
+
+    def __init__(self, message: str, changes: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.changes = tuple(changes)
+
+    def hints(self) -> Sequence[str]:
+        return self.changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,10 +445,12 @@ def lock(
     lk = build_lock(resolution, project=ctx.pyproject, **_build_options(ctx))
     text = render_lock(lk)
     changed = text != existing_text
+    changes = _lock_changes(lock_path, existing_text, lk) if changed else ()
     if locked and changed:
         raise LockedError(
             "The lockfile at `uv.lock` needs to be updated, but `--locked` was provided. "
-            "To update the lockfile, run `prong lock`."
+            "To update the lockfile, run `prong lock`.",
+            changes,
         )
     written = False
     if changed and not dry_run and not frozen:
@@ -454,7 +463,54 @@ def lock(
         lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
         packages=packages, seconds=time.perf_counter() - started,
         warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
+        changes=changes,
     )
+
+
+def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...]:
+    """What a new lock changes, one sentence each (packages added, removed, moved to another
+    version or source; the lock's settings), for ``--locked`` and ``--dry-run``."""
+    from prong.lock import parse_lock
+
+    if old_text is None:
+        return ("there is no uv.lock yet",)
+    try:
+        old = parse_lock(old_text, path)
+    except ProngError as err:
+        return (f"the existing uv.lock cannot be read ({err})",)
+    out: list[str] = []
+    if old.requires_python != new.requires_python:
+        out.append(f"requires-python changes from `{old.requires_python}` to `{new.requires_python}`")
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    for pkg in old.packages:
+        before.setdefault(pkg.name, set()).add(f"{pkg.version} ({pkg.source.kind} {pkg.source.value})")
+    for pkg in new.packages:
+        after.setdefault(pkg.name, set()).add(f"{pkg.version} ({pkg.source.kind} {pkg.source.value})")
+    for name in sorted(set(before) | set(after)):
+        b, a = before.get(name, set()), after.get(name, set())
+        if b == a:
+            continue
+        if not b:
+            out.append(f"`{name}` would be added: {', '.join(sorted(a))}")
+        elif not a:
+            out.append(f"`{name}` would be removed: {', '.join(sorted(b))}")
+        else:
+            out.append(f"`{name}` would change: {', '.join(sorted(b - a))} -> {', '.join(sorted(a - b))}")
+    if not out:
+        if old.manifest != new.manifest:
+            out.append("the lock's [manifest] (members, constraints, overrides, groups) would change")
+        elif old.options != new.options:
+            out.append("the lock's [options] (exclude-newer, resolution, prerelease) would change")
+        else:
+            old_by_id = {p.id: p for p in old.packages}
+            names = sorted({p.name for p in new.packages if old_by_id.get(p.id) != p})
+            if names:
+                out.append("the recorded requirements or files of " + ", ".join(f"`{n}`" for n in names[:5])
+                           + " would change")
+            else:
+                out.append("the lock's layout would change (it was not written by uv 0.13 or prong)")
+    return tuple(out)
 
 
 def _build_options(ctx: _Context) -> dict[str, Any]:

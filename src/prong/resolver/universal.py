@@ -642,6 +642,9 @@ class UniversalResolver:
         if isinstance(response, Found):
             if response.problems:
                 rp.index_problems[name] = response.problems
+            if log.isEnabledFor(logging.INFO):
+                where = sorted({c.index_url for c in response.candidates}) or [index_url or "the default index"]
+                log.info("%s: %d versions from %s", name, len(response.candidates), ", ".join(where))
             vmap = VersionMap(name, response.candidates, options=self.options, tags=self.tags,  # type: ignore[arg-type]
                               python_version=self.python.lower)
             rp.version_maps[name] = vmap
@@ -851,12 +854,15 @@ class UniversalResolver:
         )
         chosen = next(order, None)
         if chosen is None:
+            log.debug("%s: no version in %s%s", package, vs, f" ({st.env.display()})" if st.env.display() else "")
             return None
         if isinstance(package, (Extra, Group)):
             return chosen
+        log.debug("Selecting %s==%s%s", name, chosen, " [preference]" if chosen == preference else "")
         choice = vmap.choose(chosen)
         if isinstance(choice, UnavailableVersion):
             self.report_provider.unavailable_versions[(name, chosen)] = choice
+            log.debug("Rejecting %s==%s: %s", name, chosen, choice)
             return _Unavailable(chosen, choice)
         st.pins[(name, chosen)] = vmap.candidates[chosen].index_url if index_url is None else index_url
         if choice.requires_python and not st.python.contains_lower_of(choice.requires_python):
