@@ -373,13 +373,14 @@ def resolve_project(
     refresh: bool = False,
     refresh_packages: Sequence[str] = (),
     preferences: Mapping[str, Sequence[tuple[Any, Any, str | None]]] | None = None,
+    fork_markers: Sequence[str] = (),
 ) -> tuple[UniversalResolution, _Context, tuple[str, ...]]:
     """Resolve the project in ``project`` (a directory or its pyproject.toml) for every
     environment; returns the forks' solutions, the project context and the index warnings."""
     from prong.api.index import build_registry
     from prong.dispatch import BuildDispatch
     from prong.dist.index import RegistryIndex
-    from prong.resolver.universal import resolve_universal
+    from prong.resolver.universal import env_from_fork_marker, resolve_universal
 
     env_vars = os.environ if environ is None else environ
     directory = find_project(project)
@@ -401,6 +402,7 @@ def resolve_project(
             conflicts=ctx.conflicts, constraints=ctx.constraints, overrides=ctx.overrides,
             environments=ctx.environments, required_environments=ctx.required_environments,
             preferences=preferences, fork_strategy=ctx.fork_strategy,
+            initial_forks=[env_from_fork_marker(_marker(m), ctx.conflicts) for m in fork_markers],
         )
         index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
     finally:
@@ -431,10 +433,14 @@ def lock(
     lock_path = directory / "uv.lock"
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
     preferences = None
-    if existing_text is not None and not upgrade:
-        preferences = _preferences_from_lock(lock_path, existing_text, set(upgrade_packages))
+    fork_markers: tuple[str, ...] = ()
+    if existing_text is not None:
+        fork_markers = _fork_markers_of(lock_path, existing_text)
+        if not upgrade:
+            preferences = _preferences_from_lock(lock_path, existing_text, set(upgrade_packages))
     resolution, ctx, index_warnings = resolve_project(
-        directory, config=config, environ=environ, preferences=preferences, **resolve_options
+        directory, config=config, environ=environ, preferences=preferences, fork_markers=fork_markers,
+        **resolve_options,
     )
     try:
         from prong.lock.build import build_lock
@@ -515,6 +521,22 @@ def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...
 
 def _build_options(ctx: _Context) -> dict[str, Any]:
     return {}
+
+
+def _marker(text: str) -> Any:
+    from prong.pep508.markers import TRUE, parse_marker
+
+    return parse_marker(text) if text else TRUE
+
+
+def _fork_markers_of(path: Path, text: str) -> tuple[str, ...]:
+    """The previous lock's forks (uv starts a re-lock from them)."""
+    from prong.lock import parse_lock
+
+    try:
+        return tuple(parse_lock(text, path).resolution_markers)
+    except ProngError:
+        return ()
 
 
 def _preferences_from_lock(path: Path, text: str, upgrade: set[str]) -> dict[str, list[tuple[Any, Any, str | None]]]:

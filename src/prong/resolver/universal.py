@@ -267,6 +267,34 @@ class UniversalEnv:
         return ForkEnv(self.markers, self.include, self.exclude)
 
 
+def pseudo_extra(item: ConflictItemRef) -> str:
+    """uv's conflict pseudo-extra for an item: ``extra-3-xxx-cpu``, ``group-3-xxx-dev``."""
+    kind, name = ("extra", item.extra) if item.extra is not None else ("group", item.group or "")
+    return f"{kind}-{len(item.package)}-{item.package}-{name}"
+
+
+def env_from_fork_marker(marker: MarkerTree, conflicts: Sequence[Sequence[ConflictItemRef]]) -> UniversalEnv:
+    """A lock's ``resolution-markers`` entry back to a fork environment (uv's
+    ``UniversalMarker::from_combined`` and ``filter_rules``): the conflict pseudo-extras it
+    implies become included or excluded items, the rest is the PEP 508 part."""
+    from prong.pep508.markers import parse_marker
+
+    include: set[ConflictItemRef] = set()
+    exclude: set[ConflictItemRef] = set()
+    decided: dict[str, bool] = {}
+    for cset in conflicts:
+        for item in cset:
+            pseudo = pseudo_extra(item)
+            if marker.implies(parse_marker(f"extra == '{pseudo}'")):
+                include.add(item)
+                decided[pseudo] = True
+            elif marker.implies(parse_marker(f"extra != '{pseudo}'")):
+                exclude.add(item)
+                decided[pseudo] = False
+    pep508 = marker.assign_extras(lambda e: decided.get(e)).without_extras()
+    return UniversalEnv(pep508, frozenset(include), frozenset(exclude))
+
+
 def _item_text(item: ConflictItemRef) -> str:
     if item.extra is not None:
         return f"{item.package}[{item.extra}]"
@@ -564,6 +592,7 @@ class UniversalResolver:
         preferences: Mapping[str, Sequence[tuple[MarkerTree, Version, str | None]]] | None = None,
         fork_strategy: str = "requires-python",
         root_requirements: Sequence[LoweredRequirement] = (),
+        initial_forks: Sequence[UniversalEnv] = (),
     ) -> None:
         from prong.pep440.version import parse_version
         from prong.resolver.options import ResolverEnvironment
@@ -584,6 +613,7 @@ class UniversalResolver:
         for o in overrides:
             self.overrides.setdefault(o.name, []).append(o)
         self.environments = list(environments)
+        self.initial_forks = list(initial_forks)
         self.required_environments = list(required_environments)
         self.fork_strategy = _forking(fork_strategy)
         self.root_requirements = list(root_requirements)
@@ -677,7 +707,11 @@ class UniversalResolver:
         base_env = UniversalEnv(TRUE)
         start = _State(pubgrub, base_env, self.python, UvPriorities())
         stack: list[_State] = []
-        if self.environments:
+        if self.initial_forks:  # the previous lock's forks, as uv starts a re-lock
+            for env in reversed(self.initial_forks):
+                st = start.copy()
+                stack.append(st.with_env(env, self.python))
+        elif self.environments:
             for marker in reversed(self.environments):
                 st = start.copy()
                 stack.append(st.with_env(base_env.narrow(marker), self.python))
@@ -1425,6 +1459,7 @@ def resolve_universal(
     preferences: Mapping[str, Sequence[tuple[MarkerTree, Version, str | None]]] | None = None,
     fork_strategy: str = "requires-python",
     root_requirements: Sequence[LoweredRequirement] = (),
+    initial_forks: Sequence[UniversalEnv] = (),
 ) -> UniversalResolution:
     """Resolve ``projects`` (workspace members, with all their extras and groups) and
     ``root_requirements`` for every environment ``requires_python`` and ``environments`` allow.
@@ -1446,5 +1481,6 @@ def resolve_universal(
         preferences=preferences,
         fork_strategy=fork_strategy,
         root_requirements=root_requirements,
+        initial_forks=initial_forks,
     )
     return resolver.resolve()
