@@ -339,10 +339,10 @@ def _json_metadata(value: object) -> bool | tuple[tuple[str, str], ...]:
     return bool(value)
 
 
-def _json_file(entry: dict[str, Any], base: str) -> IndexFile:
-    """One file of a JSON page (``filename`` and ``url`` already checked to be strings)."""
-    file_url, frag_hashes = _split_fragment(_join(base, entry["url"]))
-    hashes = _hashes(entry.get("hashes")) or frag_hashes
+def _compact(entry: dict[str, Any]) -> tuple[Any, ...]:
+    """A JSON page's file entry as a tuple of what prong reads, (file name, URL as written,
+    hashes, Requires-Python, yanked, core metadata, upload time, size): a third of a dict's
+    memory, and it marshals to the cache as it is."""
     yanked_raw = entry.get("yanked", False)
     if yanked_raw is True:
         yanked: str | None = ""
@@ -356,15 +356,31 @@ def _json_file(entry: dict[str, Any], base: str) -> IndexFile:
     rp = entry.get("requires-python")
     size = entry.get("size")
     upload_time = entry.get("upload-time")
+    return (
+        entry["filename"],
+        entry["url"],
+        _hashes(entry.get("hashes")),
+        rp.strip() or None if isinstance(rp, str) else None,
+        yanked,
+        _json_metadata(core),
+        upload_time if isinstance(upload_time, str) else None,
+        size if isinstance(size, int) and not isinstance(size, bool) else None,
+    )
+
+
+def _json_file(entry: tuple[Any, ...], base: str) -> IndexFile:
+    """One file of a JSON page, from its compact entry (see ``_compact``)."""
+    filename, url, hashes, rp, yanked, core, upload_time, size = entry
+    file_url, frag_hashes = _split_fragment(_join(base, url))
     return IndexFile(
-        filename=entry["filename"],
+        filename=filename,
         url=file_url,
-        hashes=hashes,
-        requires_python=rp.strip() or None if isinstance(rp, str) else None,
+        hashes=hashes or frag_hashes,
+        requires_python=rp,
         yanked=yanked,
-        core_metadata=_json_metadata(core),
-        upload_time=upload_time if isinstance(upload_time, str) else None,
-        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        core_metadata=core,
+        upload_time=upload_time,
+        size=size,
     )
 
 
@@ -377,7 +393,7 @@ class LazyFiles(Sequence[IndexFile]):
 
     __slots__ = ("_entries", "_base", "_files")
 
-    def __init__(self, entries: list[dict[str, Any]], base: str) -> None:
+    def __init__(self, entries: list[tuple[Any, ...]], base: str) -> None:
         self._entries = entries
         self._base = base
         self._files: tuple[IndexFile, ...] | None = None
@@ -392,7 +408,7 @@ class LazyFiles(Sequence[IndexFile]):
     def split(self) -> list[tuple[str, LazyFiles]]:
         """``(file name, its one-file sequence)`` for each file, still unbuilt."""
         base = self._base
-        return [(e["filename"], LazyFiles([e], base)) for e in self._entries]
+        return [(e[0], LazyFiles([e], base)) for e in self._entries]
 
     def joined(self, others: Sequence[Sequence[IndexFile]]) -> Sequence[IndexFile]:
         """These files followed by ``others``' (lazily when all are unbuilt files of one page)."""
@@ -401,7 +417,7 @@ class LazyFiles(Sequence[IndexFile]):
         return tuple(f for part in (self, *others) for f in part)
 
     def upload_times(self) -> list[object]:
-        return [e.get("upload-time") for e in self._entries]
+        return [e[6] for e in self._entries]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -442,7 +458,7 @@ class PageFiles(LazyFiles):
 
     __slots__ = ("groups",)
 
-    def __init__(self, entries: list[dict[str, Any]], groups: dict[str | None, list[dict[str, Any]]],
+    def __init__(self, entries: list[tuple[Any, ...]], groups: dict[str | None, list[tuple[Any, ...]]],
                  base: str) -> None:
         super().__init__(entries, base)
         self.groups = {key: LazyFiles(group, base) for key, group in groups.items()}
@@ -473,8 +489,8 @@ def parse_json(content: bytes, url: str, project: str, *,
     classifier = _Classifier(project)
     # Files are grouped by the version part of their name and built on first use (see
     # ``LazyFiles``): a page lists thousands of files and a resolver reads a few versions.
-    entries: list[dict[str, object]] = []
-    groups: dict[str | None, list[dict[str, object]]] = {}
+    entries: list[tuple[Any, ...]] = []
+    groups: dict[str | None, list[tuple[Any, ...]]] = {}
     names: dict[str, bool] = {}  # a wheel's name part -> names this project
     for entry in raw_files:
         if not isinstance(entry, dict):
@@ -493,12 +509,13 @@ def parse_json(content: bytes, url: str, project: str, *,
                     key = parts[1]
         if key is None and not classifier.is_dist(filename):
             continue
-        entries.append(entry)
+        compact = _compact(entry)
+        entries.append(compact)
         group = groups.get(key)
         if group is None:
-            groups[key] = [entry]
+            groups[key] = [compact]
         else:
-            group.append(entry)
+            group.append(compact)
     versions = data.get("versions")
     info = PageInfo(
         content_type=content_type,
@@ -519,7 +536,7 @@ def parse_json(content: bytes, url: str, project: str, *,
 
 # ------------------------------------------------------------------------------- compact form
 
-_FORMAT = 2
+_FORMAT = 3  # 3: JSON file entries as compact tuples
 
 
 def dump_page(page: ProjectPage) -> bytes:

@@ -48,7 +48,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = simple._json_file
 
     def counting(entry: dict[str, object], base: str) -> IndexFile:
-        names.append(str(entry["filename"]))
+        names.append(str(entry[0]))  # a compact entry: the file name first
         return real(entry, base)
 
     monkeypatch.setattr(simple, "_json_file", counting)
@@ -56,7 +56,7 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _eager(entries: list[dict[str, object]]) -> tuple[IndexFile, ...]:
-    return tuple(simple._json_file(e, URL) for e in entries)
+    return tuple(simple._json_file(simple._compact(e), URL) for e in entries)
 
 
 def test_page_files_are_built_on_first_read_and_match_eager_parsing(built: list[str]) -> None:
