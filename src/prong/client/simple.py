@@ -340,9 +340,10 @@ def _json_metadata(value: object) -> bool | tuple[tuple[str, str], ...]:
 
 
 def _compact(entry: dict[str, Any]) -> tuple[Any, ...]:
-    """A JSON page's file entry as a tuple of what prong reads, (file name, URL as written,
-    hashes, Requires-Python, yanked, core metadata, upload time, size): a third of a dict's
-    memory, and it marshals to the cache as it is."""
+    """A JSON page's file entry as a tuple of what prong reads, (file name, URL as written
+    without the file name when it ends with it, hashes (a lone sha256 as its hex digest),
+    Requires-Python, yanked, core metadata, upload time, size): a third of a dict's memory, and
+    it marshals to the cache as it is."""
     yanked_raw = entry.get("yanked", False)
     if yanked_raw is True:
         yanked: str | None = ""
@@ -356,10 +357,17 @@ def _compact(entry: dict[str, Any]) -> tuple[Any, ...]:
     rp = entry.get("requires-python")
     size = entry.get("size")
     upload_time = entry.get("upload-time")
+    filename = entry["filename"]
+    url = entry["url"]
+    if url.endswith("/" + filename):  # the name is in the URL: keep it once
+        url = url[: len(url) - len(filename)]
+    hashes: Any = _hashes(entry.get("hashes"))
+    if len(hashes) == 1 and hashes[0][0] == "sha256":
+        hashes = hashes[0][1]  # the usual single sha256, as its hex digest
     return (
-        entry["filename"],
-        entry["url"],
-        _hashes(entry.get("hashes")),
+        filename,
+        url,
+        hashes,
         rp.strip() or None if isinstance(rp, str) else None,
         yanked,
         _json_metadata(core),
@@ -371,6 +379,10 @@ def _compact(entry: dict[str, Any]) -> tuple[Any, ...]:
 def _json_file(entry: tuple[Any, ...], base: str) -> IndexFile:
     """One file of a JSON page, from its compact entry (see ``_compact``)."""
     filename, url, hashes, rp, yanked, core, upload_time, size = entry
+    if url.endswith("/"):
+        url += filename
+    if isinstance(hashes, str):
+        hashes = (("sha256", hashes),)
     file_url, frag_hashes = _split_fragment(_join(base, url))
     return IndexFile(
         filename=filename,
@@ -536,7 +548,7 @@ def parse_json(content: bytes, url: str, project: str, *,
 
 # ------------------------------------------------------------------------------- compact form
 
-_FORMAT = 3  # 3: JSON file entries as compact tuples
+_FORMAT = 4  # 3: JSON file entries as compact tuples; 4: without the repeated file name and hash key
 
 
 def dump_page(page: ProjectPage) -> bytes:
