@@ -435,9 +435,12 @@ def lock(
     preferences = None
     fork_markers: tuple[str, ...] = ()
     if existing_text is not None:
-        fork_markers = _fork_markers_of(lock_path, existing_text)
+        from prong.lock import parse_lock
+
+        previous = parse_lock(existing_text, lock_path)  # a lock prong cannot read is an error, as in uv
+        fork_markers = tuple(previous.resolution_markers)
         if not upgrade:
-            preferences = _preferences_from_lock(lock_path, existing_text, set(upgrade_packages))
+            preferences = _preferences_from_lock(previous, set(upgrade_packages))
     resolution, ctx, index_warnings = resolve_project(
         directory, config=config, environ=environ, preferences=preferences, fork_markers=fork_markers,
         **resolve_options,
@@ -462,7 +465,12 @@ def lock(
     if changed and not dry_run and not frozen:
         from prong.api._files import write_atomic
 
-        write_atomic(lock_path, text)
+        try:
+            write_atomic(lock_path, text)
+        except OSError as err:
+            raise ProngError(
+                f"cannot write {lock_path}: {err.strerror or err}; nothing was changed"
+            ) from None
         written = True
     packages = len(lk.packages)
     return LockResult(
@@ -529,25 +537,12 @@ def _marker(text: str) -> Any:
     return parse_marker(text) if text else TRUE
 
 
-def _fork_markers_of(path: Path, text: str) -> tuple[str, ...]:
-    """The previous lock's forks (uv starts a re-lock from them)."""
-    from prong.lock import parse_lock
-
-    try:
-        return tuple(parse_lock(text, path).resolution_markers)
-    except ProngError:
-        return ()
-
-
-def _preferences_from_lock(path: Path, text: str, upgrade: set[str]) -> dict[str, list[tuple[Any, Any, str | None]]]:
-    from prong.lock import parse_lock
+def _preferences_from_lock(lk: Lock, upgrade: set[str]) -> dict[str, list[tuple[Any, Any, str | None]]]:
+    """The previous lock's versions, each with the forks it was locked for (uv keeps a locked
+    version unless ``-U`` / ``-P`` or the requirements no longer allow it)."""
     from prong.pep440.version import parse_version
     from prong.pep508.markers import TRUE, parse_marker
 
-    try:
-        lk = parse_lock(text, path)
-    except ProngError:
-        return {}
     out: dict[str, list[tuple[Any, Any, str | None]]] = {}
     for pkg in lk.packages:
         if pkg.name in upgrade or pkg.version is None or not pkg.source.is_registry:

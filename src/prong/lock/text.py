@@ -46,7 +46,9 @@ _SPAN_COMMENT = " # This has no effect and is included for backwards compatibili
 
 class LockFileError(ProngError):
     """A ``uv.lock`` prong cannot use: invalid TOML, another format version, or a value of the wrong
-    shape. ``where`` names the place in the file (``None``: the whole file)."""
+    shape. ``where`` names the place in the file (``None``: the whole file). Exit code 2, as uv."""
+
+    exit_code = 2
 
     def __init__(self, path: Path | str, where: str | None, problem: str, hint: str | None = _REGENERATE) -> None:
         self.path, self.where, self.problem, self.hint = str(path), where, problem, hint
