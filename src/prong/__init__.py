@@ -20,7 +20,7 @@ _LAZY = {
     "compile": ("prong.api.compile", "compile_requirements"),
     "index_versions": ("prong.api.index", "index_versions"),
     "export": ("prong.api.export", "export"),
-    "lock": ("prong.api.lock", "lock"),
+    "lock": ("prong", "lock"),  # the callable package prong.lock (see prong/lock/__init__.py)
     "read_lock": ("prong.lock.text", "read_lock"),
     "render_lock": ("prong.lock.text", "render_lock"),
 }
@@ -32,4 +32,6 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'prong' has no attribute {name!r}")
     import importlib
 
+    if name == "lock":
+        return importlib.import_module("prong.lock")
     return getattr(importlib.import_module(target[0]), target[1])
