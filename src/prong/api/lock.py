@@ -58,12 +58,12 @@ class LockedError(ProngError):
 class LockResult:
     """What ``lock`` did: the lock, its text, whether the file changed, what changed, warnings."""
 
-    lock: Lock | None
+    lock: Lock | None  # None: the lock was known to be current (nothing was resolved)
     text: str
     path: Path
     written: bool
     changed: bool
-    resolution: UniversalResolution
+    resolution: UniversalResolution | None
     packages: int
     seconds: float
     warnings: tuple[str, ...] = ()
@@ -432,6 +432,15 @@ def lock(
     directory = find_project(project)
     lock_path = directory / "uv.lock"
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
+    fingerprint = None
+    if not upgrade and not upgrade_packages and not resolve_options.get("refresh") and not resolve_options.get("no_cache"):
+        fingerprint = _fingerprint(directory, existing_text, config, environ, resolve_options)
+        known = _known_fingerprint(resolve_options.get("cache_dir"), directory, fingerprint)
+        if known is not None:  # the same inputs gave this lock: nothing to resolve
+            return LockResult(
+                lock=None, text=existing_text or "", path=lock_path, written=False, changed=False,
+                resolution=None, packages=known, seconds=time.perf_counter() - started,
+            )
     preferences = None
     fork_markers: tuple[str, ...] = ()
     if existing_text is not None:
@@ -473,6 +482,9 @@ def lock(
             ) from None
         written = True
     packages = len(lk.packages)
+    if not dry_run and not frozen and fingerprint is not None and (written or not changed):
+        _remember_fingerprint(resolve_options.get("cache_dir"), directory,
+                              _fingerprint(directory, text, config, environ, resolve_options), packages)
     return LockResult(
         lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
         packages=packages, seconds=time.perf_counter() - started,
@@ -525,6 +537,74 @@ def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...
             else:
                 out.append("the lock's layout would change (it was not written by uv 0.13 or prong)")
     return tuple(out)
+
+
+_FINGERPRINT_BUCKET = "lock-inputs-v1"
+_ENV_KEYS = ("UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_FIND_LINKS",
+             "UV_INDEX_STRATEGY", "UV_EXCLUDE_NEWER", "UV_PRERELEASE", "UV_RESOLUTION", "UV_NO_CONFIG",
+             "UV_CONFIG_FILE", "UV_PROJECT_ENVIRONMENT")
+
+
+def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None,
+                 environ: Mapping[str, str] | None, options: Mapping[str, Any]) -> str | None:
+    """A digest of everything a lock depends on that is not the network: the project's
+    pyproject.toml and uv.toml, the lock's text, the configuration files read, uv's variables and
+    the options. Equal digests: the lock prong wrote (or accepted) for these inputs is current, as
+    uv decides without resolving."""
+    import hashlib
+
+    if lock_text is None:
+        return None
+    h = hashlib.sha256(b"prong-lock-inputs-1\0")
+    files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ())]
+    for f in files:
+        h.update(str(f).encode() + b"\0")
+        try:
+            h.update(f.read_bytes())
+        except OSError:
+            h.update(b"<absent>")
+        h.update(b"\0")
+    h.update(lock_text.encode("utf-8") + b"\0")
+    env = os.environ if environ is None else environ
+    for key in _ENV_KEYS:
+        h.update(f"{key}={env.get(key, '')}\0".encode())
+    for key in sorted(options):
+        if key in ("cache_dir", "no_cache", "offline", "refresh", "refresh_packages"):
+            continue
+        h.update(f"{key}={options[key]!r}\0".encode())
+    return h.hexdigest()
+
+
+def _fingerprint_file(cache_dir: Any, directory: Path) -> Path:
+    import hashlib
+
+    from prong.cache import default_cache_dir
+
+    root = Path(default_cache_dir(cache_dir))
+    return root / _FINGERPRINT_BUCKET / hashlib.sha256(str(directory).encode()).hexdigest()[:32]
+
+
+def _known_fingerprint(cache_dir: Any, directory: Path, fingerprint: str | None) -> int | None:
+    if fingerprint is None:
+        return None
+    try:
+        stored = _fingerprint_file(cache_dir, directory).read_text(encoding="utf-8").split()
+    except OSError:
+        return None
+    if len(stored) == 2 and stored[0] == fingerprint and stored[1].isdigit():
+        return int(stored[1])
+    return None
+
+
+def _remember_fingerprint(cache_dir: Any, directory: Path, fingerprint: str | None, packages: int) -> None:
+    if fingerprint is None:
+        return
+    try:
+        from prong.api._files import write_atomic
+
+        write_atomic(_fingerprint_file(cache_dir, directory), f"{fingerprint} {packages}\n")
+    except OSError:
+        pass  # only an optimisation
 
 
 def _build_options(ctx: _Context) -> dict[str, Any]:
