@@ -11,6 +11,7 @@ atomically, and only when its text changes.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,20 @@ def _is_package(pp: PyProject) -> bool:
     return pp.build_system is not None
 
 
+_NAME_PART = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*")
+
+
+def _specifier_text(text: str) -> str | None:
+    """The specifiers of a requirement string as written (order kept), or None for a URL."""
+    head = text.split(";", 1)[0]
+    if "@" in head:
+        return None
+    rest = _NAME_PART.sub("", head, count=1).strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        rest = rest[1:-1]
+    return rest.strip() or None
+
+
 def _lower(
     pp: PyProject, text: str, marker_extra: str | None, group: str | None, indexes: Any, where: str
 ) -> list[LoweredRequirement]:
@@ -119,6 +134,7 @@ def _lower(
         req = parse_requirement(text)
     except ProngError as err:
         raise ProjectError(f"{pp.path}: `{where}`: {err}") from None
+    spec_text = _specifier_text(text)
     base = req.marker_tree if req.marker_tree is not None else TRUE
     if marker_extra is not None:
         base = base.and_(parse_marker(f"extra == '{marker_extra}'"))
@@ -127,7 +143,7 @@ def _lower(
         if (s.extra is None or s.extra == marker_extra) and (s.group is None or s.group == group)
     ]
     if not sources:
-        return [LoweredRequirement(req, base)]
+        return [LoweredRequirement(req, base, specifier_text=spec_text)]
     project = pp.name.replace("_", "-").replace(".", "-").lower() if pp.name else None
     out: list[LoweredRequirement] = []
     total = parse_marker("python_version < '0'")  # FALSE
@@ -160,10 +176,10 @@ def _lower(
             conflict = ConflictItemRef(project, group=s.group)
         marker = smarker.and_(base)
         if not marker.is_false():
-            out.append(LoweredRequirement(req, marker, index_url, conflict))
+            out.append(LoweredRequirement(req, marker, index_url, conflict, specifier_text=spec_text))
     remaining = total.negate().and_(base)
     if not remaining.is_false():
-        out.append(LoweredRequirement(req, remaining))
+        out.append(LoweredRequirement(req, remaining, specifier_text=spec_text))
     return out
 
 
@@ -460,7 +476,7 @@ def lock(
         raise ProngError("`prong lock` cannot write a lock yet (the lock builder is missing)") from None
     from prong.lock import render_lock
 
-    lk = build_lock(resolution, project=ctx.pyproject, **_build_options(ctx))
+    lk = build_lock(resolution, **_build_options(ctx))
     text = render_lock(lk)
     changed = text != existing_text
     changes = _lock_changes(lock_path, existing_text, lk) if changed else ()
@@ -608,7 +624,29 @@ def _remember_fingerprint(cache_dir: Any, directory: Path, fingerprint: str | No
 
 
 def _build_options(ctx: _Context) -> dict[str, Any]:
-    return {}
+    from prong.lock.build import options_of
+    from prong.pep508.markers import TRUE
+    from prong.resolver.universal import LoweredRequirement
+
+    opts = ctx.options
+    return {
+        "projects": [ctx.project],
+        "requires_python": ctx.requires_python,
+        "conflicts": ctx.conflicts,
+        "environments": ctx.environments,
+        "required_environments": ctx.required_environments,
+        "options": options_of(
+            exclude_newer=opts.exclude_newer,
+            resolution=opts.resolution.value,
+            prerelease=opts.prerelease.value,
+            fork_strategy=ctx.fork_strategy,
+        ),
+        "constraints": [LoweredRequirement(c, c.marker_tree or TRUE, specifier_text=_specifier_text(str(c)))
+                        for c in ctx.constraints],
+        "overrides": [LoweredRequirement(o, o.marker_tree or TRUE, specifier_text=_specifier_text(str(o)))
+                      for o in ctx.overrides],
+        "dynamic_version": [ctx.project.name] if "version" in ctx.pyproject.dynamic else [],
+    }
 
 
 def _marker(text: str) -> Any:

@@ -476,3 +476,72 @@ def restrict_false(value: int, assumption: int, cache: dict[tuple[int, int], int
         r = make(vv, tuple(bounds), tuple(FALSE if ac == FALSE else restrict_false(vc, ac, cache) for vc, ac in pairs))
     cache[key] = r
     return r
+
+
+def restrict(value: int, assumption: int, cache: dict[tuple[int, int], int]) -> int:
+    """uv's ``restrict``: ``value`` simplified under the assumption that ``assumption`` holds (a
+    range the assumption rules out takes the first reachable range's result, so it drops out)."""
+    if assumption == TRUE or value <= TRUE:
+        return value
+    if assumption == FALSE:
+        return FALSE
+    if value == assumption:
+        return TRUE
+    if negate(value) == assumption:
+        return FALSE
+    key = (value, assumption)
+    r = cache.get(key)
+    if r is not None:
+        return r
+    vv, va = T.vars[value], T.vars[assumption]
+    if vv < va:
+        r = make(vv, T.bounds[value], tuple(restrict(c, assumption, cache) for c in T.children[value]))
+    elif vv > va:
+        quantified = FALSE
+        for c in T.children[assumption]:
+            quantified = or_(quantified, c)
+        r = restrict(value, quantified, cache)
+    else:
+        bounds: list[Pos]
+        if is_boolean(vv):
+            bounds, pairs = [], list(zip(T.children[value], T.children[assumption]))
+        else:
+            bounds, pairs = _overlay(T.bounds[value], T.children[value], T.bounds[assumption], T.children[assumption])
+        results = [None if ac == FALSE else restrict(vc, ac, cache) for vc, ac in pairs]
+        fallback = next((x for x in results if x is not None), None)
+        if fallback is None:
+            r = FALSE
+        else:
+            r = make(vv, tuple(bounds), tuple(fallback if x is None else x for x in results))
+    cache[key] = r
+    return r
+
+
+_KIND_RANK = {K_VERSION: 2, K_STRING: 3, K_IN: 4, K_CONTAINS: 5, K_EXTRA: 7}
+
+
+def sort_key(node: int, memo: dict[int, tuple[Any, ...]]) -> tuple[Any, ...]:
+    """A structural order of diagrams like uv's ``Ord for MarkerTree`` (TRUE < FALSE < version <
+    string < in < contains < extra nodes; then the variable; then the edges in order)."""
+    if node == TRUE:
+        return (0,)
+    if node == FALSE:
+        return (1,)
+    hit = memo.get(node)
+    if hit is not None:
+        return hit
+    var = T.vars[node]
+    children = T.children[node]
+    if is_boolean(var):
+        r: tuple[Any, ...] = (_KIND_RANK[var[0]], var[1:], sort_key(children[0], memo), sort_key(children[1], memo))
+    else:
+        bounds = T.bounds[node]
+        edges = []
+        for i, c in enumerate(children):
+            lo = (0,) if i == 0 else (1, bounds[i - 1])
+            hi = (1, bounds[i]) if i < len(bounds) else (2,)
+            edges.append((lo, hi, sort_key(c, memo)))
+        r = (_KIND_RANK[var[0]], var[1:], tuple(edges))
+    memo[node] = r
+    return r
+

@@ -171,6 +171,14 @@ class MarkerTree:
             return TRUE
         return MarkerTree(A.interval_node(A.PYTHON_VAR, [(lo, hi)]))
 
+    def restrict(self, assumption: MarkerTree) -> MarkerTree:
+        """This marker simplified where ``assumption`` is known to hold (uv's ``restrict``)."""
+        return MarkerTree(A.restrict(self._node, assumption._node, {}))
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """A structural order, as uv orders markers (for sorting requirements and edges)."""
+        return A.sort_key(self._node, _SORT_MEMO)
+
     def to_dnf(self) -> list[list[str]]:
         """uv's simplified DNF, each term as a string."""
         return [[str(t) for piece in clause for t in piece.terms] for clause in _to_dnf(self._node)]
@@ -185,6 +193,8 @@ class MarkerTree:
             return "MarkerTree.FALSE"
         return f"MarkerTree({str(self)!r})"
 
+
+_SORT_MEMO: dict[int, tuple[Any, ...]] = {}
 
 TRUE = MarkerTree(A.TRUE)
 FALSE = MarkerTree(A.FALSE)

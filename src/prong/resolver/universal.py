@@ -316,6 +316,7 @@ class LoweredRequirement:
     marker: MarkerTree
     index: str | None = None
     conflict: ConflictItemRef | None = None
+    specifier_text: str | None = None  # the specifiers as written (a lock keeps their order)
 
 
 @dataclass(frozen=True, slots=True)
