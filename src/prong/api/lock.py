@@ -546,11 +546,27 @@ def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...
             out.append("the lock's [options] (exclude-newer, resolution, prerelease) would change")
         else:
             old_by_id = {p.id: p for p in old.packages}
+            for pkg in new.packages:
+                before_pkg = old_by_id.get(pkg.id)
+                if before_pkg is None or before_pkg.metadata == pkg.metadata:
+                    continue
+                for label, a, b in (("requirement", before_pkg.metadata.requires_dist, pkg.metadata.requires_dist),
+                                    *((f"requirement of group `{g}`", before_pkg.metadata.requires_dev.get(g, ()),
+                                       pkg.metadata.requires_dev.get(g, ()))
+                                      for g in sorted(set(before_pkg.metadata.requires_dev)
+                                                      | set(pkg.metadata.requires_dev)))):
+                    gone = [r for r in a if r not in b]
+                    added = [r for r in b if r not in a]
+                    out += [f"`{pkg.name}`: {label} `{_req_text(r)}` was removed" for r in gone]
+                    out += [f"`{pkg.name}`: {label} `{_req_text(r)}` was added" for r in added]
+                if before_pkg.metadata.provides_extras != pkg.metadata.provides_extras:
+                    out.append(f"`{pkg.name}`: the extras change from {list(before_pkg.metadata.provides_extras)} "
+                               f"to {list(pkg.metadata.provides_extras)}")
             names = sorted({p.name for p in new.packages if old_by_id.get(p.id) != p})
-            if names:
+            if names and not out:
                 out.append("the recorded requirements or files of " + ", ".join(f"`{n}`" for n in names[:5])
                            + " would change")
-            else:
+            elif not out:
                 out.append("the lock's layout would change (it was not written by uv 0.13 or prong)")
     return tuple(out)
 
@@ -647,6 +663,16 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
                       for o in ctx.overrides],
         "dynamic_version": [ctx.project.name] if "version" in ctx.pyproject.dynamic else [],
     }
+
+
+def _req_text(r: Any) -> str:
+    """A recorded requirement as PEP 508-ish text, for messages."""
+    text = r.name + (f"[{','.join(r.extras)}]" if r.extras else "") + (r.specifier or "")
+    if r.get("index"):
+        text += f" (index {r.get('index')})"
+    if r.marker:
+        text += f" ; {r.marker}"
+    return text
 
 
 def _marker(text: str) -> Any:
