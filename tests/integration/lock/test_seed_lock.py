@@ -81,3 +81,48 @@ def test_strict_index_urls_fails_naming_the_fork_and_the_fix(
     assert f"X-Devpi-Server-Version: {seed.server_version}" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in directory.iterdir()) == before  # no uv.lock written
+
+
+def _prong_lock(directory: Path, cache: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["--directory", str(directory), "--no-config", "--cache-dir", str(cache), "lock", *args])
+    _, err = capsys.readouterr()
+    return code, err
+
+
+@pytest.mark.parametrize("name", ["simple", "simple-slash"])
+def test_the_lock_is_uvs_byte_for_byte_and_each_tool_accepts_the_others(
+    seed: Seed, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.support.uv import run_uv
+
+    ours = project(seed, name, tmp_path / "prong")
+    code, err = _prong_lock(ours, tmp_path / "cache", capsys)
+    assert code == 0, err
+    assert "Resolved 7 packages" in err
+    theirs = project(seed, name, tmp_path / "uv")
+    done = run_uv(["lock"], theirs, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (ours / "uv.lock").read_text() == (theirs / "uv.lock").read_text()
+    # uv accepts prong's lock unchanged ...
+    check = run_uv(["lock", "--locked"], ours, tmp_path)
+    assert check.returncode == 0, check.stderr
+    # ... and prong accepts uv's (without its own record of having written it)
+    code, err = _prong_lock(theirs, tmp_path / "other-cache", capsys, "--locked")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("name", ["web", "web-slash"])
+def test_the_web_url_locks_with_one_warning(
+    seed: Seed, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    directory = project(seed, name, tmp_path)
+    code, err = _prong_lock(directory, tmp_path / "cache", capsys)
+    assert code == 0, err
+    warnings = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, err
+    assert f'use url = "{seed.jp6_simple_url}"' in warnings[0]
+    text = (directory / "uv.lock").read_text()
+    web = seed.jp6_web_url + ("/" if name == "web-slash" else "")
+    # the lock keeps the index as the project names it; the files come from its +simple pages
+    assert f'source = {{ registry = "{web}" }}' in text
+    assert f"{seed.jp6_simple_url.rsplit('/+simple', 1)[0]}/+f/" in text
