@@ -40,8 +40,15 @@ def templates(prong: str) -> list[str]:
         f"{prong} pip compile {{requirements_file}} -o {{out_file}} --index-url {{index_url}} "
         "--python-version {python_version} --no-cache --no-header --no-annotate --quiet {options}"
     )
+    universal = (
+        "cd {workdir} && PATH={python_path} " + prong + " --no-cache -q lock --index-url {index_url} "
+        "&& cp uv.lock {out_file}"
+    )
     return [
         "--cmd", cmd,
+        "--universal-cmd", universal,
+        "--opt", "universal=",
+        "--opt", "required_environments=",
         "--opt", "prereleases=--prerelease=allow",
         "--opt", "no_build=--only-binary {package}",
         "--opt", "no_binary=--no-binary {package}",
@@ -84,10 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     ensure_setup(ns.work)
     ns.out.mkdir(parents=True, exist_ok=True)
     pattern = ns.k or (FAST if ns.subset == "fast" else None)
-    # universal scenarios are skipped for prong: it gives no --universal-cmd yet
+    # universal scenarios: `prong lock` in the scenario's project, as uv's preset runs `uv lock`
     summaries = {"prong": run("prong", templates(shlex.quote(prong_command())), ns.work, ns.out / "prong.tsv", pattern, ns.jobs)}
     if ns.with_uv:
-        uv_args = ["--preset", "uv", "--no-opt", "universal", "--no-opt", "required_environments"]
+        uv_args = ["--preset", "uv"]
         summaries["uv"] = run("uv", uv_args, ns.work, ns.out / "uv.tsv", pattern, ns.jobs)
     for label, line in summaries.items():
         print(f"{label}: {line}")

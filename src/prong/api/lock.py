@@ -183,6 +183,34 @@ def _lower(
     return out
 
 
+def _discovered_python(directory: Path, environ: Mapping[str, str]) -> str:
+    """The ``major.minor`` of the interpreter uv would find for the project (its ``.venv``, the
+    active virtual environment, then ``python3`` on ``PATH``), for a project without
+    ``requires-python``; prong's own interpreter when none answers."""
+    import shutil
+    import subprocess
+    import sys
+
+    candidates = [directory / ".venv" / "bin" / "python"]
+    if environ.get("VIRTUAL_ENV"):
+        candidates.append(Path(environ["VIRTUAL_ENV"]) / "bin" / "python")
+    for name in ("python3", "python"):
+        found = shutil.which(name, path=environ.get("PATH"))
+        if found:
+            candidates.append(Path(found))
+    for exe in candidates:
+        if not exe.is_file():
+            continue
+        try:
+            out = subprocess.run([str(exe), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                 capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if re.fullmatch(r"\d+\.\d+", out):
+            return out
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
 def _check_sources(pp: PyProject, path: Path) -> None:
     """uv's rule: the sources of one package must not overlap (same extra or group, markers that
     some environment satisfies together)."""
@@ -245,9 +273,7 @@ def _context(
     warnings: list[str] = []
     requires_python = pp.requires_python
     if not requires_python:
-        import sys
-
-        requires_python = f">={sys.version_info[0]}.{sys.version_info[1]}"
+        requires_python = f">={_discovered_python(directory, environ)}"
         warnings.append(
             f"No `requires-python` value found in the workspace. Defaulting to `{requires_python}`."
         )
