@@ -475,7 +475,8 @@ def lock(
     lock_path = directory / "uv.lock"
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
     fingerprint = None
-    if not upgrade and not upgrade_packages and not resolve_options.get("refresh") and not resolve_options.get("no_cache"):
+    remember = not resolve_options.get("no_cache")
+    if not upgrade and not upgrade_packages and not resolve_options.get("refresh") and remember:
         fingerprint = _fingerprint(directory, existing_text, config, environ, resolve_options)
         known = _known_fingerprint(resolve_options.get("cache_dir"), directory, fingerprint)
         if known is not None:  # the same inputs gave this lock: nothing to resolve
@@ -524,7 +525,7 @@ def lock(
             ) from None
         written = True
     packages = len(lk.packages)
-    if not dry_run and not frozen and fingerprint is not None and (written or not changed):
+    if remember and not dry_run and not frozen and (written or not changed):
         _remember_fingerprint(resolve_options.get("cache_dir"), directory,
                               _fingerprint(directory, text, config, environ, resolve_options), packages)
     return LockResult(

@@ -80,6 +80,9 @@ class _Http(Protocol):
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Any: ...
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True, slots=True)
 class PageCodec:
     """How a project page is kept in the HTTP cache: parsed, in the compact form of ``dump_page``."""
@@ -91,8 +94,11 @@ class PageCodec:
 
     def parse(self, response: _Response) -> ProjectPage:
         headers = response.headers
-        return parse_page(response.content, response.url, self.project, headers.get("content-type", ""),
-                          headers.get("x-devpi-server-version"))
+        # One page parsed at a time: parsing holds the GIL anyway, and a large page's decoded
+        # JSON is transient memory that would otherwise pile up once per pool thread.
+        with _PARSE_LOCK:
+            return parse_page(response.content, response.url, self.project, headers.get("content-type", ""),
+                              headers.get("x-devpi-server-version"))
 
     def dump(self, value: ProjectPage) -> bytes:
         return dump_page(value)

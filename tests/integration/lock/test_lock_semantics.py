@@ -1,0 +1,108 @@
+"""`prong lock` keeps what the lock says unless told otherwise: preferences, `-U`, `-P`, `--dry-run`,
+`--locked`, and the no-op (an unchanged project is not resolved again)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from prong.cli.main import main
+from tests.support.index_server import IndexServer
+from tests.support.wheels import Dist
+
+
+@pytest.fixture
+def server() -> Iterator[IndexServer]:
+    s = IndexServer([Dist("lib", "1.0"), Dist("other", "1.0")]).start()
+    try:
+        yield s
+    finally:
+        s.stop()
+
+
+@pytest.fixture
+def project(tmp_path: Path, server: IndexServer) -> Path:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["lib", "other"]\n'
+    )
+    return root
+
+
+def lock(project: Path, server: IndexServer, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["--directory", str(project), "--no-config", "--cache-dir", str(project.parent / "cache"),
+                 "lock", "--default-index", server.simple_url, *args])
+    _, err = capsys.readouterr()
+    return code, err
+
+
+def versions(project: Path) -> dict[str, str]:
+    from prong.lock import read_lock
+
+    return {p.name: str(p.version) for p in read_lock(project / "uv.lock").packages}
+
+
+def test_a_relock_keeps_the_locked_versions_until_upgraded(
+    project: Path, server: IndexServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert lock(project, server, capsys)[0] == 0
+    assert versions(project) == {"app": "0.1.0", "lib": "1.0", "other": "1.0"}
+    server.add(Dist("lib", "2.0"))
+    server.add(Dist("other", "2.0"))
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "\n")  # inputs changed
+    assert lock(project, server, capsys, "--refresh")[0] == 0  # (the pages are cached: ask again)
+    assert versions(project)["lib"] == "1.0"  # the lock's version is preferred
+    code, err = lock(project, server, capsys, "--dry-run", "-P", "lib")
+    assert code == 0 and "`lib` would change: 1.0" in err and "-> 2.0" in err
+    assert versions(project)["lib"] == "1.0"  # --dry-run writes nothing
+    assert lock(project, server, capsys, "-P", "lib")[0] == 0
+    assert versions(project) == {"app": "0.1.0", "lib": "2.0", "other": "1.0"}
+    assert lock(project, server, capsys, "-U")[0] == 0
+    assert versions(project) == {"app": "0.1.0", "lib": "2.0", "other": "2.0"}
+
+
+def test_an_unchanged_project_is_not_resolved_again(
+    project: Path, server: IndexServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prong.api.lock as api
+
+    calls: list[object] = []
+    real = api.resolve_project
+
+    def spy(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(api, "resolve_project", spy)
+    assert lock(project, server, capsys)[0] == 0
+    assert len(calls) == 1
+    code, err = lock(project, server, capsys)
+    assert code == 0 and "Resolved 3 packages" in err
+    assert len(calls) == 1  # the same inputs: nothing resolved
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "# changed\n")
+    assert lock(project, server, capsys)[0] == 0
+    assert len(calls) == 2  # a changed input resolves again
+    (project / "uv.lock").write_text((project / "uv.lock").read_text() + "\n")
+    assert lock(project, server, capsys)[0] == 0
+    assert len(calls) == 3  # so does a lock edited by hand (and it is rewritten)
+    assert not (project / "uv.lock").read_text().endswith("\n\n")
+
+
+def test_locked_fails_on_a_stale_lock_naming_the_change(
+    project: Path, server: IndexServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert lock(project, server, capsys)[0] == 0
+    before = (project / "uv.lock").read_bytes()
+    (project / "pyproject.toml").write_text(
+        (project / "pyproject.toml").read_text().replace('"other"]', '"other>=1.0"]')
+    )
+    code, err = lock(project, server, capsys, "--locked")
+    assert code == 1
+    assert "needs to be updated, but `--locked` was provided" in err
+    assert "hint: `app`: requirement `other>=1.0` was added" in err
+    assert "hint: `app`: requirement `other` was removed" in err
+    assert (project / "uv.lock").read_bytes() == before
+    assert lock(project, server, capsys, "--check")[0] == 1  # uv's other name for it
