@@ -598,7 +598,7 @@ def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...
     return tuple(out)
 
 
-_FINGERPRINT_BUCKET = "lock-inputs-v1"
+_FINGERPRINT_BUCKET = "lock-inputs-v2"
 _ENV_KEYS = ("UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_FIND_LINKS",
              "UV_INDEX_STRATEGY", "UV_EXCLUDE_NEWER", "UV_PRERELEASE", "UV_RESOLUTION", "UV_NO_CONFIG",
              "UV_CONFIG_FILE", "UV_PROJECT_ENVIRONMENT")
@@ -606,18 +606,17 @@ _ENV_KEYS = ("UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL
 
 def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None,
                  environ: Mapping[str, str] | None, options: Mapping[str, Any]) -> str | None:
-    """A digest of everything a lock depends on that is not the network: the project's
-    pyproject.toml and uv.toml, the lock's text, the configuration files read, uv's variables and
-    the options. Equal digests: the lock prong wrote (or accepted) for these inputs is current, as
-    uv decides without resolving."""
+    """A digest of everything a lock depends on that is not the network: the contents of the
+    project's pyproject.toml and uv.toml and of the configuration files read, the lock's text,
+    uv's variables and the options. A digest prong has seen (``_remember_fingerprint``) means the
+    lock is current for these inputs, wherever the project lives, and nothing needs resolving."""
     import hashlib
 
     if lock_text is None:
         return None
-    h = hashlib.sha256(b"prong-lock-inputs-1\0")
+    h = hashlib.sha256(b"prong-lock-inputs-2\0")
     files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ())]
     for f in files:
-        h.update(str(f).encode() + b"\0")
         try:
             h.update(f.read_bytes())
         except OSError:
@@ -634,25 +633,20 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
     return h.hexdigest()
 
 
-def _fingerprint_file(cache_dir: Any, directory: Path) -> Path:
-    import hashlib
-
+def _fingerprint_file(cache_dir: Any, fingerprint: str) -> Path:
     from prong.cache import default_cache_dir
 
-    root = Path(default_cache_dir(cache_dir))
-    return root / _FINGERPRINT_BUCKET / hashlib.sha256(str(directory).encode()).hexdigest()[:32]
+    return Path(default_cache_dir(cache_dir)) / _FINGERPRINT_BUCKET / fingerprint[:2] / fingerprint
 
 
 def _known_fingerprint(cache_dir: Any, directory: Path, fingerprint: str | None) -> int | None:
     if fingerprint is None:
         return None
     try:
-        stored = _fingerprint_file(cache_dir, directory).read_text(encoding="utf-8").split()
+        stored = _fingerprint_file(cache_dir, fingerprint).read_text(encoding="utf-8").strip()
     except OSError:
         return None
-    if len(stored) == 2 and stored[0] == fingerprint and stored[1].isdigit():
-        return int(stored[1])
-    return None
+    return int(stored) if stored.isdigit() else None
 
 
 def _remember_fingerprint(cache_dir: Any, directory: Path, fingerprint: str | None, packages: int) -> None:
@@ -661,7 +655,7 @@ def _remember_fingerprint(cache_dir: Any, directory: Path, fingerprint: str | No
     try:
         from prong.api._files import write_atomic
 
-        write_atomic(_fingerprint_file(cache_dir, directory), f"{fingerprint} {packages}\n")
+        write_atomic(_fingerprint_file(cache_dir, fingerprint), f"{packages}\n")
     except OSError:
         pass  # only an optimisation
 

@@ -54,7 +54,33 @@ def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fals
                    help="Read no uv.toml / [tool.uv] configuration file (also UV_NO_CONFIG)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUED_GLOBALS = frozenset({"--cache-dir", "--project", "--directory", "--color", "--config-file"})
+
+
+def command_of(args: list[str]) -> tuple[str, ...] | None:
+    """The command path a command line names (``("pip", "compile")``), found without parsing, so
+    that only that command's options need building; None when there is none or it is unclear."""
+    words: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+            continue
+        if arg.startswith("-"):
+            if arg in _VALUED_GLOBALS:
+                skip = True
+            continue
+        words.append(arg)
+        if len(words) == 2:
+            break
+    for path, _module, _help in COMMANDS:
+        if tuple(words[: len(path)]) == path:
+            return path
+    return None
+
+
+def build_parser(only: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``only``, just that command's (the rest are not even imported)."""
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -66,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
     for path, module, help_text in COMMANDS:
+        if only is not None and path != only:
+            continue
         if len(path) == 1:
             p = sub.add_parser(path[0], help=help_text, description=help_text)
         else:

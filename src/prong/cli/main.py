@@ -22,15 +22,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"prong {__version__}")
         return 0
 
+    # prong's own modules are compiled once and reused: PYTHONDONTWRITEBYTECODE (set on some
+    # machines for the user's code) would otherwise recompile ~60 modules on every command
+    # (about 0.1 s of a no-op lock).
+    sys.dont_write_bytecode = False
+
     import importlib
     import os
 
-    from prong.cli.args import build_parser
+    from prong.cli.args import build_parser, command_of
     from prong.cli.diagnostics import render_error
     from prong.cli.settings import GlobalSettings
     from prong.errors import ProngError
 
-    parser = build_parser()
+    wants_help = any(a in ("-h", "--help") for a in args)
+    parser = build_parser(None if wants_help else command_of(args))
     ns = parser.parse_args(args)
     module = getattr(ns, "_module", None)
     if module is None:
