@@ -303,7 +303,7 @@ def _context(
     requires_dist: list[LoweredRequirement] = []
     for i, text in enumerate(pp.dependencies):
         requires_dist += _lower(pp, text, None, None, all_indexes, f"project.dependencies[{i}]")
-    extras = sorted(pp.optional_dependencies)
+    extras = list(pp.optional_dependencies)  # the written order: `provides-extras` keeps it
     for extra in extras:
         for i, text in enumerate(pp.optional_dependencies[extra]):
             requires_dist += _lower(pp, text, extra, None, all_indexes,
@@ -376,10 +376,22 @@ def _context(
                 f"{path}: `tool.uv.environments`: the environments exclude every Python that "
                 f"`requires-python = \"{requires_python}\"` allows"
             )
+    per_package: dict[str, Any] = {}
+    if path.resolve() in config_files:  # a setting of [tool.uv]: not read under --no-config
+        raw_per_package = pp.tool_uv.other.get("exclude-newer-package", {})
+        if not isinstance(raw_per_package, dict):
+            raise ProjectError(f"{path}: `tool.uv.exclude-newer-package`: expected a table of package names")
+        for pkg_name, value in raw_per_package.items():
+            key = str(pkg_name).replace("_", "-").replace(".", "-").lower()
+            if value is False:
+                per_package[key] = None
+            else:
+                per_package[key] = _exclude_newer(str(value), f"{path} (tool.uv.exclude-newer-package.{pkg_name})")
     options = ResolverOptions(
         resolution=ResolutionMode(opts.resolution) if opts.resolution else ResolutionMode.HIGHEST,
         prerelease=PrereleaseMode(opts.prerelease) if opts.prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
         exclude_newer=_exclude_newer(opts.exclude_newer, opts.origin("exclude_newer")),
+        exclude_newer_package=per_package,
     )
     strategy = fork_strategy or str(pp.tool_uv.other.get("fork-strategy", "requires-python"))
     from prong.pep508.requirement import parse_requirement
@@ -674,6 +686,7 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
         "required_environments": ctx.required_environments,
         "options": options_of(
             exclude_newer=opts.exclude_newer,
+            exclude_newer_package=opts.exclude_newer_package,
             resolution=opts.resolution.value,
             prerelease=opts.prerelease.value,
             fork_strategy=ctx.fork_strategy,
@@ -683,7 +696,20 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
         "overrides": [LoweredRequirement(o, o.marker_tree or TRUE, specifier_text=_specifier_text(str(o)))
                       for o in ctx.overrides],
         "dynamic_version": [ctx.project.name] if "version" in ctx.pyproject.dynamic else [],
+        "default_groups": {ctx.project.name: ctx.pyproject.tool_uv.default_groups}
+        if _sets_default_groups(ctx.pyproject.path) else {},
     }
+
+
+def _sets_default_groups(path: Path) -> bool:
+    """Whether ``[tool.uv] default-groups`` is written in the file (uv then records it)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return "default-groups" in data.get("tool", {}).get("uv", {})
 
 
 def _req_text(r: Any) -> str:

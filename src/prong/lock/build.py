@@ -439,7 +439,7 @@ def _specifier_text(req: Any) -> str | None:
             out.append(str(Specifier(p)))
         except InvalidSpecifier:
             out.append(p)
-    return ", ".join(out) or None
+    return ",".join(out) or None
 
 
 def lock_requirement(lr: LoweredRequirement, *, raw_specifier: str | None = None) -> LockRequirement:
@@ -471,6 +471,8 @@ def lock_requirement(lr: LoweredRequirement, *, raw_specifier: str | None = None
 
 
 def _normalise_specifiers(raw: str) -> str | None:
+    """A requirement's specifiers as ``[package.metadata]`` records them: in the written order,
+    each normalised, joined by a bare comma (``>=3,<5``)."""
     from packaging.specifiers import InvalidSpecifier, Specifier
 
     out = []
@@ -481,7 +483,7 @@ def _normalise_specifiers(raw: str) -> str | None:
             out.append(str(Specifier(p)))
         except InvalidSpecifier:
             out.append(p)
-    return ", ".join(out) or None
+    return ",".join(out) or None
 
 
 def _requirement_key(lr: LoweredRequirement) -> tuple[Any, ...]:
@@ -521,6 +523,7 @@ def build_lock(
     overrides: Sequence[LoweredRequirement] = (),
     members: Sequence[str] = (),
     dynamic_version: Iterable[str] = (),
+    default_groups: Mapping[str, tuple[str, ...] | str] | None = None,
 ) -> Lock:
     """The ``uv.lock`` for ``resolution`` (see the module docstring).
 
@@ -601,11 +604,14 @@ def build_lock(
         entry = packages.get(pid)
         if entry is None:
             continue
-        if node.extra is not None:
-            bucket = entry["extras"].setdefault(node.extra, [])
-        else:
-            bucket = entry["groups"].setdefault(node.group, [])
+        bucket: list[tuple[PackageId, set[str], MarkerTree]] = []
         _add_dependencies(bucket, graph, node, requires_python, environment, dynamic)
+        if not bucket:
+            continue  # as uv: an extra or group table only where it has an edge
+        if node.extra is not None:
+            entry["extras"].setdefault(node.extra, []).extend(bucket)
+        else:
+            entry["groups"].setdefault(node.group, []).extend(bucket)
 
     extras_by_id = {pid: set(e["extras"]) for pid, e in packages.items()}
     locked: list[LockedPackage] = []
@@ -623,6 +629,7 @@ def build_lock(
 
         locked.append(LockedPackage(
             id=pid,
+            default_groups=(default_groups or {}).get(pid.name) if pid.source.is_local else None,
             resolution_markers=tuple(s for s in (str(m.simplify_python(requires_python)) for m in e["markers"]) if s),
             dependencies=finish(e["deps"]),
             sdist=e["sdist"],
@@ -732,18 +739,25 @@ def _requires_python_text(spec: str) -> str:
     return ", ".join(out)
 
 
+def _timestamp(value: datetime) -> str:
+    value = value.astimezone(timezone.utc)
+    frac = f"{value.microsecond // 1000:03d}".rstrip("0") if value.microsecond else ""
+    return value.strftime("%Y-%m-%dT%H:%M:%S") + (f".{frac}" if frac else "") + "Z"
+
+
 def options_of(
-    *, exclude_newer: datetime | None, resolution: str | None, prerelease: str | None, fork_strategy: str | None
+    *, exclude_newer: datetime | None, resolution: str | None, prerelease: str | None, fork_strategy: str | None,
+    exclude_newer_package: Mapping[str, datetime | None] | None = None,
 ) -> LockOptions:
     """``[options]`` as uv writes it: only what differs from uv's defaults."""
-    en = None
-    if exclude_newer is not None:
-        value = exclude_newer.astimezone(timezone.utc)
-        en = value.strftime("%Y-%m-%dT%H:%M:%S") + (f".{value.microsecond // 1000:03d}".rstrip("0").rstrip(".")
-                                                     if value.microsecond else "") + "Z"
+    per_package: dict[str, str | bool] = {}
+    for name in sorted(exclude_newer_package or {}):
+        value = (exclude_newer_package or {})[name]
+        per_package[name] = False if value is None else _timestamp(value)
     return LockOptions(
         resolution_mode=None if resolution in (None, "highest") else resolution,
         prerelease_mode=None if prerelease in (None, "if-necessary-or-explicit") else prerelease,
         fork_strategy=None if fork_strategy in (None, "requires-python") else fork_strategy,
-        exclude_newer=en,
+        exclude_newer=None if exclude_newer is None else _timestamp(exclude_newer),
+        exclude_newer_package=per_package,
     )

@@ -173,6 +173,9 @@ class LockedPackage:
     id: PackageId
     resolution_markers: tuple[str, ...] = ()
     dependencies: tuple[LockDependency, ...] = ()
+    #: ``[tool.uv] default-groups`` of a workspace member, when the project sets it (uv 0.13.9
+    #: writes it after ``source``): group names, or ``"all"``.
+    default_groups: tuple[str, ...] | str | None = None
     sdist: LockArtifact | None = None
     wheels: tuple[LockArtifact, ...] = ()
     optional_dependencies: Mapping[str, tuple[LockDependency, ...]] = field(default_factory=dict)

@@ -327,8 +327,8 @@ class _Reader:
         name = self.string(t["name"], _at(where, "name"))
         version = self.opt_string(t, "version", where)
         where = f"package {name}" + (f" {version}" if version is not None else "")
-        self.table(t, where, ("name", "version", "source", "resolution-markers", "dependencies", "sdist", "wheels",
-                              "optional-dependencies", "dev-dependencies", "metadata"))
+        self.table(t, where, ("name", "version", "source", "default-groups", "resolution-markers", "dependencies",
+                              "sdist", "wheels", "optional-dependencies", "dev-dependencies", "metadata"))
         if "source" not in t:
             raise self.fail(where, "missing `source`")
         return PackageId(name, version, self.source(t["source"], _at(where, "source"))), t, where
@@ -355,8 +355,13 @@ class _Reader:
         meta_at = _at(where, "metadata")
         meta = self.table(t.get("metadata", {}), meta_at, ("requires-dist", "provides-extras", "requires-dev"))
         dev = self.open_table(meta.get("requires-dev", {}), _at(meta_at, "requires-dev"))
+        default_groups: tuple[str, ...] | str | None = None
+        if "default-groups" in t:
+            value = t["default-groups"]
+            default_groups = value if value == "all" else self.strings(t, "default-groups", where)
         return LockedPackage(
             id=pid,
+            default_groups=default_groups,
             resolution_markers=self.strings(t, "resolution-markers", where),
             dependencies=deps(t.get("dependencies", []), "dependencies"),
             sdist=self.artifact(self.aside.get(t["sdist"]), _at(where, "sdist"), wheel=False) if "sdist" in t else None,
@@ -558,6 +563,11 @@ def _write_package(w: _Writer, p: LockedPackage, counts: Counter[str]) -> None:
     if p.id.version is not None:
         w.key_value("version", p.id.version)
     w.key_value("source", _source_table(p.id.source))
+    if p.default_groups is not None:
+        if isinstance(p.default_groups, str):
+            w.key_value("default-groups", p.default_groups)
+        else:
+            w.raw("default-groups = [" + ", ".join(_value(g) for g in p.default_groups) + "]\n")
     if p.resolution_markers:
         w.multiline("resolution-markers", p.resolution_markers, _value)
     if p.dependencies:

@@ -39,8 +39,15 @@ class ResolverOptions:
     resolution: ResolutionMode = ResolutionMode.HIGHEST
     prerelease: PrereleaseMode = PrereleaseMode.IF_NECESSARY_OR_EXPLICIT
     exclude_newer: datetime | None = None
+    #: ``exclude-newer-package``: a cut-off per package name (``None``: no cut-off for it)
+    exclude_newer_package: Mapping[str, datetime | None] = field(default_factory=dict)
     no_build: bool | frozenset[str] = False
     no_binary: bool | frozenset[str] = False
+
+    def exclude_newer_for(self, name: str) -> datetime | None:
+        if name in self.exclude_newer_package:
+            return self.exclude_newer_package[name]
+        return self.exclude_newer
 
     def builds_disabled(self, name: str) -> bool:
         """As uv: building for all packages is disabled except those named in ``no_binary``."""

@@ -91,7 +91,7 @@ class VersionMap:
         # versions hidden by --exclude-newer: version -> newest upload time seen (None: no time)
         self.excluded_newer: dict[Version, datetime | None] = {}
         kept: dict[Version, VersionCandidate] = {}
-        cutoff = options.exclude_newer
+        cutoff = options.exclude_newer_for(name)
         # an ISO date two days before the cutoff: a time stamp on an earlier day is before the
         # cutoff in any time zone, which a string comparison tells without parsing it
         early = (cutoff - timedelta(days=2)).date().isoformat() if cutoff is not None else ""
