@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from prong.errors import ProngError
-from prong.resolver.package import Extra, Package, PubGrubPackage, Python, Root
+from prong.resolver.package import Extra, Group, Package, PubGrubPackage, Python, Root
 
 if TYPE_CHECKING:
     from prong.pep440.version import Version
@@ -72,11 +72,13 @@ def collapse_proxies(tree: Any, provider: PythonProvider) -> Any:
     from prong.pubgrub import Derived, FromDependencyOf
 
     def is_proxy_edge(node: Any) -> bool:
+        # also a universal resolution's proxy on the extra's (or group's) own requirements,
+        # which reads as the same package (`a[x]`)
         return (
             isinstance(node, FromDependencyOf)
-            and isinstance(node.package, Extra)
-            and isinstance(node.dependency, Package)
-            and node.dependency.name == node.package.name
+            and isinstance(node.package, (Extra, Group))
+            and getattr(node.dependency, "name", None) == node.package.name
+            and (isinstance(node.dependency, Package) or str(node.dependency) == str(node.package))
         )
 
     def walk(node: Any) -> Any:

@@ -185,6 +185,30 @@ class PythonTarget:
         return text or "any Python"
 
 
+@dataclass(frozen=True, slots=True)
+class ExtraReqs:
+    """The requirements of ``name[extra]`` (uv's ``Package { extra: Some(..) }``); the solver's
+    ``Extra`` is the proxy that depends on it and on the project at the same version."""
+
+    name: str
+    extra: str
+
+    def __str__(self) -> str:
+        return f"{self.name}[{self.extra}]"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupReqs:
+    """The requirements of ``name:group`` (uv's ``Package { group: Some(..) }``), behind the
+    ``Group`` proxy."""
+
+    name: str
+    group: str
+
+    def __str__(self) -> str:
+        return f"{self.name}:{self.group}"
+
+
 class UniversalTags:
     """A stand-in for ``prong.tags.Tags`` in a universal ``VersionMap``: a wheel is usable when
     one of its tags suits the lock's Python range (no platform is ruled out)."""
@@ -649,6 +673,14 @@ class UniversalResolver:
             tags=Tags.for_target(target),
         )
         self.warnings: list[str] = []
+        # the report knows a workspace member's one version (so it words "you require app[x]")
+        from prong.resolver.index import VersionCandidate
+
+        for project in projects:
+            self.report_provider.version_maps[project.name] = VersionMap(
+                project.name, (VersionCandidate(project.version, (), ""),), options=options,
+                tags=self.tags, python_version=self.python.lower,  # type: ignore[arg-type]
+            )
 
     def _all_lowered(self) -> Iterable[LoweredRequirement]:
         yield from self.root_requirements
@@ -891,7 +923,7 @@ class UniversalResolver:
         if chosen is None:
             log.debug("%s: no version in %s%s", package, vs, f" ({st.env.display()})" if st.env.display() else "")
             return None
-        if isinstance(package, (Extra, Group)):
+        if isinstance(package, (Extra, Group, ExtraReqs, GroupReqs)):
             return chosen
         log.debug("Selecting %s==%s%s", name, chosen, " [preference]" if chosen == preference else "")
         choice = vmap.choose(chosen)
@@ -998,9 +1030,9 @@ class UniversalResolver:
         name = package.name  # type: ignore[union-attr]
         local = self.projects.get(name)
         if local is not None:
-            if isinstance(package, Group):
+            if isinstance(package, GroupReqs):
                 return list(local.dependency_groups.get(package.group, ())), None, package.group, name
-            extra = package.extra if isinstance(package, Extra) else None
+            extra = package.extra if isinstance(package, ExtraReqs) else None
             return list(local.requires_dist), extra, None, name
         return None
 
@@ -1016,6 +1048,11 @@ class UniversalResolver:
                 deps.extend(self._to_deps(lr.requirement, marker, None, None))
             return self._fork(st, deps)
         name = package.name  # type: ignore[union-attr]
+        if isinstance(package, Extra):  # a proxy: the project and the extra's requirements, same version
+            return [_Fork([_Dep(Package(name), Range.singleton(version), TRUE),
+                           _Dep(ExtraReqs(name, package.extra), Range.singleton(version), TRUE)], st.env)]
+        if isinstance(package, Group):
+            return [_Fork([_Dep(GroupReqs(name, package.group), Range.singleton(version), TRUE)], st.env)]
         lowered = self._requirements_of(package, version)
         if lowered is None:
             index_url = st.fork_indexes.get(name)
@@ -1027,8 +1064,8 @@ class UniversalResolver:
                 return _Unavailable(version, choice)
             response = self._metadata(name, version, choice.file)
             if not isinstance(response, MetadataFound):
-                if isinstance(package, Extra):
-                    return [_Fork([_Dep(Package(name), Range.singleton(version), TRUE)], st.env)]
+                if isinstance(package, ExtraReqs):
+                    return [_Fork([], st.env)]
                 reason = UnavailableVersion("metadata", f"has unusable metadata ({response.reason})",
                                             {"reason": response.reason})
                 self.report_provider.unavailable_versions[(name, version)] = reason
@@ -1037,9 +1074,9 @@ class UniversalResolver:
             if md.requires_python and not st.python.contains_lower_of(str(md.requires_python)):
                 return _RequiresPython(str(md.requires_python))
             reqs = [_lower_plain(r) for r in md.requires_dist]
-            extra = package.extra if isinstance(package, Extra) else None
+            extra = package.extra if isinstance(package, ExtraReqs) else None
             group = None
-            if isinstance(package, Extra):
+            if isinstance(package, ExtraReqs):
                 from prong.pep508.names import normalize_extra
 
                 provided = {normalize_extra(e) for e in md.provides_extra}
@@ -1047,10 +1084,7 @@ class UniversalResolver:
                     self.warnings.append(f"The package `{name}=={version}` does not have an extra named `{extra}`")
         else:
             reqs, extra, group, _ = lowered
-        deps: list[_Dep] = []
-        if isinstance(package, Extra):
-            deps.append(_Dep(Package(name), Range.singleton(version), TRUE))
-        deps.extend(self._flatten(st, reqs, extra, group, name))
+        deps: list[_Dep] = list(self._flatten(st, reqs, extra, group, name))
         return self._fork(st, deps)
 
     def _root_deps(self, project: LocalProject) -> list[_Dep]:
@@ -1260,19 +1294,19 @@ class UniversalResolver:
                 name,
                 version,
                 source,
-                extra=pkg.extra if isinstance(pkg, Extra) else None,
-                group=pkg.group if isinstance(pkg, Group) else None,
+                extra=pkg.extra if isinstance(pkg, (Extra, ExtraReqs)) else None,
+                group=pkg.group if isinstance(pkg, (Group, GroupReqs)) else None,
             )
 
         for pkg, version in solution.items():
-            if isinstance(pkg, (Package, Extra, Group)):
+            if isinstance(pkg, (Package, ExtraReqs, GroupReqs)):
                 nodes[node_of(pkg, version)] = None
             if isinstance(pkg, Package):
                 pinned = self._pinned_dist(st, pkg.name, version)
                 if pinned is not None:
                     pins[(pinned.name, pinned.version, pinned.source)] = pinned
             deps = st.edges.get((pkg, version))
-            if not deps:
+            if not deps or isinstance(pkg, (Extra, Group)):  # proxies carry no edges of their own
                 continue
             parent = node_of(pkg, None if isinstance(pkg, Root) else version)
             parent_name = None if isinstance(pkg, Root) else pkg.name  # type: ignore[union-attr]
@@ -1281,7 +1315,7 @@ class UniversalResolver:
                 child_version = solution.get(child_pkg)
                 if child_version is None or not dep.range.contains(child_version):
                     continue
-                if isinstance(child_pkg, Package) and parent_name == child_pkg.name and not isinstance(pkg, Group):
+                if isinstance(child_pkg, Package) and parent_name == child_pkg.name and not isinstance(pkg, GroupReqs):
                     continue
                 edges.append(ResolutionEdge(parent, node_of(child_pkg, child_version), dep.marker))
                 if isinstance(child_pkg, Extra):  # an edge to an extra is also one to its project
