@@ -471,19 +471,30 @@ def lock_requirement(lr: LoweredRequirement, *, raw_specifier: str | None = None
 
 
 def _normalise_specifiers(raw: str) -> str | None:
-    """A requirement's specifiers as ``[package.metadata]`` records them: in the written order,
-    each normalised, joined by a bare comma (``>=3,<5``)."""
-    from packaging.specifiers import InvalidSpecifier, Specifier
+    """A requirement's specifiers as ``[package.metadata]`` records them: each normalised,
+    ordered by version as uv orders them, joined by a bare comma (``>=1.8,<8.2.0``)."""
+    return ",".join(_sorted_specifiers(raw)) or None
 
-    out = []
-    for p in _SPEC_SPLIT.split(raw.strip()):
+
+def _sorted_specifiers(raw: str) -> list[str]:
+    from packaging.specifiers import InvalidSpecifier, Specifier
+    from packaging.version import InvalidVersion, Version
+
+    parsed: list[tuple[tuple[Any, ...], str]] = []
+    for i, p in enumerate(_SPEC_SPLIT.split(raw.strip())):
         if not p:
             continue
         try:
-            out.append(str(Specifier(p)))
+            spec = Specifier(p)
         except InvalidSpecifier:
-            out.append(p)
-    return ",".join(out) or None
+            parsed.append(((2, i), p))
+            continue
+        try:
+            key: tuple[Any, ...] = (0, Version(spec.version.removesuffix(".*")), i)
+        except InvalidVersion:
+            key = (1, i)
+        parsed.append((key, str(spec)))
+    return [text for _, text in sorted(parsed, key=lambda kv: kv[0])]
 
 
 def _requirement_key(lr: LoweredRequirement) -> tuple[Any, ...]:
@@ -726,17 +737,7 @@ def _dedupe(reqs: Iterable[LoweredRequirement]) -> list[LoweredRequirement]:
 
 
 def _requires_python_text(spec: str) -> str:
-    from packaging.specifiers import InvalidSpecifier, Specifier
-
-    out = []
-    for p in _SPEC_SPLIT.split(spec.strip()):
-        if not p:
-            continue
-        try:
-            out.append(str(Specifier(p)))
-        except InvalidSpecifier:
-            out.append(p)
-    return ", ".join(out)
+    return ", ".join(_sorted_specifiers(spec))
 
 
 def _timestamp(value: datetime) -> str:

@@ -145,6 +145,8 @@ class VersionMap:
         no_build = self.options.builds_disabled(self.name)
         best: tuple[int, IndexFile] | None = None
         sdist: IndexFile | None = None
+        unusable_wheel: IndexFile | None = None
+        universal = getattr(self.tags, "universal", False)
         wheels: list[WheelFilename] = []
         for f in unyanked:
             if f.filename.endswith(".whl"):
@@ -158,9 +160,15 @@ class VersionMap:
                 prio = self.tags.best_priority(wheel.tags)
                 if prio is not None and (best is None or prio > best[0]):
                     best = (prio, f)
+                elif prio is None and universal and unusable_wheel is None:
+                    unusable_wheel = f
             elif sdist is None and not no_build and _is_sdist(f.filename):
                 sdist = f
         chosen = best[1] if best is not None else sdist
+        if best is None and sdist is not None and unusable_wheel is not None:
+            # as uv does in a universal resolution: an sdist's metadata is read from one of its
+            # version's wheels (none of which fits the lock's Pythons) rather than built
+            chosen = unusable_wheel
         if chosen is None:
             return self._no_file(wheels, any(_is_sdist(f.filename) for f in unyanked), no_binary, no_build)
         rp = chosen.requires_python

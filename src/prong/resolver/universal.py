@@ -214,6 +214,7 @@ class UniversalTags:
     one of its tags suits the lock's Python range (no platform is ruled out)."""
 
     tags: tuple[Any, ...] = ()
+    universal = True
 
     def __init__(self, target: PythonTarget) -> None:
         self.target = target
