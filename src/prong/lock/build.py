@@ -691,7 +691,9 @@ def _add_dependencies(
             continue
         dep_id = _package_id(child, dynamic)
         marker = edge_marker.simplify_python(requires_python).restrict(parent)
-        marker = marker.simplify_python(requires_python).and_(environment)
+        # uv 0.13.9 writes edge markers without the lock's environments (`[tool.uv]
+        # environments`): the edge is read only where the lock applies
+        marker = marker.simplify_python(requires_python).restrict(environment)
         extras = {child.extra} if child.extra is not None else set()
         for existing in bucket:
             if existing[0] == dep_id and existing[2] == marker:
