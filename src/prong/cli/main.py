@@ -46,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(mod.run(settings, ns))
     except ProngError as err:
         print(render_error(err), file=sys.stderr)
-        return 2 if err.__class__.__name__ == "NotImplementedYet" else 1
+        return int(getattr(err, "exit_code", 1))
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130

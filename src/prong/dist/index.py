@@ -88,6 +88,7 @@ class RegistryIndex:
         fut.add_done_callback(done)
 
     def _load_versions(self, name: str) -> VersionsResponse:
+        from prong.client.auth import redact
         from prong.client.http import HttpError, NetworkError, OfflineError
         from prong.client.registry import IndexAccessError, IndexPageError
         from prong.filenames import parse_dist_filename
@@ -99,11 +100,11 @@ class RegistryIndex:
         except OfflineError:
             return Offline()
         except IndexPageError as err:
-            return IndexProblem(str(err), tuple(err.hints()), kind="empty-page", index_url=err.index.url,
+            return IndexProblem(str(err), tuple(err.hints()), kind="empty-page", index_url=redact(err.index.url),
                                 status=err.status)
         except IndexAccessError as err:
             return IndexProblem(str(err), tuple(err.hints()), kind="auth" if err.status in (401, 403) else "http",
-                                index_url=err.index.url, status=err.status)
+                                index_url=redact(err.index.url), status=err.status)
         except (HttpError, NetworkError) as err:
             return IndexProblem(str(err), tuple(err.hints()), kind="http", status=getattr(err, "status", None))
         except ProngError as err:

@@ -85,7 +85,11 @@ def parse_lock(text: str, path: str | Path = "uv.lock") -> Lock:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
             raise LockFileError(path, None, f"invalid TOML: {err}") from None
+        except RecursionError:
+            raise LockFileError(path, None, "invalid TOML: values nested too deeply") from None
         artifacts = _SetAside("", [])
+    except RecursionError:
+        raise LockFileError(path, None, "invalid TOML: values nested too deeply") from None
     return _Reader(str(path), artifacts).lock(doc)
 
 

@@ -161,6 +161,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise PyProjectError(path, None, f"invalid TOML: {err}") from None
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise PyProjectError(path, None, "invalid TOML: values nested too deeply") from None
 
 
 def read_pyproject(path: str | Path) -> PyProject:
