@@ -251,3 +251,45 @@ def test_a_cache_prong_wrote_is_marked_and_can_be_cleaned(tmp_path: Path) -> Non
     (legacy / "wheels-v1" / "w.whl").write_bytes(b"x")
     assert Cache(legacy).clean() == 1  # a cache from before the marker: only bucket directories
     shutil.rmtree(tmp_path / "c", ignore_errors=True)
+
+
+def test_an_index_that_never_answers_fails_within_timeout_times_attempts(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report worst case 4: UV_HTTP_TIMEOUT was ignored (4 × 30 s). With 1 s and one retry the run
+    fails after two attempts and says it timed out (time is not asserted: only the attempt count)."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    try:
+        (tmp_path / "req.in").write_text("tinypkg\n")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("UV_HTTP_TIMEOUT", "1")
+        monkeypatch.setenv("UV_HTTP_RETRIES", "1")
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/simple/"
+        code = main(["--cache-dir", str(tmp_path / "c"), "pip", "compile", "req.in", "-i", url])
+    finally:
+        sock.close()
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err
+    assert "1 s (timeout)" in err and "2 attempts" in err, err
+
+
+@pytest.mark.parametrize("name", ["UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "UV_HTTP_RETRIES"])
+def test_an_invalid_http_variable_is_a_configuration_error(
+        name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "req.in").write_text("tinypkg\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(name, "soon")
+    code = main(["--cache-dir", str(tmp_path / "c"), "pip", "compile", "req.in", "-i", "http://127.0.0.1:9/simple/"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"error: invalid value `soon` for the environment variable {name}" in err, err
+
+
+def test_http_settings_default_to_uvs() -> None:
+    from prong.client.http import http_settings_from_env
+
+    assert http_settings_from_env({}) == (30.0, 3)
+    assert http_settings_from_env({"UV_REQUEST_TIMEOUT": "7", "UV_HTTP_RETRIES": "0"}) == (7.0, 0)
+    assert http_settings_from_env({"UV_HTTP_TIMEOUT": "5", "UV_REQUEST_TIMEOUT": "7"}) == (5.0, 3)

@@ -214,7 +214,11 @@ def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index
         auth = AuthProvider([IndexAuth(i.url, i.authenticate) for i in (*indexes.indexes, *indexes.flat)])
     except ImportError:  # pragma: no cover - auth lands with the HTTP client
         auth = None
-    http = HttpClient(cache=cache, offline=offline, auth=auth, refresh=refresh, refresh_packages=refresh_packages)
+    from prong.client.http import http_settings_from_env
+
+    timeout, retries = http_settings_from_env()
+    http = HttpClient(cache=cache, offline=offline, auth=auth, refresh=refresh, refresh_packages=refresh_packages,
+                      timeout=timeout, retries=retries)
     return RegistryClient(http, indexes, strategy, strict_index_urls=strict_index_urls, cache=cache)
 
 

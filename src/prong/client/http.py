@@ -252,6 +252,46 @@ class _Raw:
     sent: Credentials | None
 
 
+# -- settings from the environment ----------------------------------------------------------
+
+DEFAULT_TIMEOUT = 30
+"""Seconds to wait for a connection or for the next bytes of an answer (uv's default read timeout)."""
+DEFAULT_RETRIES = 3
+"""Retries after a failed attempt (uv's default): an index that never answers fails after
+``timeout × (retries + 1)`` seconds."""
+
+
+def http_settings_from_env(environ: Mapping[str, str] | None = None) -> tuple[float, int]:
+    """``(timeout, retries)`` as uv reads them: ``UV_HTTP_TIMEOUT``, else ``UV_REQUEST_TIMEOUT``, else
+    ``HTTP_TIMEOUT`` (whole seconds), and ``UV_HTTP_RETRIES``; an empty variable counts as unset, a
+    value that is not a whole number is a configuration error naming the variable."""
+    from prong.errors import UsageError
+
+    env = os.environ if environ is None else environ
+
+    def number(name: str, what: str) -> int | None:
+        value = env.get(name, "")
+        if not value:
+            return None
+        try:
+            parsed = int(value.strip())
+        except ValueError:
+            parsed = -1
+        if parsed < 0:
+            raise UsageError(f"invalid value `{value}` for the environment variable {name}: expected {what}",
+                             f"Set {name} to a whole number, or unset it.")
+        return parsed
+
+    timeout = None
+    for name in ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT"):
+        timeout = number(name, "a whole number of seconds")
+        if timeout is not None:
+            break
+    retries = number("UV_HTTP_RETRIES", "a whole number of retries")
+    return (float(timeout if timeout else DEFAULT_TIMEOUT),
+            DEFAULT_RETRIES if retries is None else retries)
+
+
 # -- the client --------------------------------------------------------------------------
 
 
