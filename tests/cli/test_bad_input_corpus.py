@@ -135,6 +135,14 @@ def _cases() -> Iterator[Case]:
                {"pyproject.toml": "[project\n"}, 1, ("pyproject.toml",))
     yield Case("lock-bad-toml", "syntax", ("export", "--frozen"),
                {"pyproject.toml": PYPROJECT, "uv.lock": "version = \n"}, 1, ("uv.lock",))
+    yield Case("lock-no-version", "validate", ("export", "--frozen"),
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK.replace('version = "1.16.0"\n', "")}, 1,
+               ("uv.lock", "six", "missing `version`"), hint=True)
+    yield Case("lock-bad-version", "validate", ("export", "--frozen"),
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK.replace('"1.16.0"', '"not.a.version!"')}, 1,
+               ("uv.lock", "six", "not.a.version!"), hint=True)
+    yield Case("lock-ok", "accepted", ("export", "--frozen", "-o", "out.txt"),
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK}, 0, output="out.txt")
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 1, ("pyproject.toml",), hint=True)
 
 
