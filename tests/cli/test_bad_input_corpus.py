@@ -143,6 +143,19 @@ def _cases() -> Iterator[Case]:
                ("uv.lock", "six", "not.a.version!"), hint=True)
     yield Case("lock-ok", "accepted", ("export", "--frozen", "-o", "out.txt"),
                {"pyproject.toml": PYPROJECT, "uv.lock": LOCK}, 0, output="out.txt")
+    # (6) an invalid index URL is named with its source
+    for flag in ("--index-url", "--extra-index-url", "--default-index", "--index"):
+        yield Case(f"bad-url{flag}", "messages", ("pip", "compile", "req.in", flag, "not a url"), {"req.in": "six\n"},
+                   2, ("not a url", "invalid index URL"), hint=True)
+        yield Case(f"no-host{flag}", "messages", ("pip", "compile", "req.in", flag, "https:///simple"),
+                   {"req.in": "six\n"}, 2, ("https:///simple", "no host"), hint=True)
+    yield Case("bad-url-index-versions", "messages", ("index", "versions", "six", "--index-url", "not a url"), {},
+               2, ("not a url",), hint=True)
+    yield Case("bad-url-uv-toml", "messages", ("pip", "compile", "req.in"),
+               {"req.in": "six\n", "uv.toml": "index-url = 'not a url'\n"}, 2, ("not a url",), hint=True)
+    yield Case("bad-url-tool-uv-index", "messages", ("pip", "compile", "req.in"),
+               {"req.in": "six\n", "pyproject.toml": PYPROJECT + "[[tool.uv.index]]\nurl = 'not a url'\n"},
+               2, ("not a url",), hint=True)
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 1, ("pyproject.toml",), hint=True)
 
 
