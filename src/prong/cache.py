@@ -164,21 +164,23 @@ class Cache:
         """The directory of bucket ``name`` (created if missing)."""
         path = self.root / key_component(name)
         path.mkdir(parents=True, exist_ok=True)
-        self._mark()
+        self.mark()
         return path
 
     _marked = False
 
-    def _mark(self) -> None:
+    def mark(self) -> None:
         """Write the ``CACHEDIR.TAG`` marker in the root once: it tells backup tools to skip the
         directory, and tells ``clean``/``prune`` that the directory is a cache they may empty."""
         if self._marked:
             return
         marker = self.root / CACHEDIR_TAG
-        if not marker.exists():
-            with contextlib.suppress(OSError):
+        try:
+            if not marker.exists():
                 marker.write_bytes(_TAG_TEXT)
-        self._marked = True
+            self._marked = True
+        except OSError:
+            pass  # an unwritable cache: its writes fail and say so
 
     def check_is_cache(self) -> None:
         """Raise :class:`NotACacheError` unless the root is absent, empty, marked with
@@ -223,7 +225,7 @@ class Cache:
         """Store ``data`` under ``key``: a temporary file in the same directory, then ``os.replace``."""
         path = self.path(bucket, key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._mark()
+        self.mark()
         header = _header(data)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
         try:

@@ -314,3 +314,44 @@ def test_http_settings_default_to_uvs() -> None:
     assert http_settings_from_env({}) == (30.0, 3)
     assert http_settings_from_env({"UV_REQUEST_TIMEOUT": "7", "UV_HTTP_RETRIES": "0"}) == (7.0, 0)
     assert http_settings_from_env({"UV_HTTP_TIMEOUT": "5", "UV_REQUEST_TIMEOUT": "7"}) == (5.0, 3)
+
+
+def _wheel(metadata: str, name: str = "tinypkg", version: str = "1.0") -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    di = f"{name}-{version}.dist-info"
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr(f"{name}/__init__.py", "")
+        z.writestr(f"{di}/METADATA", metadata)
+        z.writestr(f"{di}/WHEEL", "Wheel-Version: 1.0\nGenerator: x\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr(f"{di}/RECORD", "")
+    return buf.getvalue()
+
+
+WHL = "tinypkg-1.0-py3-none-any.whl"
+
+
+@pytest.mark.parametrize(("meta", "words"), [
+    ("Metadata-Version: 2.1\nName: otherpkg\nVersion: 1.0\n\n", ("otherpkg", "tinypkg", WHL)),
+    ("Metadata-Version: 2.1\nName: tinypkg\nVersion: 9.9\n\n", ("9.9", "1.0", WHL)),
+    ("Metadata-Version: 2.1\nName: tinypkg\nVersion: 1.0\nRequires-Python: >=garbage\n\n", (">=garbage", WHL)),
+    (None, ("expected sha256:" + "0" * 64, "got sha256:")),
+], ids=["wrong-name", "wrong-version", "bad-requires-python", "hash-mismatch"])
+def test_what_the_index_serves_is_checked(meta: str | None, words: tuple[str, ...], tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report worst case 9 and the hash/Requires-Python findings: a wheel whose METADATA names another
+    project or version is refused; the errors name the file, and a hash mismatch shows both hashes."""
+    data = _wheel(meta or "Metadata-Version: 2.1\nName: tinypkg\nVersion: 1.0\n\n")
+    digest = "0" * 64 if meta is None else hashlib.sha256(data).hexdigest()
+    with FaultServer() as srv:
+        srv.route(f"/files/{WHL}", Route(data, content_type="application/octet-stream", ranges=False))
+        srv.route("/simple/tinypkg/", Route(f'<a href="/files/{WHL}#sha256={digest}">{WHL}</a>'.encode()))
+        (tmp_path / "req.in").write_text("tinypkg\n")
+        monkeypatch.chdir(tmp_path)
+        code = main(["--cache-dir", str(tmp_path / "c"), "pip", "compile", "req.in", "-i", srv.url("/simple/")])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err and "tinypkg==" not in out, err
+    for word in words:
+        assert word in err, err

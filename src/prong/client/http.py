@@ -210,7 +210,8 @@ class HashMismatch(ProngError):
         super().__init__(self.url, expected, actual)
 
     def __str__(self) -> str:
-        return f"hash mismatch for {self.url}:\n  expected {self.expected}\n  got      {self.actual}"
+        # one line: reports that keep only an error's first line still show both hashes
+        return f"hash mismatch for {self.url}: expected {self.expected}, got {self.actual}"
 
 
 def _excerpt(body: bytes, limit: int = 200) -> str:
@@ -616,6 +617,7 @@ class HttpClient:
         if self.offline:
             raise OfflineError(clean)
         self.download(url, dest, hashes=hashes)
+        self.cache.mark()
         return dest
 
     # -- internals: cache -----------------------------------------------------------------
