@@ -156,6 +156,14 @@ def _cases() -> Iterator[Case]:
     yield Case("bad-url-tool-uv-index", "messages", ("pip", "compile", "req.in"),
                {"req.in": "six\n", "pyproject.toml": PYPROJECT + "[[tool.uv.index]]\nurl = 'not a url'\n"},
                2, ("not a url",), hint=True)
+    # (7) one exit-code rule: configuration errors exit 2
+    yield Case("export-unknown-extra", "exit", ("export", "--frozen", "--extra", "nope"),
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK}, 2, ("nope",))
+    yield Case("export-unknown-group", "exit", ("export", "--frozen", "--group", "nope"),
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK}, 2, ("nope",))
+    yield Case("compile-unknown-index-name", "exit", ("pip", "compile", "req.in", "--default-index", "named"),
+               {"req.in": "six\n"}, 2, ("named",))
+    yield Case("compile-no-inputs", "exit", ("pip", "compile"), {}, 2, ("no requirements",))
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 1, ("pyproject.toml",), hint=True)
 
 
