@@ -164,6 +164,18 @@ def _cases() -> Iterator[Case]:
     yield Case("compile-unknown-index-name", "exit", ("pip", "compile", "req.in", "--default-index", "named"),
                {"req.in": "six\n"}, 2, ("named",))
     yield Case("compile-no-inputs", "exit", ("pip", "compile"), {}, 2, ("no requirements",))
+    # raw [Errno N] texts become sentences with the path and a hint
+    yield Case("compile-o-dir", "errno", ("pip", "compile", "req.in", "-o", "outdir", "--no-index"),
+               {"req.in": "", "outdir/keep": "x"}, 1, ("outdir", "is a directory"), hint=True)
+    yield Case("export-o-dir", "errno", ("export", "--frozen", "-o", "outdir"),
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK, "outdir/keep": "x"}, 1, ("outdir", "is a directory"),
+               hint=True)
+    yield Case("compile-o-under-file", "errno", ("pip", "compile", "req.in", "-o", "afile/out.txt", "--no-index"),
+               {"req.in": "", "afile": "x"}, 1, ("afile",), hint=True)
+    yield Case("c-is-dir", "errno", ("pip", "compile", "req.in", "-c", "cdir"), {"req.in": "", "cdir/x": ""}, 1,
+               ("cdir", "directory"))
+    yield Case("directory-missing", "errno", ("--directory", "nowhere", "pip", "compile", "req.in"), {}, 1,
+               ("nowhere",), hint=True)
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 1, ("pyproject.toml",), hint=True)
 
 

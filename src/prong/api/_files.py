@@ -45,6 +45,10 @@ def write_atomic(path: Path, text: str) -> None:
         mode = path.stat().st_mode
     except OSError:
         mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        import errno
+
+        raise OSError(errno.EISDIR, "Is a directory", str(path))
     if mode is not None and not stat.S_ISREG(mode):
         with path.open("w", encoding="utf-8") as handle:
             handle.write(text)
@@ -55,13 +59,25 @@ def write_atomic(path: Path, text: str) -> None:
         umask = os.umask(0)
         os.umask(umask)
         wanted = 0o666 & ~umask
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file where a directory of the path should be
+        import errno
+
+        raise OSError(errno.ENOTDIR, "Not a directory (a file is in the way)", str(path.parent)) from None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as err:
+        raise OSError(err.errno, err.strerror or str(err), str(path)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.chmod(tmp, wanted)
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        # name the output, not the hidden temporary file beside it
+        raise OSError(err.errno, err.strerror or str(err), str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
