@@ -65,7 +65,7 @@ BAD_LINES = [
     "requests; python_version <<< '3'", "requests[]]", "re quests", "requests>=1.0 and <2", "requests!1",
     "requests ; (python_version > '3'", "requests ; python_version > '3')", "requests ; foo == 'x'",
     "-e", "--index-url", "-c", "-r", "--hash", "requests --hash", "requests --unknown-option",
-    "${UNDEFINED_PRONG_VAR}", "\ufeffrequests", "requests>=1.0 extra", "requests ;", "req-uests-==1",
+    "${UNDEFINED_PRONG_VAR}", "requests>=1.0 extra", "requests ;", "req-uests-==1",
 ]
 
 
@@ -176,6 +176,12 @@ def _cases() -> Iterator[Case]:
                ("cdir", "directory"))
     yield Case("directory-missing", "errno", ("--directory", "nowhere", "pip", "compile", "req.in"), {}, 1,
                ("nowhere",), hint=True)
+    yield Case("index-name-no-url", "settings", ("pip", "compile", "req.in", "--index", "name="),
+               {"req.in": "six\n"}, 2, ("name=",), hint=True)
+    yield Case("requires-python-three", "settings", ("pip", "compile", "pyproject.toml"),
+               {"pyproject.toml": PYPROJECT.replace(">=3.8", ">=three")}, 1, ("pyproject.toml", ">=three"))
+    yield Case("req-bom", "accepted", ("pip", "compile", "req.in", "--no-index", "-o", "out.txt"),
+               {"req.in": "\ufeff# a comment\n"}, 0, output="out.txt")
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 1, ("pyproject.toml",), hint=True)
 
 

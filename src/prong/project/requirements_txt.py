@@ -132,7 +132,7 @@ def _read_into(
         )
     acc.seen.add(resolved)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a leading BOM is not part of the text
     except FileNotFoundError:
         raise ProngError(f"requirements file not found: {source}") from None
     except IsADirectoryError:
