@@ -381,3 +381,18 @@ def test_what_the_index_serves_is_checked(meta: str | None, words: tuple[str, ..
     assert code == 1 and "Traceback" not in err and "tinypkg==" not in out, err
     for word in words:
         assert word in err, err
+
+
+def test_an_unwritable_cache_is_warned_about_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The report saw the same cache warning printed 10 times for a cache dir that is a file."""
+    import logging
+
+    from prong.cache import Cache
+    from prong.client.http import HttpClient
+
+    (tmp_path / "afile").write_text("x")
+    with caplog.at_level(logging.WARNING, logger="prong"), HttpClient(cache=Cache(tmp_path / "afile")) as http:
+        for i in range(5):
+            assert http.store_entry("http-v1", f"k{i}", b"data") is False
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "afile" in warnings[0].getMessage()

@@ -418,6 +418,8 @@ class HttpClient:
         """
         return self._get(url, headers, cache_mode, allow_status, codec, package)
 
+    _cache_warned = False
+
     def store_entry(self, bucket: str, key: str, data: bytes) -> bool:
         """Write a cache entry, unless the calling thread's work was abandoned by :meth:`close`.
 
@@ -429,7 +431,11 @@ class HttpClient:
             self.cache.write(bucket, key, data)
             return True
         except OSError as err:  # a full or read-only disk must not fail the command
-            log.warning("could not write to the cache at %s: %s", self.cache.root, err)
+            if not self._cache_warned:  # once per run, not once per entry (the report saw it 10 times)
+                self._cache_warned = True
+                log.warning("could not write to the cache at %s: %s", self.cache.root, err.strerror or err)
+            else:
+                log.debug("could not write to the cache at %s: %s", self.cache.root, err)
             return False
         finally:
             self._end_write()
