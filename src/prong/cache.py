@@ -27,12 +27,16 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from prong.errors import ProngError
+
 __all__ = [
     "BUCKETS",
     "ENTRY_BUCKETS",
     "FILE_BUCKETS",
     "Cache",
     "CacheInfo",
+    "CACHEDIR_TAG",
+    "NotACacheError",
     "default_cache_dir",
     "dist_package_key",
     "key_component",
@@ -109,6 +113,25 @@ class CacheInfo:
     bytes: int
 
 
+CACHEDIR_TAG = "CACHEDIR.TAG"
+_TAG_TEXT = (b"Signature: 8a477f597d28d172789f06886806bc55\n"
+             b"# This file is a cache directory tag created by prong.\n"
+             b"# For information about cache directory tags, see https://bford.info/cachedir/\n")
+
+
+class NotACacheError(ProngError):
+    """``clean``/``prune`` asked to empty a directory that is not a prong cache (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, root: Path, why: str) -> None:
+        super().__init__(f"refusing to empty {root}: not a prong cache directory ({why})")
+        self.root = root
+
+    def hints(self) -> Sequence[str]:
+        return ("Check --cache-dir / PRONG_CACHE_DIR; a prong cache has a CACHEDIR.TAG file in its root.",)
+
+
 class Cache:
     """A cache rooted at ``root``; safe to share between threads and processes."""
 
@@ -141,7 +164,41 @@ class Cache:
         """The directory of bucket ``name`` (created if missing)."""
         path = self.root / key_component(name)
         path.mkdir(parents=True, exist_ok=True)
+        self.mark()
         return path
+
+    _marked = False
+
+    def mark(self) -> None:
+        """Write the ``CACHEDIR.TAG`` marker in the root once: it tells backup tools to skip the
+        directory, and tells ``clean``/``prune`` that the directory is a cache they may empty."""
+        if self._marked:
+            return
+        marker = self.root / CACHEDIR_TAG
+        try:
+            if not marker.exists():
+                marker.write_bytes(_TAG_TEXT)
+            self._marked = True
+        except OSError:
+            pass  # an unwritable cache: its writes fail and say so
+
+    def check_is_cache(self) -> None:
+        """Raise :class:`NotACacheError` unless the root is absent, empty, marked with
+        ``CACHEDIR.TAG``, or holds only bucket directories (a cache from before the marker):
+        ``cache clean`` on a mistyped ``--cache-dir`` must not delete a user's directory."""
+        root = self.root
+        if not root.exists() and not root.is_symlink():
+            return
+        if not root.is_dir():
+            raise NotACacheError(root, "it is not a directory")
+        if (root / CACHEDIR_TAG).is_file():
+            return
+        known = {name.rsplit("-v", 1)[0] for name in BUCKETS}
+        for child in root.iterdir():
+            base, sep, version = child.name.rpartition("-v")
+            if child.is_dir() and sep and version.isdigit() and base in known:
+                continue
+            raise NotACacheError(root, f"it holds {child.name!r}, which no prong cache has, and no {CACHEDIR_TAG}")
 
     def path(self, bucket: str, key: str) -> Path:
         """Where the entry ``key`` of ``bucket`` lives (it may not exist)."""
@@ -168,6 +225,7 @@ class Cache:
         """Store ``data`` under ``key``: a temporary file in the same directory, then ``os.replace``."""
         path = self.path(bucket, key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.mark()
         header = _header(data)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=_TMP_SUFFIX)
         try:
@@ -196,10 +254,11 @@ class Cache:
         A package's entries are ``<bucket>/<package>/...`` in every bucket; in the file buckets,
         a file kept as ``<bucket>/<digest>/<filename>`` is found by its own name too.
         """
+        self.check_is_cache()
         if not self.root.is_dir():
             return 0
         if not packages:
-            removed = sum(1 for _ in _files(self.root))
+            removed = sum(1 for p in _files(self.root) if p != self.root / CACHEDIR_TAG)
             for child in list(self.root.iterdir()):
                 _remove(child)
             return removed
@@ -223,6 +282,7 @@ class Cache:
         Directories that are not buckets are left alone; in file buckets only stale temporary
         files go.
         """
+        self.check_is_cache()
         if not self.root.is_dir():
             return 0
         removed = 0
@@ -260,6 +320,8 @@ class Cache:
         entries = total = 0
         if self.root.is_dir():
             for path in _files(self.root):
+                if path == self.root / CACHEDIR_TAG:
+                    continue
                 with contextlib.suppress(OSError):
                     total += path.stat().st_size
                     entries += 1

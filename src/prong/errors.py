@@ -10,11 +10,30 @@ from collections.abc import Sequence
 
 
 class ProngError(Exception):
-    """Base of every error prong raises on purpose (anything else is a bug)."""
+    """Base of every error prong raises on purpose (anything else is a bug).
+
+    ``exit_code`` is the CLI's exit status for it (docs/exit-codes.md): 1, a failure of the requested
+    work; 2, a usage or configuration error the user must fix before anything can run."""
+
+    exit_code: int = 1
 
     def hints(self) -> Sequence[str]:
         """Advice to print after the message, one sentence each."""
         return ()
+
+
+class UsageError(ProngError):
+    """A usage or configuration error: the command line or a setting asks for something impossible
+    (exit code 2). ``hint`` says how to fix it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def hints(self) -> Sequence[str]:
+        return (self.hint,) if self.hint else ()
 
 
 class ParseError(ProngError, ValueError):
@@ -76,6 +95,8 @@ class InvalidPlatform(ParseError):
 
 class NotImplementedYet(ProngError):
     """A command or option that a later release will fill."""
+
+    exit_code = 2
 
     def __init__(self, what: str) -> None:
         self.what = what

@@ -40,7 +40,9 @@ class CompileResult:
 
 
 class InputError(ProngError):
-    pass
+    """The inputs or options of the command are unusable (a usage error: exit code 2)."""
+
+    exit_code = 2
 
 
 def parse_exclude_newer(value: str) -> datetime:
@@ -49,7 +51,10 @@ def parse_exclude_newer(value: str) -> datetime:
     try:
         if len(text) == 10:
             day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=timezone.utc)
-            return day + timedelta(days=1)
+            try:
+                return day + timedelta(days=1)
+            except OverflowError:  # 9999-12-31: the end of the last representable day
+                return datetime.max.replace(tzinfo=timezone.utc)
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InputError(
@@ -207,6 +212,17 @@ def compile_requirements(
         labels[parse_requirement(name).name].add("-r -")
     if not src_files and not requirements:
         raise InputError("no requirements given: name a requirements.in or pyproject.toml file")
+    if (extras or all_extras or groups) and not any(Path(s).name == "pyproject.toml" for s in src_files):
+        flag = "--group" if groups else ("--all-extras" if all_extras else "--extra")
+        raise InputError(f"`{flag}` needs a pyproject.toml source: requirements files have no extras or groups")
+    if output_file is not None:
+        from prong.api._files import refuse_input_as_output
+
+        refuse_input_as_output(Path(output_file), {
+            **{Path(p): "constraints file" for p in constraints},
+            **{Path(p): "overrides file" for p in overrides},
+            **{Path(p): "input file" for p in src_files if str(p) != "-"},
+        })
 
     for src in src_files:
         path = Path(src)

@@ -76,6 +76,10 @@ def export(
         raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt only)")
     start = time.perf_counter()
     pyproject_path, lock_path = _find_project(Path(project) if project is not None else Path.cwd())
+    if output_file is not None:
+        from prong.api._files import refuse_input_as_output
+
+        refuse_input_as_output(Path(output_file), {lock_path: "lock file", pyproject_path: "pyproject.toml"})
     pyproject = read_pyproject(pyproject_path)
     lock = read_lock(lock_path)
 

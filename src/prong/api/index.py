@@ -183,7 +183,7 @@ def index_urls(args: PipOptions, config: UvConfig | None, *, environ: Mapping[st
         configured.append(IndexConfig(None, to_url(files.index_url), default=True, origin=files.origin("index_url")))
     configured += extra_configured
     no_index = cli.no_index if cli.no_index is not None else files.no_index
-    return IndexUrls.from_args(
+    urls = IndexUrls.from_args(
         index_url=cli.index_url,
         extra_index_urls=cli.extra_index_url,
         indexes=cli.index_args,
@@ -193,6 +193,33 @@ def index_urls(args: PipOptions, config: UvConfig | None, *, environ: Mapping[st
         configured=configured,
         environ=environ,
     )
+    _check_index_urls(urls)
+    return urls
+
+
+def _check_index_urls(urls: IndexUrls) -> None:
+    """Refuse an index that cannot be one: a URL with no host, or a location that is not a URL and
+    names no directory (``--index-url 'not a url'``); the error names the value and where it was
+    set, instead of every package being "not found in the package registry" later."""
+    from urllib.parse import unquote, urlsplit
+
+    from prong.errors import UsageError
+
+    for index in urls.indexes:
+        parts = urlsplit(index.url)
+        origin = f" (from {index.origin})" if index.origin else ""
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path))
+            if not path.is_dir():
+                raise UsageError(
+                    f"invalid index URL `{path}`{origin}: not a URL, and no directory of that name exists",
+                    "An index URL starts with https:// or http://; a local index is an existing directory.",
+                )
+        elif parts.scheme in ("http", "https") and not parts.hostname:
+            from prong.client.auth import redact
+
+            raise UsageError(f"invalid index URL `{redact(index.url)}`{origin}: no host name",
+                             "An index URL looks like https://pypi.org/simple/.")
 
 
 def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index", strict_index_urls: bool = False,
@@ -214,7 +241,11 @@ def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index
         auth = AuthProvider([IndexAuth(i.url, i.authenticate) for i in (*indexes.indexes, *indexes.flat)])
     except ImportError:  # pragma: no cover - auth lands with the HTTP client
         auth = None
-    http = HttpClient(cache=cache, offline=offline, auth=auth, refresh=refresh, refresh_packages=refresh_packages)
+    from prong.client.http import http_settings_from_env
+
+    timeout, retries = http_settings_from_env()
+    http = HttpClient(cache=cache, offline=offline, auth=auth, refresh=refresh, refresh_packages=refresh_packages,
+                      timeout=timeout, retries=retries)
     return RegistryClient(http, indexes, strategy, strict_index_urls=strict_index_urls, cache=cache)
 
 

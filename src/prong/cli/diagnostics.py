@@ -26,4 +26,6 @@ def render_error(err: BaseException, verbose: int = 0) -> str:
         first, *rest = str(hint).splitlines() or [""]
         lines.append(f"hint: {first}")
         lines.extend(f"      {line}" if line else "" for line in rest)
-    return "\n".join(lines)
+    from prong.client.auth import redact_text
+
+    return redact_text("\n".join(lines))

@@ -8,7 +8,9 @@ import sys
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        msg = record.getMessage()
+        from prong.client.auth import redact_text
+
+        msg = redact_text(record.getMessage())
         if record.levelno >= logging.WARNING:
             return f"{record.levelname.lower()}: {msg}"
         return f"{record.levelname} {record.name}: {msg}"

@@ -52,10 +52,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(mod.run(settings, ns))
     except ProngError as err:
         print(render_error(err, settings.verbose), file=sys.stderr)
-        return 2 if err.__class__.__name__ == "NotImplementedYet" else int(getattr(err, "exit_code", 1))
+        return int(getattr(err, "exit_code", 1))
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
     except OSError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(_os_error(err), file=sys.stderr)
         return 1
+
+
+_OS_HINTS = {
+    "EISDIR": "Name a file, not a directory.",
+    "ENOTDIR": "A part of the path is a file, not a directory.",
+    "ENOENT": "Check the path.",
+    "EACCES": "Check the file's permissions.",
+    "EPERM": "Check the file's permissions.",
+    "EROFS": "The file system is read-only: write somewhere else.",
+    "ENOSPC": "Free some space on that disk, or write somewhere else.",
+}
+
+
+def _os_error(err: OSError) -> str:
+    """An ``OSError`` as a sentence naming the path, with a hint, instead of ``[Errno N] ...``."""
+    import errno as errno_names
+
+    from prong.client.auth import redact_text
+
+    what = (err.strerror or str(err)).rstrip(".")
+    what = what[:1].lower() + what[1:]
+    where = f"{err.filename}: " if err.filename is not None else ""
+    text = f"error: {where}{what}"
+    hint = _OS_HINTS.get(errno_names.errorcode.get(err.errno or 0, ""))
+    if hint:
+        text += f"\nhint: {hint}"
+    return redact_text(text)

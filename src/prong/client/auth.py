@@ -16,7 +16,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "IndexAuth",
     "realm_of",
     "redact",
+    "redact_text",
     "split_credentials",
 ]
 
@@ -75,6 +76,29 @@ def split_credentials(url: str) -> tuple[str, Credentials | None]:
 def redact(url: str) -> str:
     """``url`` with any user name and password removed: safe for logs, errors and cache keys."""
     return split_credentials(url)[0]
+
+
+_USERINFO = None
+
+
+def redact_text(text: str) -> str:
+    """``text`` with the credentials of every ``scheme://user:password@host`` URL in it masked as uv
+    masks them: ``user:****@`` with a password, ``****@`` with a user name alone (often a token).
+    The last line of defence before anything reaches the terminal: errors, hints, warnings, logs."""
+    global _USERINFO
+    if "@" not in text:
+        return text
+    if _USERINFO is None:
+        import re
+
+        _USERINFO = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)(?P<user>[^/@\s:]*)(?P<pw>:[^/@\s]*)?@")
+
+    def mask(m: Any) -> str:
+        if m["pw"] is not None:
+            return f"{m['scheme']}{m['user']}:****@"
+        return f"{m['scheme']}****@" if m["user"] else m[0]
+
+    return _USERINFO.sub(mask, text)
 
 
 def realm_of(url: str) -> tuple[str, str, int | None]:

@@ -210,7 +210,8 @@ class HashMismatch(ProngError):
         super().__init__(self.url, expected, actual)
 
     def __str__(self) -> str:
-        return f"hash mismatch for {self.url}:\n  expected {self.expected}\n  got      {self.actual}"
+        # one line: reports that keep only an error's first line still show both hashes
+        return f"hash mismatch for {self.url}: expected {self.expected}, got {self.actual}"
 
 
 def _excerpt(body: bytes, limit: int = 200) -> str:
@@ -250,6 +251,46 @@ class _Raw:
     url: str
     history: tuple[tuple[int, str], ...]
     sent: Credentials | None
+
+
+# -- settings from the environment ----------------------------------------------------------
+
+DEFAULT_TIMEOUT = 30
+"""Seconds to wait for a connection or for the next bytes of an answer (uv's default read timeout)."""
+DEFAULT_RETRIES = 3
+"""Retries after a failed attempt (uv's default): an index that never answers fails after
+``timeout × (retries + 1)`` seconds."""
+
+
+def http_settings_from_env(environ: Mapping[str, str] | None = None) -> tuple[float, int]:
+    """``(timeout, retries)`` as uv reads them: ``UV_HTTP_TIMEOUT``, else ``UV_REQUEST_TIMEOUT``, else
+    ``HTTP_TIMEOUT`` (whole seconds), and ``UV_HTTP_RETRIES``; an empty variable counts as unset, a
+    value that is not a whole number is a configuration error naming the variable."""
+    from prong.errors import UsageError
+
+    env = os.environ if environ is None else environ
+
+    def number(name: str, what: str) -> int | None:
+        value = env.get(name, "")
+        if not value:
+            return None
+        try:
+            parsed = int(value.strip())
+        except ValueError:
+            parsed = -1
+        if parsed < 0:
+            raise UsageError(f"invalid value `{value}` for the environment variable {name}: expected {what}",
+                             f"Set {name} to a whole number, or unset it.")
+        return parsed
+
+    timeout = None
+    for name in ("UV_HTTP_TIMEOUT", "UV_REQUEST_TIMEOUT", "HTTP_TIMEOUT"):
+        timeout = number(name, "a whole number of seconds")
+        if timeout is not None:
+            break
+    retries = number("UV_HTTP_RETRIES", "a whole number of retries")
+    return (float(timeout if timeout else DEFAULT_TIMEOUT),
+            DEFAULT_RETRIES if retries is None else retries)
 
 
 # -- the client --------------------------------------------------------------------------
@@ -377,6 +418,8 @@ class HttpClient:
         """
         return self._get(url, headers, cache_mode, allow_status, codec, package)
 
+    _cache_warned = False
+
     def store_entry(self, bucket: str, key: str, data: bytes) -> bool:
         """Write a cache entry, unless the calling thread's work was abandoned by :meth:`close`.
 
@@ -388,7 +431,11 @@ class HttpClient:
             self.cache.write(bucket, key, data)
             return True
         except OSError as err:  # a full or read-only disk must not fail the command
-            log.warning("could not write to the cache at %s: %s", self.cache.root, err)
+            if not self._cache_warned:  # once per run, not once per entry (the report saw it 10 times)
+                self._cache_warned = True
+                log.warning("could not write to the cache at %s: %s", self.cache.root, err.strerror or err)
+            else:
+                log.debug("could not write to the cache at %s: %s", self.cache.root, err)
             return False
         finally:
             self._end_write()
@@ -576,6 +623,7 @@ class HttpClient:
         if self.offline:
             raise OfflineError(clean)
         self.download(url, dest, hashes=hashes)
+        self.cache.mark()
         return dest
 
     # -- internals: cache -----------------------------------------------------------------

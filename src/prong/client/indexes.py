@@ -47,6 +47,8 @@ DEFAULT_IGNORED: tuple[int, ...] = (404, 410)
 
 
 class NoDefaultIndexError(ProngError):
+    exit_code = 2  # a usage/configuration error (docs/exit-codes.md)
+
     def __init__(self) -> None:
         super().__init__("no default index: UV_DEFAULT_INDEX and UV_INDEX_URL are unset and pip is not importable")
 
@@ -55,6 +57,8 @@ class NoDefaultIndexError(ProngError):
 
 
 class UnknownIndexError(ProngError):
+    exit_code = 2  # a usage/configuration error (docs/exit-codes.md)
+
     def __init__(self, name: str, known: Sequence[str]) -> None:
         self.name = name
         self.known = tuple(known)

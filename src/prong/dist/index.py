@@ -35,7 +35,7 @@ from prong.resolver.index import (
 
 if TYPE_CHECKING:
     from prong.client.http import HttpClient
-    from prong.client.metadata import MetadataBuilder
+    from prong.client.metadata import CoreMetadata, MetadataBuilder
     from prong.client.registry import RegistryClient
     from prong.dists import IndexFile
     from prong.pep440.version import Version
@@ -99,6 +99,7 @@ class RegistryIndex:
         fut.add_done_callback(done)
 
     def _load_versions(self, name: str, index: str | None = None) -> VersionsResponse:
+        from prong.client.auth import redact
         from prong.client.http import HttpError, NetworkError, OfflineError
         from prong.client.registry import IndexAccessError, IndexPageError
         from prong.filenames import parse_dist_filename
@@ -110,11 +111,11 @@ class RegistryIndex:
         except OfflineError:
             return Offline()
         except IndexPageError as err:
-            return IndexProblem(str(err), tuple(err.hints()), kind="empty-page", index_url=err.index.url,
+            return IndexProblem(str(err), tuple(err.hints()), kind="empty-page", index_url=redact(err.index.url),
                                 status=err.status)
         except IndexAccessError as err:
             return IndexProblem(str(err), tuple(err.hints()), kind="auth" if err.status in (401, 403) else "http",
-                                index_url=err.index.url, status=err.status)
+                                index_url=redact(err.index.url), status=err.status)
         except (HttpError, NetworkError) as err:
             return IndexProblem(str(err), tuple(err.hints()), kind="http", status=getattr(err, "status", None))
         except ProngError as err:
@@ -236,6 +237,9 @@ class RegistryIndex:
             raise  # fatal: the resolution stops (kept in the future: asked again, raised again)
         except ProngError as err:
             return MetadataUnavailable(str(err).splitlines()[0] if str(err) else type(err).__name__)
+        problem = _metadata_problem(file, md)
+        if problem is not None:
+            return MetadataUnavailable(problem)
         # parsed here, on the fetching thread, so that the solver finds Requirement values
         return MetadataFound(ParsedMetadata(md.name, md.version, tuple(_requirement(r) for r in md.requires_dist),
                                             md.requires_python, md.provides_extra))
@@ -262,6 +266,42 @@ class RegistryIndex:
         else:
             _fill(fut, load)
         return fut
+
+
+def _metadata_problem(file: IndexFile, md: CoreMetadata) -> str | None:
+    """Why a wheel's METADATA cannot be trusted, or ``None``: its ``Name``/``Version`` must be the
+    file name's (uv rejects such a wheel too: installing it would install another project), and
+    its ``Requires-Python`` must parse. The words name the file and its URL."""
+    from prong.client.auth import redact
+    from prong.filenames import WheelFilename, parse_dist_filename
+    from prong.pep440.specifiers import parse_specifiers
+    from prong.pep440.version import parse_version
+    from prong.pep508.names import normalize_name
+
+    where = f"{file.filename} ({redact(file.url)})"
+    try:
+        parsed = parse_dist_filename(file.filename)
+    except ProngError:
+        parsed = None
+    if isinstance(parsed, WheelFilename):
+        try:
+            same_name = normalize_name(md.name) == normalize_name(str(parsed.name))
+        except ProngError:
+            same_name = False
+        if not same_name:
+            return f"the METADATA of {where} names the project `{md.name}`, not `{parsed.name}`"
+        try:
+            same_version = parse_version(md.version) == parse_version(str(parsed.version))
+        except ProngError:
+            same_version = False
+        if not same_version:
+            return f"the METADATA of {where} gives version `{md.version}`, not `{parsed.version}`"
+    if md.requires_python:
+        try:
+            parse_specifiers(md.requires_python)
+        except ProngError:
+            return f"the METADATA of {where} has an invalid Requires-Python `{md.requires_python}`"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

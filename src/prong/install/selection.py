@@ -26,6 +26,8 @@ from prong.lock.model import Lock, LockDependency, LockedPackage, PackageId
 class SelectionError(ProngError):
     """A selection the lock cannot serve: an unknown extra or group, or extras that conflict."""
 
+    exit_code = 2  # a usage/configuration error (docs/exit-codes.md)
+
     def __init__(self, message: str, hint: str | None = None) -> None:
         self.hint = hint
         super().__init__(message)

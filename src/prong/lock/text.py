@@ -87,7 +87,11 @@ def parse_lock(text: str, path: str | Path = "uv.lock") -> Lock:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
             raise LockFileError(path, None, f"invalid TOML: {err}") from None
+        except RecursionError:
+            raise LockFileError(path, None, "invalid TOML: values nested too deeply") from None
         artifacts = _SetAside("", [])
+    except RecursionError:
+        raise LockFileError(path, None, "invalid TOML: values nested too deeply") from None
     return _Reader(str(path), artifacts).lock(doc)
 
 
@@ -331,7 +335,19 @@ class _Reader:
                               "sdist", "wheels", "optional-dependencies", "dev-dependencies", "metadata"))
         if "source" not in t:
             raise self.fail(where, "missing `source`")
-        return PackageId(name, version, self.source(t["source"], _at(where, "source"))), t, where
+        source = self.source(t["source"], _at(where, "source"))
+        if version is None and source.kind in ("registry", "url", "git", "path"):
+            # only a source tree (directory, editable, virtual) may have a dynamic version
+            raise self.fail(where, f"missing `version` (a package from a {source.kind} source always has one)")
+        if version is not None:
+            from prong.errors import InvalidVersion
+            from prong.pep440.version import parse_version
+
+            try:
+                parse_version(version)
+            except InvalidVersion:
+                raise self.fail(_at(where, "version"), f"`{version}` is not a valid version (PEP 440)") from None
+        return PackageId(name, version, source), t, where
 
     def source(self, value: Any, where: str) -> LockSource:
         t = self.table(value, where, (*SOURCE_KINDS, "subdirectory"))

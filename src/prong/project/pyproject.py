@@ -163,6 +163,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise PyProjectError(path, None, f"invalid TOML: {err}") from None
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise PyProjectError(path, None, "invalid TOML: values nested too deeply") from None
 
 
 def read_pyproject(path: str | Path) -> PyProject:
@@ -224,6 +226,14 @@ def pyproject_from_dict(data: Mapping[str, Any], path: Path) -> PyProject:
     requires_python = project.get("requires-python")
     if requires_python is not None and not isinstance(requires_python, str):
         raise PyProjectError(path, "project.requires-python", "must be a string like \">=3.10\"")
+    if requires_python is not None:
+        from prong.pep440.specifiers import parse_specifiers
+
+        try:
+            parse_specifiers(requires_python)
+        except ProngError:
+            raise PyProjectError(path, "project.requires-python",
+                                 f"`{requires_python}` is not a version specifier like \">=3.10\"") from None
     deps = _str_list(project.get("dependencies", []), path, "project.dependencies")
     optional_raw = _table(project, "optional-dependencies", path, "project.optional-dependencies")
     optional = {

@@ -107,6 +107,11 @@ def parse_requirements_text(
     return acc.finish()
 
 
+_MAX_INCLUDED_FILES = 200
+"""How many distinct files one requirements file may pull in through ``-r``/``-c``: a bound that
+keeps a 3,000-file chain a clean error instead of a ``RecursionError``."""
+
+
 def _read_into(
     acc: _Acc,
     path: Path,
@@ -115,14 +120,25 @@ def _read_into(
     environ: dict[str, str] | os._Environ[str],
     validate: Callable[[str], object] | None,
 ) -> None:
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
+        raise ProngError(f"requirements file {source} is a symlink loop") from None
     if resolved in acc.seen:
         return
+    if len(acc.seen) >= _MAX_INCLUDED_FILES:
+        raise ProngError(
+            f"requirements file {source}: more than {_MAX_INCLUDED_FILES} files are included through `-r`/`-c`"
+        )
     acc.seen.add(resolved)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a leading BOM is not part of the text
     except FileNotFoundError:
         raise ProngError(f"requirements file not found: {source}") from None
+    except IsADirectoryError:
+        raise ProngError(f"requirements file {source} is a directory, not a file") from None
+    except OSError as err:
+        raise ProngError(f"cannot read requirements file {source}: {err.strerror or err}") from None
     except UnicodeDecodeError as err:
         raise ProngError(f"{source} is not UTF-8 text ({err.reason} at byte {err.start})") from None
     _parse_into(acc, text, source, path.parent, constraint, environ, validate)

@@ -73,6 +73,8 @@ _URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 class EnvVarError(ProngError):
     """An environment variable with a value prong cannot use."""
 
+    exit_code = 2  # a usage/configuration error (docs/exit-codes.md)
+
     def __init__(self, name: str, value: str, expected: str) -> None:
         self.name, self.value, self.expected = name, value, expected
         super().__init__(f"invalid value `{value}` for {name}: expected {expected}")

@@ -23,8 +23,8 @@ from tests.support.wheels import Dist
 
 
 def entries(root: Path) -> set[str]:
-    """Every file under the cache root, as a path relative to it."""
-    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+    """Every file under the cache root, as a path relative to it (not the root's CACHEDIR.TAG marker)."""
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()} - {"CACHEDIR.TAG"}
 
 
 def page_files(index_url: str, name: str, cache_dir: Path, *, offline: bool = False) -> list[str]:
