@@ -92,9 +92,9 @@ def _cases() -> Iterator[Case]:
     yield Case("exclude-newer-9999", "traceback",
                ("pip", "compile", "req.in", "--exclude-newer", "9999-12-31", "--no-index"), {"req.in": ""}, 0)
     yield Case("pyproject-deep", "traceback", ("pip", "compile", "pyproject.toml"),
-               {"pyproject.toml": PYPROJECT + "[tool.x]\na = " + DEEP + "\n"}, 1, ("pyproject.toml", "nested"))
+               {"pyproject.toml": PYPROJECT + "[tool.x]\na = " + DEEP + "\n"}, 2, ("pyproject.toml", "nested"))
     yield Case("lock-deep", "traceback", ("export", "--frozen"),
-               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK + "[x]\na = " + DEEP + "\n"}, 1, ("uv.lock", "nested"))
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK + "[x]\na = " + DEEP + "\n"}, 2, ("uv.lock", "nested"))
     yield Case("symlink-loop", "traceback", ("pip", "compile", "req.in"), {}, 1, ("req.in", "symlink loop"),
                setup=lambda d: (os.symlink("b.in", d / "req.in"), os.symlink("req.in", d / "b.in")))
 
@@ -132,14 +132,14 @@ def _cases() -> Iterator[Case]:
     yield Case("pyproject-no-extra", "settings", ("pip", "compile", "pyproject.toml", "--extra", "nope"),
                {"pyproject.toml": PYPROJECT}, 2, ("nope",))
     yield Case("pyproject-bad-toml", "syntax", ("pip", "compile", "pyproject.toml"),
-               {"pyproject.toml": "[project\n"}, 1, ("pyproject.toml",))
+               {"pyproject.toml": "[project\n"}, 2, ("pyproject.toml",))
     yield Case("lock-bad-toml", "syntax", ("export", "--frozen"),
-               {"pyproject.toml": PYPROJECT, "uv.lock": "version = \n"}, 1, ("uv.lock",))
+               {"pyproject.toml": PYPROJECT, "uv.lock": "version = \n"}, 2, ("uv.lock",))
     yield Case("lock-no-version", "validate", ("export", "--frozen"),
-               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK.replace('version = "1.16.0"\n', "")}, 1,
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK.replace('version = "1.16.0"\n', "")}, 2,
                ("uv.lock", "six", "missing `version`"), hint=True)
     yield Case("lock-bad-version", "validate", ("export", "--frozen"),
-               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK.replace('"1.16.0"', '"not.a.version!"')}, 1,
+               {"pyproject.toml": PYPROJECT, "uv.lock": LOCK.replace('"1.16.0"', '"not.a.version!"')}, 2,
                ("uv.lock", "six", "not.a.version!"), hint=True)
     yield Case("lock-ok", "accepted", ("export", "--frozen", "-o", "out.txt"),
                {"pyproject.toml": PYPROJECT, "uv.lock": LOCK}, 0, output="out.txt")
@@ -179,10 +179,10 @@ def _cases() -> Iterator[Case]:
     yield Case("index-name-no-url", "settings", ("pip", "compile", "req.in", "--index", "name="),
                {"req.in": "six\n"}, 2, ("name=",), hint=True)
     yield Case("requires-python-three", "settings", ("pip", "compile", "pyproject.toml"),
-               {"pyproject.toml": PYPROJECT.replace(">=3.8", ">=three")}, 1, ("pyproject.toml", ">=three"))
+               {"pyproject.toml": PYPROJECT.replace(">=3.8", ">=three")}, 2, ("pyproject.toml", ">=three"))
     yield Case("req-bom", "accepted", ("pip", "compile", "req.in", "--no-index", "-o", "out.txt"),
                {"req.in": "\ufeff# a comment\n"}, 0, output="out.txt")
-    yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 1, ("pyproject.toml",), hint=True)
+    yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 2, ("pyproject.toml",), hint=True)
 
 
 CASES = list(_cases())
