@@ -376,7 +376,7 @@ def _universal_pins(
     from prong.project.requirements_txt import PinnedLine, order_via
     from prong.resolver.resolver import ResolvedPackage
     from prong.resolver.universal import LoweredRequirement, resolve_universal
-    from prong.resolver.universal_graph import merge_forks
+    from prong.lock.build import merge_graph
 
     if python_version:
         parts = python_version.split(".")
@@ -393,18 +393,21 @@ def _universal_pins(
         constraints=[parse_requirement(c) for c in cons],
         overrides=[parse_requirement(o) for o in overs],
     )
-    graph = merge_forks(result)
-    parents = graph.parents()
+    graph = merge_graph(result)
+    parents: dict[object, list[object]] = {}
+    for parent, children in graph.out.items():
+        for child in children:
+            parents.setdefault(child, []).append(parent)
     pins: list[object] = []
     packages: dict[str, object] = {}
-    for node in graph.nodes:
+    for node in graph.order:
         if node.name is None or node.extra is not None or node.group is not None:
             continue
-        marker = graph.markers.get(node, TRUE)
+        marker = graph.nodes.get(node, TRUE)
         if marker.is_false():
             continue
         shown = str(marker.simplify_python(requires_python)) or None
-        via = {p.name for p in parents.get(node, ()) if p.name is not None and p.name != node.name}
+        via = {p.name for p in parents.get(node, ()) if p is not None and p.name != node.name}  # type: ignore[attr-defined]
         via |= set(labels.get(node.name, ()))
         hashes: tuple[str, ...] = ()
         if generate_hashes:

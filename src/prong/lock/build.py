@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from prong.resolver.universal import LocalProject, LoweredRequirement
     from prong.resolver.universal_result import ConflictItemRef, ForkEnv, Node, UniversalResolution
 
-__all__ = ["build_lock"]
+__all__ = ["build_lock", "merge_graph", "options_of"]
 
 
 # -- markers -----------------------------------------------------------------------------------------
@@ -114,7 +114,8 @@ class _Graph:
     fork_markers: list[MarkerTree] = field(default_factory=list)
 
 
-def _merge(resolution: UniversalResolution, conflicts: Sequence[Sequence[ConflictItemRef]]) -> _Graph:
+def merge_graph(resolution: UniversalResolution, conflicts: Sequence[Sequence[ConflictItemRef]] = ()) -> _Graph:
+    """The forks as one graph with reachability markers (also ``pip compile --universal``'s)."""
     from prong.pep508.markers import FALSE, TRUE
 
     g = _Graph()
@@ -371,19 +372,10 @@ def _hash(file: IndexFile) -> str | None:
 
 def _upload_time(text: str | None) -> str | None:
     """uv keeps upload times to the millisecond and prints them without trailing zeros."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    value = value.astimezone(timezone.utc)
-    ms = value.microsecond // 1000
-    head = value.strftime("%Y-%m-%dT%H:%M:%S")
-    frac = f"{ms:03d}".rstrip("0")
-    return f"{head}.{frac}Z" if frac else f"{head}Z"
+    from prong.resolver.selector import parse_upload_time
+
+    value = parse_upload_time(text)
+    return None if value is None else _timestamp(value)
 
 
 def _url(file: IndexFile) -> str:
@@ -547,7 +539,7 @@ def build_lock(
     dynamic = set(dynamic_version)
     rp_text = _requires_python_text(requires_python)
     target = PythonTarget.from_specifiers(requires_python)
-    graph = _merge(resolution, conflicts)
+    graph = merge_graph(resolution, conflicts)
 
     supported = [m.complexify_python(requires_python) for m in environments]
     supported_union = None
