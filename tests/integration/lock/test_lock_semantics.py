@@ -106,3 +106,27 @@ def test_locked_fails_on_a_stale_lock_naming_the_change(
     assert "hint: `app`: requirement `other` was removed" in err
     assert (project / "uv.lock").read_bytes() == before
     assert lock(project, server, capsys, "--check")[0] == 1  # uv's other name for it
+
+
+def test_a_project_directory_that_cannot_be_written(
+    project: Path, server: IndexServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only directory (simulated: the tests run as root, whom permissions do not stop):
+    one error naming the lock file, exit 1, nothing left behind."""
+    import os
+
+    real_replace = os.replace
+
+    def refuse(src: str, dst: str) -> None:
+        if str(dst).endswith("uv.lock"):
+            raise PermissionError(13, "Permission denied", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    before = sorted(p.name for p in project.iterdir())
+    code, err = lock(project, server, capsys)
+    assert code == 1
+    assert err.count("error:") == 1
+    assert f"cannot write {project / 'uv.lock'}: Permission denied; nothing was changed" in err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in project.iterdir()) == before  # no uv.lock, no temporary file
