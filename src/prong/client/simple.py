@@ -339,6 +339,9 @@ def _json_metadata(value: object) -> bool | tuple[tuple[str, str], ...]:
     return bool(value)
 
 
+_SHARED: dict[str, str] = {}
+
+
 def _compact(entry: dict[str, Any]) -> tuple[Any, ...]:
     """A JSON page's file entry as a tuple of what prong reads, (file name, URL as written
     without the file name when it ends with it, hashes (a lone sha256 as its hex digest),
@@ -362,13 +365,19 @@ def _compact(entry: dict[str, Any]) -> tuple[Any, ...]:
     if url.endswith("/" + filename):  # the name is in the URL: keep it once
         url = url[: len(url) - len(filename)]
     hashes: Any = _hashes(entry.get("hashes"))
-    if len(hashes) == 1 and hashes[0][0] == "sha256":
-        hashes = hashes[0][1]  # the usual single sha256, as its hex digest
+    if len(hashes) == 1 and hashes[0][0] == "sha256" and len(hashes[0][1]) == 64:
+        try:
+            hashes = bytes.fromhex(hashes[0][1])  # the usual single sha256, as its 32 bytes
+        except ValueError:
+            pass
+    rp_text = rp.strip() or None if isinstance(rp, str) else None
+    if rp_text is not None:
+        rp_text = _SHARED.setdefault(rp_text, rp_text)  # one string per distinct Requires-Python
     return (
         filename,
         url,
         hashes,
-        rp.strip() or None if isinstance(rp, str) else None,
+        rp_text,
         yanked,
         _json_metadata(core),
         upload_time if isinstance(upload_time, str) else None,
@@ -381,7 +390,9 @@ def _json_file(entry: tuple[Any, ...], base: str) -> IndexFile:
     filename, url, hashes, rp, yanked, core, upload_time, size = entry
     if url.endswith("/"):
         url += filename
-    if isinstance(hashes, str):
+    if isinstance(hashes, bytes):
+        hashes = (("sha256", hashes.hex()),)
+    elif isinstance(hashes, str):
         hashes = (("sha256", hashes),)
     file_url, frag_hashes = _split_fragment(_join(base, url))
     return IndexFile(
@@ -548,7 +559,7 @@ def parse_json(content: bytes, url: str, project: str, *,
 
 # ------------------------------------------------------------------------------- compact form
 
-_FORMAT = 4  # 3: JSON file entries as compact tuples; 4: without the repeated file name and hash key
+_FORMAT = 5  # 5: a lone sha256 as bytes, Requires-Python shared; 3: JSON file entries as compact tuples; 4: without the repeated file name and hash key
 
 
 def dump_page(page: ProjectPage) -> bytes:
