@@ -319,7 +319,7 @@ def _conflicts_text(sets: Sequence[frozenset[tuple[str, str | None, str | None]]
         package, extra, group = c
         return f"{package}[{extra}]" if extra is not None else f"{package}:{group}" if group is not None else package
 
-    return "[" + ", ".join("{" + ", ".join(item(c) for c in sorted(s, key=str)) + "}" for s in sets) + "]"
+    return "[" + ", ".join("{" + ", ".join(sorted(item(c) for c in s)) + "}" for s in sets) + "]"
 
 
 # -- the manifest (uv's Lock::satisfies, first part) -----------------------------------------------
