@@ -218,3 +218,65 @@ def test_prong_and_uv_agree(case: Case, servers: tuple[IndexServer, IndexServer]
         assert any(fill(case.detail) in line for line in status.hints()), status.hints()
     # The check reads; it writes nothing.
     assert (work / "uv.lock").read_bytes() == (locked_by_uv(fill(before)) / "uv.lock").read_bytes()
+
+
+def _prong_lock(project: Path, tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                *args: str) -> tuple[int, str]:
+    from prong.cli.main import main
+
+    for key in [k for k in os.environ if k.startswith("UV_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp / "config"))
+    code = main(["--directory", str(project), "--cache-dir", str(tmp / "prong-cache"), "lock", *args])
+    return code, capsys.readouterr().err
+
+
+def test_a_lock_that_still_satisfies_the_project_is_kept_without_the_network(
+    servers: tuple[IndexServer, IndexServer], locked_by_uv: Callable[[str], Path], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uv's lock, a pyproject whose changes uv accepts (a later exclude-newer, reordered
+    dependencies, a comment): `prong lock` and `prong lock --locked` keep the lock as it is and ask
+    the index nothing; `uv lock --locked` agrees that nothing needs updating."""
+    index, _ = servers
+    text = BASE.replace("@INDEX@", index.simple_url)
+    work = tmp_path / "app"
+    shutil.copytree(locked_by_uv(text), work)
+    before = (work / "uv.lock").read_bytes()
+    changed = text.replace("2030-01-01", "2030-06-01").replace('["lib>=1", "other"]', '["other", "lib>=1"]')
+    (work / "pyproject.toml").write_text(changed + "# edited\n", encoding="utf-8")
+    index.reset_counts()
+    for args in ((), ("--locked",)):
+        code, err = _prong_lock(work, tmp_path, capsys, monkeypatch, *args)
+        assert code == 0, err
+        assert "Resolved 5 packages" in err
+    assert not index.requests, index.requests
+    assert (work / "uv.lock").read_bytes() == before
+    assert _uv(["lock", "--locked"], work, tmp_path).returncode == 0
+
+
+def test_a_changed_resolution_mode_locks_afresh_as_uv_does(
+    servers: tuple[IndexServer, IndexServer], locked_by_uv: Callable[[str], Path], tmp_path: Path,
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lock made with `resolution = "lowest-direct"` (lib 1.0) is no use once the setting goes:
+    uv ignores it (no preferences), and so does prong: both now lock lib 2.0, the same text."""
+    index, _ = servers
+    text = _tool_uv('resolution = "lowest-direct"')(BASE.replace("@INDEX@", index.simple_url))
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    shutil.copytree(locked_by_uv(text), ours)
+    assert 'name = "lib"\nversion = "1.0"' in (ours / "uv.lock").read_text(encoding="utf-8")
+    (ours / "pyproject.toml").write_text(BASE.replace("@INDEX@", index.simple_url), encoding="utf-8")
+    shutil.copytree(ours, theirs)
+
+    code, err = _prong_lock(ours, tmp_path, capsys, monkeypatch, "--locked")
+    assert code == 1
+    assert "hint: the resolution mode changed from `lowest-direct` to `highest`" in err
+    code, err = _prong_lock(ours, tmp_path, capsys, monkeypatch)
+    assert code == 0, err
+    assert "Ignoring existing lockfile due to change in resolution mode: `lowest-direct` vs. `highest`" in err
+    done = _uv(["lock"], theirs, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Ignoring existing lockfile due to change in resolution mode" in done.stderr
+    assert 'name = "lib"\nversion = "2.0"' in (ours / "uv.lock").read_text(encoding="utf-8")
+    assert (ours / "uv.lock").read_text(encoding="utf-8") == (theirs / "uv.lock").read_text(encoding="utf-8")
