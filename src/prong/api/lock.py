@@ -552,11 +552,9 @@ def lock(
         changes = tuple(dict.fromkeys((*status.hints(), *changes)))
     notes = (status.message,) if status is not None and not status.satisfied and status.kind in _NOTED else ()
     if locked and changed:
-        raise LockedError(
-            "The lockfile at `uv.lock` needs to be updated, but `--locked` was provided. "
-            "To update the lockfile, run `prong lock`.",
-            changes,
-        )
+        from prong.lock.check import locked_message
+
+        raise LockedError(locked_message("prong"), changes)
     written = False
     if changed and not dry_run and not frozen:
         from prong.api._files import write_atomic
