@@ -10,6 +10,7 @@ atomically, and only when its text changes.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -21,13 +22,16 @@ from typing import TYPE_CHECKING, Any
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
+    from prong.lock.check import LockInputs, LockStatus
     from prong.lock.model import Lock
     from prong.project.pyproject import PyProject
     from prong.project.settings import UvConfig
     from prong.resolver.universal import LocalProject, LoweredRequirement
     from prong.resolver.universal_result import ConflictItemRef, UniversalResolution
 
-__all__ = ["LockResult", "ProjectError", "lock", "resolve_project"]
+log = logging.getLogger("prong.lock")
+
+__all__ = ["LockResult", "ProjectError", "lock", "lock_status", "resolve_project"]
 
 
 class ProjectError(ProngError):
@@ -70,6 +74,9 @@ class LockResult:
     warnings: tuple[str, ...] = ()
     index_warnings: tuple[str, ...] = ()
     changes: tuple[str, ...] = ()
+    #: Why the existing lock was not used as it is, in uv's words, where uv says so without ``-v``
+    #: (a changed resolution mode, fork strategy, exclude-newer or pre-release mode).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -498,12 +505,34 @@ def lock(
             )
     preferences = None
     fork_markers: tuple[str, ...] = ()
+    status: Any = None
     if existing_text is not None:
         from prong.lock import parse_lock
+        from prong.lock.check import check_lock
 
         previous = parse_lock(existing_text, lock_path)  # a lock prong cannot read is an error, as in uv
-        fork_markers = tuple(previous.resolution_markers)
-        if not upgrade:
+        env_vars = os.environ if environ is None else environ
+        checked = _context(directory, config=config, environ=env_vars,
+                           **{k: resolve_options.get(k) for k in _CONTEXT_OPTIONS},
+                           indexes=resolve_options.get("indexes") or (),
+                           extra_index_urls=resolve_options.get("extra_index_urls") or ())
+        status = check_lock(previous, lock_inputs(checked))
+        log.debug("%s", status)
+        refreshing = bool(resolve_options.get("refresh") or resolve_options.get("refresh_packages"))
+        if status.satisfied and not upgrade and not upgrade_packages and not refreshing:
+            # uv's `Satisfies`: the lock is the project's; nothing to resolve, nothing to write
+            packages = len(previous.packages)
+            if remember and not dry_run and not frozen:
+                _remember_fingerprint(resolve_options.get("cache_dir"), directory, fingerprint, packages)
+            return LockResult(
+                lock=previous, text=existing_text, path=lock_path, written=False, changed=False,
+                resolution=None, packages=packages, seconds=time.perf_counter() - started,
+                warnings=tuple(checked.warnings),
+            )
+        reuse = "unusable" if upgrade else status.reuse if not status.satisfied else "preferable"
+        if reuse == "preferable":
+            fork_markers = tuple(previous.resolution_markers)
+        if reuse != "unusable":
             preferences = _preferences_from_lock(previous, set(upgrade_packages))
     resolution, ctx, index_warnings = resolve_project(
         directory, config=config, environ=environ, preferences=preferences, fork_markers=fork_markers,
@@ -519,12 +548,13 @@ def lock(
     text = render_lock(lk)
     changed = text != existing_text
     changes = _lock_changes(lock_path, existing_text, lk) if changed else ()
+    if changed and status is not None and not status.satisfied:
+        changes = tuple(dict.fromkeys((*status.hints(), *changes)))
+    notes = (status.message,) if status is not None and not status.satisfied and status.kind in _NOTED else ()
     if locked and changed:
-        raise LockedError(
-            "The lockfile at `uv.lock` needs to be updated, but `--locked` was provided. "
-            "To update the lockfile, run `prong lock`.",
-            changes,
-        )
+        from prong.lock.check import locked_message
+
+        raise LockedError(locked_message("prong"), changes)
     written = False
     if changed and not dry_run and not frozen:
         from prong.api._files import write_atomic
@@ -544,8 +574,72 @@ def lock(
         lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
         packages=packages, seconds=time.perf_counter() - started,
         warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
-        changes=changes,
+        changes=changes, notes=notes,
     )
+
+
+#: The ``_context`` options that ``lock``'s keyword arguments carry.
+_CONTEXT_OPTIONS = ("default_index", "index_url", "index_strategy", "exclude_newer", "resolution", "prerelease",
+                    "fork_strategy")
+#: The differences uv reports without ``-v`` (the others are debug messages).
+_NOTED = frozenset({"resolution-mode", "fork-strategy", "exclude-newer", "prerelease"})
+
+
+def lock_inputs(ctx: _Context) -> LockInputs:
+    """What a lock of the project in ``ctx`` records (the values ``build_lock`` is given, plus the
+    indexes in force), for :func:`prong.lock.check.check_lock`."""
+    from prong.lock.check import LockInputs
+
+    opts = _build_options(ctx)
+    urls = ctx.index_urls
+    configured = urls.no_index or bool(urls.flat) or any(i.origin != "default" for i in urls.indexes)
+    name = ctx.project.name
+    return LockInputs(
+        projects=tuple(opts["projects"]),
+        requires_python=opts["requires_python"],
+        conflicts=tuple(tuple(s) for s in opts["conflicts"]),
+        environments=tuple(opts["environments"]),
+        required_environments=tuple(opts["required_environments"]),
+        options=opts["options"],
+        constraints=tuple(opts["constraints"]),
+        overrides=tuple(opts["overrides"]),
+        dynamic_version=tuple(opts["dynamic_version"]),
+        default_groups={name: ctx.pyproject.tool_uv.default_groups},
+        index_urls=tuple(i.url for i in (*urls.indexes, *urls.flat)) if configured else None,
+        root=ctx.root,
+    )
+
+
+def lock_status(
+    project: str | Path = ".",
+    *,
+    config: UvConfig | None = None,
+    environ: Mapping[str, str] | None = None,
+    default_index: str | None = None,
+    indexes: Sequence[str] = (),
+    index_url: str | None = None,
+    extra_index_urls: Sequence[str] = (),
+    index_strategy: str | None = None,
+    exclude_newer: str | None = None,
+    resolution: str | None = None,
+    prerelease: str | None = None,
+    fork_strategy: str | None = None,
+) -> LockStatus:
+    """Whether the project's ``uv.lock`` still satisfies it, decided without the network as uv
+    decides it (:func:`prong.lock.check.check_lock`): ``SATISFIED`` or a ``Stale`` naming the
+    first difference. A missing or unreadable lock is a :class:`~prong.lock.LockFileError`."""
+    from prong.lock import read_lock
+    from prong.lock.check import check_lock
+
+    directory = find_project(project)
+    lk = read_lock(directory / "uv.lock")
+    ctx = _context(
+        directory, config=config, environ=os.environ if environ is None else environ,
+        default_index=default_index, indexes=indexes, index_url=index_url, extra_index_urls=extra_index_urls,
+        index_strategy=index_strategy, exclude_newer=exclude_newer, resolution=resolution, prerelease=prerelease,
+        fork_strategy=fork_strategy,
+    )
+    return check_lock(lk, lock_inputs(ctx))
 
 
 def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...]:

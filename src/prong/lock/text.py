@@ -86,13 +86,27 @@ def parse_lock(text: str, path: str | Path = "uv.lock") -> Lock:
         try:  # the error's line and column as the file has them
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
-            raise LockFileError(path, None, f"invalid TOML: {err}") from None
+            raise _toml_error(path, text, err) from None
         except RecursionError:
             raise LockFileError(path, None, "invalid TOML: values nested too deeply") from None
         artifacts = _SetAside("", [])
     except RecursionError:
         raise LockFileError(path, None, "invalid TOML: values nested too deeply") from None
     return _Reader(str(path), artifacts).lock(doc)
+
+
+def _toml_error(path: str | Path, text: str, err: Exception) -> LockFileError:
+    """Invalid TOML, named by line and column; a file that stops in the middle of a value or a
+    table header (a write cut short) is called truncated, with the line it stops at."""
+    message = str(err)
+    if message.endswith("(at end of document)"):
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return LockFileError(
+            path, f"line {line}", f"the file ends in the middle of a value: it looks truncated ({message})",
+            "It was probably cut short while being written. Restore uv.lock from version control, or delete "
+            "it and lock again (`uv lock`).",
+        )
+    return LockFileError(path, None, f"invalid TOML: {message}")
 
 
 # -- the canonical layout's artifacts, read without the general TOML parser ---------------------------
@@ -230,8 +244,10 @@ class _Reader:
         raw_packages = self.array(doc.get("package", []), "`package`")
         heads = [self.package_head(raw, i) for i, raw in enumerate(raw_packages)]
         graph = _Graph(self, [pid for pid, _, _ in heads])
+        requires_python = self.string(doc["requires-python"], "`requires-python`")
+        _check_specifiers(self, requires_python, "`requires-python`")
         return Lock(
-            requires_python=self.string(doc["requires-python"], "`requires-python`"),
+            requires_python=requires_python,
             packages=tuple(self.package_body(pid, raw, where, graph) for pid, raw, where in heads),
             version=version,
             revision=revision,
@@ -346,7 +362,8 @@ class _Reader:
             try:
                 parse_version(version)
             except InvalidVersion:
-                raise self.fail(_at(where, "version"), f"`{version}` is not a valid version (PEP 440)") from None
+                raise self.fail(_at(f"package {name}", "version"),
+                                f"`{version}` is not a valid version (PEP 440)") from None
         return PackageId(name, version, source), t, where
 
     def source(self, value: Any, where: str) -> LockSource:
@@ -707,3 +724,13 @@ def _string(text: str) -> str:
 
 
 __all__ = ["LockFileError", "parse_lock", "read_lock", "render_lock"]
+
+
+def _check_specifiers(reader: Any, text: str, where: str) -> None:
+    """Refuse a version specifier that PEP 440 does not allow (uv fails to read such a lock too)."""
+    from prong.pep440.specifiers import parse_specifiers
+
+    try:
+        parse_specifiers(text)
+    except ProngError:
+        raise reader.fail(where, f"`{text}` is not a valid version specifier (PEP 440)") from None

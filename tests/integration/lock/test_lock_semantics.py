@@ -82,13 +82,19 @@ def test_an_unchanged_project_is_not_resolved_again(
     code, err = lock(project, server, capsys)
     assert code == 0 and "Resolved 3 packages" in err
     assert len(calls) == 1  # the same inputs: nothing resolved
+    # A changed file that the lock still satisfies (uv's check, no network) is not resolved either,
+    # and a lock edited by hand that still satisfies the project is left as it is, as uv leaves it.
+    server.reset_counts()
     (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text() + "# changed\n")
-    assert lock(project, server, capsys)[0] == 0
-    assert len(calls) == 2  # a changed input resolves again
     (project / "uv.lock").write_text((project / "uv.lock").read_text() + "\n")
+    code, err = lock(project, server, capsys)
+    assert code == 0 and "Resolved 3 packages" in err
+    assert len(calls) == 1 and not server.requests
+    assert (project / "uv.lock").read_text().endswith("\n\n")
+    # A changed requirement resolves again.
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text().replace('"lib"', '"lib>=1"'))
     assert lock(project, server, capsys)[0] == 0
-    assert len(calls) == 3  # so does a lock edited by hand (and it is rewritten)
-    assert not (project / "uv.lock").read_text().endswith("\n\n")
+    assert len(calls) == 2
 
 
 def test_locked_fails_on_a_stale_lock_naming_the_change(

@@ -74,6 +74,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)
     if not settings.quiet:
+        for note in result.notes:  # why the existing lock was not used, where uv says so too
+            print(note, file=sys.stderr)
         print(f"Resolved {result.packages} packages in {_duration(result.seconds)}", file=sys.stderr)
         if ns.dry_run and result.changed:
             for line in result.changes or ("The lockfile would change",):
