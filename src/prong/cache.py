@@ -46,7 +46,7 @@ __all__ = [
 #: Buckets of checksummed entries (:meth:`Cache.read` / :meth:`Cache.write`). ``simple-v2``: project
 #: pages, stored once, parsed, with their HTTP cache headers (``simple-v1`` held parsed copies of
 #: pages also kept raw in ``http-v1``, under keys without a package: ``prune`` removes it).
-ENTRY_BUCKETS: tuple[str, ...] = ("http-v1", "simple-v2", "metadata-v1")
+ENTRY_BUCKETS: tuple[str, ...] = ("http-v1", "simple-v2", "metadata-v1", "interpreter-v1")
 #: Buckets of plain files and directories (downloaded wheels and sdists by hash, unpacked or built
 #: trees): ``prune`` only removes stale temporary files there.
 FILE_BUCKETS: tuple[str, ...] = ("wheels-v1", "sdists-v1", "archive-v1", "builds-v1")

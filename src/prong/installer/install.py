@@ -1,0 +1,342 @@
+"""Install an unpacked wheel into a venv by linking its files, and uninstall by RECORD.
+
+``link_unpacked`` places every file of a wheel unpacked in the cache (see :mod:`.unpack`):
+the root into purelib/platlib, ``<name>.data/<scheme>/`` into the venv's scheme (``scripts``
+with their ``#!python`` shebang rewritten, ``headers`` under ``include/site/pythonX.Y/<name>``,
+``data`` at the venv root), by hard link (the default; a copy where the file system refuses),
+copy, symlink or clone (reflink where the OS offers it, else a copy). Then it writes the
+console and GUI scripts of ``entry_points.txt``, ``INSTALLER`` (``prong``), ``REQUESTED``,
+``direct_url.json`` when given, and ``RECORD`` listing all of them. The ``.dist-info``
+directory is assembled under a temporary name and renamed last, so until then the package
+does not count as installed; any error or interrupt removes what was written (the package is
+whole or absent).
+"""
+
+from __future__ import annotations
+
+import configparser
+import contextlib
+import csv
+import errno
+import io
+import json
+import os
+import re
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from prong.errors import ProngError
+from prong.installer.unpack import InvalidWheel, Unpacked, record_hash
+
+if TYPE_CHECKING:
+    from prong.venv import Venv
+
+__all__ = ["LinkMode", "install_wheel_file", "link_unpacked", "uninstall"]
+
+LinkMode = Literal["hardlink", "copy", "symlink", "clone"]
+INSTALLER_NAME = "prong"
+
+
+class InstallError(ProngError):
+    def __init__(self, what: str, why: str) -> None:
+        self.what, self.why = what, why
+        super().__init__(f"failed to install {what}: {why}")
+
+
+@dataclass
+class _Linker:
+    mode: LinkMode
+
+    def place(self, src: Path, dest: Path) -> None:
+        mode = self.mode
+        if mode == "hardlink":
+            try:
+                _replace_with(lambda: os.link(src, dest), dest)
+                return
+            except OSError as err:
+                if err.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+                    raise
+                self.mode = "copy"  # across file systems: copy from now on
+        elif mode == "symlink":
+            _replace_with(lambda: os.symlink(src, dest), dest)
+            return
+        elif mode == "clone":
+            if _reflink(src, dest):
+                return
+        _replace_with(lambda: shutil.copy2(src, dest), dest)
+
+
+def _replace_with(action: object, dest: Path) -> None:
+    try:
+        action()  # type: ignore[operator]
+    except FileExistsError:
+        dest.unlink()
+        action()  # type: ignore[operator]
+
+
+def _reflink(src: Path, dest: Path) -> bool:
+    """A copy-on-write clone (Linux FICLONE), ``False`` when the file system cannot."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        return False
+    ficlone = 0x40049409
+    with contextlib.suppress(FileNotFoundError):
+        dest.unlink()
+    try:
+        with open(src, "rb") as s, open(dest, "wb") as d:
+            fcntl.ioctl(d.fileno(), ficlone, s.fileno())
+        shutil.copystat(src, dest)
+        return True
+    except OSError:
+        with contextlib.suppress(OSError):
+            dest.unlink()
+        return False
+
+
+def _shebang(python: Path) -> str:
+    exe = str(python)
+    if len(exe) + 3 > 127 or " " in exe:
+        quoted = exe.replace("'", "'\"'\"'")
+        return f"#!/bin/sh\n'''exec' '{quoted}' \"$0\" \"$@\"\n' '''"
+    return f"#!{exe}"
+
+
+_ENTRY = re.compile(r"^(?P<module>[\w.]+)\s*(?::\s*(?P<attr>[\w.]+))?\s*(?P<extras>\[.*\])?\s*$")
+
+
+def _script_text(shebang: str, module: str, attr: str) -> str:
+    head = attr.split(".")[0]
+    return (f"{shebang}\n# -*- coding: utf-8 -*-\nimport sys\nfrom {module} import {head}\n"
+            f"if __name__ == \"__main__\":\n"
+            f"    if sys.argv[0].endswith(\"-script.pyw\"):\n        sys.argv[0] = sys.argv[0][:-11]\n"
+            f"    elif sys.argv[0].endswith(\".exe\"):\n        sys.argv[0] = sys.argv[0][:-4]\n"
+            f"    sys.exit({attr}())\n")
+
+
+def _entry_points(path: Path) -> list[tuple[str, str, str]]:
+    """(name, module, attr) of ``[console_scripts]`` and ``[gui_scripts]``."""
+    if not path.is_file():
+        return []
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None, strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read_string(path.read_text(encoding="utf-8"))
+    except configparser.Error:
+        return []
+    out = []
+    for section in ("console_scripts", "gui_scripts"):
+        if parser.has_section(section):
+            for name, value in parser.items(section):
+                m = _ENTRY.match(value)
+                if m and m.group("attr") and "/" not in name and "\\" not in name and name not in ("", ".", ".."):
+                    out.append((name, m.group("module"), m.group("attr")))
+    return out
+
+
+def link_unpacked(
+    unpacked: Unpacked,
+    venv: Venv,
+    *,
+    link_mode: LinkMode = "hardlink",
+    direct_url: Mapping[str, object] | None = None,
+    extra_files: Mapping[str, bytes] | None = None,
+) -> list[str]:
+    """Install ``unpacked`` into ``venv``; returns the RECORD paths written (relative to site-packages).
+
+    ``extra_files`` are more files for the root of site-packages (an editable install's ``.pth``)."""
+    scheme = venv.scheme()
+    site = scheme["purelib"] if unpacked.purelib else scheme["platlib"]
+    dist_info = f"{unpacked.dist_info}.dist-info"
+    staging = site / f".{dist_info}.prong-tmp"
+    name = unpacked.dist_info.rsplit("-", 1)[0]
+    data_prefix = f"{unpacked.dist_info}.data/"
+    python = venv.python
+    shebang = _shebang(python)
+    linker = _Linker(link_mode)
+    written: list[Path] = []
+    made: set[Path] = set()
+    record: list[tuple[str, str, str]] = []
+
+    def mkdir(directory: Path) -> None:
+        if directory not in made:
+            if not directory.is_dir():
+                # remember the directories we create, to remove them again on failure
+                missing = []
+                d = directory
+                while not d.exists():
+                    missing.append(d)
+                    d = d.parent
+                directory.mkdir(parents=True, exist_ok=True)
+                written.extend(reversed(missing))
+            made.add(directory)
+
+    def rel(dest: Path) -> str:
+        return os.path.relpath(dest, site).replace(os.sep, "/")
+
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        for path, digest, size in unpacked.record:
+            src = unpacked.files / path
+            if path.startswith(data_prefix):
+                key, _, rest = path[len(data_prefix):].partition("/")
+                if key in ("purelib", "platlib"):
+                    dest = scheme[key] / rest
+                elif key == "scripts":
+                    dest = scheme["scripts"] / rest
+                elif key == "headers":
+                    dest = scheme["include"] / name / rest
+                elif key == "data":
+                    dest = scheme["data"] / rest
+                else:
+                    raise InvalidWheel(src.name, f"unknown .data scheme `{key}` ({path})")
+                if not rest:
+                    continue
+                if venv.root not in dest.resolve().parents and dest.resolve() != venv.root:
+                    raise InvalidWheel(path, "a .data path escapes the environment")
+                mkdir(dest.parent)
+                if key == "scripts":
+                    content = src.read_bytes()
+                    if content.startswith(b"#!python"):
+                        _, _, body = content.partition(b"\n")
+                        content = shebang.encode() + b"\n" + body
+                        digest, size = record_hash(content), str(len(content))
+                        with contextlib.suppress(FileNotFoundError):
+                            dest.unlink()
+                        dest.write_bytes(content)
+                        written.append(dest)
+                        os.chmod(dest, 0o755)
+                        record.append((rel(dest), digest, size))
+                        continue
+                    linker.place(src, dest)
+                    written.append(dest)
+                    if not os.access(dest, os.X_OK):
+                        os.chmod(dest, 0o755)
+                    record.append((rel(dest), digest, size))
+                    continue
+                linker.place(src, dest)
+                written.append(dest)
+                record.append((rel(dest), digest, size))
+                continue
+            if path.startswith(f"{dist_info}/"):
+                dest = staging / path[len(dist_info) + 1:]
+                mkdir(staging)
+            else:
+                dest = site / path
+            mkdir(dest.parent)
+            linker.place(src, dest)
+            written.append(dest)
+            record.append((path, digest, size))
+
+        for file_name, content in (extra_files or {}).items():
+            dest = site / file_name
+            dest.write_bytes(content)
+            written.append(dest)
+            record.append((file_name, record_hash(content), str(len(content))))
+
+        scripts = _entry_points(unpacked.files / dist_info / "entry_points.txt")
+        if scripts:
+            mkdir(scheme["scripts"])
+        for script, module, attr in scripts:
+            dest = scheme["scripts"] / script
+            content = _script_text(shebang, module, attr).encode()
+            with contextlib.suppress(FileNotFoundError):
+                dest.unlink()
+            dest.write_bytes(content)
+            written.append(dest)
+            os.chmod(dest, 0o755)
+            record.append((rel(dest), record_hash(content), str(len(content))))
+
+        mkdir(staging)
+        meta: list[tuple[str, bytes]] = [("REQUESTED", b"")]
+        if direct_url is not None:
+            meta.append(("direct_url.json", json.dumps(direct_url, separators=(",", ":")).encode()))
+        meta.append(("INSTALLER", INSTALLER_NAME.encode()))
+        for file_name, content in meta:
+            (staging / file_name).write_bytes(content)
+            record.append((f"{dist_info}/{file_name}", record_hash(content), str(len(content))))
+        record.append((f"{dist_info}/RECORD", "", ""))
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerows(record)
+        (staging / "RECORD").write_text(buf.getvalue(), encoding="utf-8")
+        final = site / dist_info
+        if final.exists():
+            shutil.rmtree(final)
+        os.rename(staging, final)
+    except BaseException:
+        for path in reversed(written):
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return [r[0] for r in record]
+
+
+def uninstall(dist_info: Path, venv_root: Path) -> int:
+    """Remove an installed distribution by its RECORD (only paths inside ``venv_root``), the
+    bytecode of its modules, the directories that become empty, then the ``.dist-info`` itself.
+    Returns the number of files removed."""
+    site = dist_info.parent
+    root = venv_root.resolve()
+    removed = 0
+    dirs: set[Path] = set()
+    record = dist_info / "RECORD"
+    rows: list[list[str]] = []
+    if record.is_file():
+        rows = list(csv.reader(io.StringIO(record.read_text(encoding="utf-8", errors="replace"))))
+    for row in rows:
+        if not row or not row[0]:
+            continue
+        target = Path(os.path.normpath(site / row[0]))
+        if target.is_relative_to(dist_info):
+            continue
+        try:
+            resolved_parent = target.parent.resolve()
+        except OSError:
+            continue
+        if resolved_parent != root and root not in resolved_parent.parents:
+            continue  # RECORD points outside the environment: never touch it
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            target.unlink()
+            removed += 1
+        if target.suffix == ".py":
+            cache = target.parent / "__pycache__"
+            if cache.is_dir():
+                for pyc in cache.glob(f"{target.stem}.*.pyc"):
+                    with contextlib.suppress(OSError):
+                        pyc.unlink()
+                dirs.add(cache)
+        dirs.add(target.parent)
+    shutil.rmtree(dist_info, ignore_errors=True)
+    stop = {site, root}
+    for directory in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
+        d = directory
+        while d not in stop and root in d.parents:
+            try:
+                d.rmdir()
+            except OSError:
+                break
+            d = d.parent
+    return removed
+
+
+def install_wheel_file(wheel: Path, venv: Venv, *, link_mode: LinkMode = "copy") -> str:
+    """Install one local wheel file into ``venv`` (unpacked in a temporary directory); returns
+    ``name==version``. For seeding pip; syncs go through the cache."""
+    import tempfile
+
+    from prong.installer.unpack import unpack_wheel
+
+    with tempfile.TemporaryDirectory(prefix="prong-wheel-") as tmp:
+        unpacked = unpack_wheel(wheel, Path(tmp) / "unpacked")
+        link_unpacked(unpacked, venv, link_mode=link_mode)
+        name, _, version = unpacked.dist_info.rpartition("-")
+    return f"{name}=={version}"
