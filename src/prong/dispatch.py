@@ -91,6 +91,29 @@ class BuildDispatch:
             except ProngError as err:  # the build requirements could not be resolved or installed
                 raise BuildFailed(name, version, source, "install the build requirements", str(err)) from None
 
+    def build_wheel(self, source: Path, out_dir: Path, *, name: str, version: str, origin: str,
+                    editable: bool = False) -> Path:
+        """A wheel (or, with ``editable``, a PEP 660 editable wheel) of the source tree or sdist
+        ``source``, written to ``out_dir``; a failure is :class:`~prong.dist.build.BuildFailed`."""
+        from prong.dist.build import build_wheel
+        from prong.errors import ProngError
+
+        if self._builds_disabled(name):
+            raise BuildFailed(name, version, origin, "build a wheel",
+                              "building is disabled for this package (--no-build)")
+        self.builds += 1
+        with tempfile.TemporaryDirectory(prefix="prong-sdist-") as tmp:
+            tree = source if source.is_dir() else unpack(source, Path(tmp) / "src")
+            try:
+                return build_wheel(tree, out_dir, editable=editable, python=self.python, installer=self,
+                                   label=f"{name}=={version}", workdir=tmp)
+            except BuildError as err:
+                raise BuildFailed(name, version, origin, err.step, err.output, err.returncode) from None
+            except BuildFailed:
+                raise
+            except ProngError as err:
+                raise BuildFailed(name, version, origin, "install the build requirements", str(err)) from None
+
     def _builds_disabled(self, name: str) -> bool:
         if callable(self.no_build):
             return bool(self.no_build(name))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from prong.errors import NotImplementedYet
-from prong.install.selection import Selected, Selection, SelectionError, select
+from prong.install.selection import Selected, select
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,7 @@ def export(
     there (atomically).
     """
     from prong.lock.text import read_lock
-    from prong.pep508.names import normalize_extra, normalize_group, normalize_name
+    from prong.pep508.names import normalize_name
     from prong.project.pyproject import read_pyproject
 
     if not frozen:
@@ -86,58 +86,15 @@ def export(
     if lock.manifest.requirements or any(lock.manifest.dependency_groups.values()):
         raise NotImplementedYet(f"exporting {lock_path}: requirements of a workspace root without a [project] "
                                 "(its [manifest] requirements or dependency-groups)")
+    from prong.api._selection import SelectionOptions, build_selection
+
+    selection = build_selection(pyproject, pyproject_path, lock, SelectionOptions(
+        package=package, all_packages=all_packages, extras=extras, all_extras=all_extras, no_extras=no_extras,
+        groups=groups, no_groups=no_groups, only_groups=only_groups, all_groups=all_groups,
+        no_default_groups=no_default_groups, dev=dev, only_dev=only_dev, prune=prune))
+    roots = selection.roots
     members = tuple(lock.manifest.members)
-    if all_packages:
-        roots = members or ((pyproject.normalized_name,) if pyproject.normalized_name else ())
-    elif package is not None:
-        name = normalize_name(package)
-        if name not in members and name != pyproject.normalized_name:
-            raise SelectionError(f"package `{package}` is not a member of the workspace",
-                                 f"Members: {', '.join(members) or pyproject.normalized_name}.")
-        roots = (name,)
-    else:
-        if pyproject.normalized_name is None:
-            raise SelectionError(f"{pyproject_path} has no [project] name to export",
-                                 "Use --all-packages (or --package NAME) in a workspace without a root project.")
-        roots = (pyproject.normalized_name,)
-
-    root_packages = [p for r in roots for p in lock.find(r)]
-    known_extras = {e for p in root_packages for e in p.metadata.provides_extras} | {
-        e for p in root_packages for e in p.optional_dependencies}
-    wanted_extras = {normalize_extra(e) for e in extras}
-    unknown = sorted(wanted_extras - known_extras)
-    if unknown:
-        raise SelectionError(f"extra `{unknown[0]}` is not defined in the project's optional-dependencies",
-                             f"Extras: {', '.join(sorted(known_extras)) or 'none'}.")
-    if all_extras:
-        wanted_extras = known_extras - {normalize_extra(e) for e in no_extras}
-
-    known_groups = {g for p in root_packages for g in (*p.dev_dependencies, *p.metadata.requires_dev)}
-    asked = {normalize_group(g) for g in (*groups, *only_groups)}
-    unknown = sorted(asked - known_groups)
-    if unknown:
-        raise SelectionError(f"group `{unknown[0]}` is not defined in the project's dependency-groups",
-                             f"Groups: {', '.join(sorted(known_groups)) or 'none'}.")
-    prod = not (only_groups or only_dev)
-    if only_groups or only_dev:
-        chosen = {normalize_group(g) for g in only_groups} | ({"dev"} if only_dev else set())
-    else:
-        default = pyproject.tool_uv.default_groups
-        chosen = set() if no_default_groups else (set(known_groups) if default == "all" else set(default))
-        chosen |= {normalize_group(g) for g in groups}
-        if all_groups:
-            chosen |= known_groups
-        if not dev:
-            chosen.discard("dev")
-        chosen -= {normalize_group(g) for g in no_groups}
-
-    selected = select(lock, Selection(
-        roots=roots,
-        extras=frozenset(wanted_extras),
-        groups=frozenset(chosen),
-        prod=prod,
-        prune=frozenset(normalize_name(p) for p in prune),
-    ))
+    selected = select(lock, selection)
     left_out = {normalize_name(p) for p in no_emit_packages}
     if not emit_project:
         left_out.update(roots)

@@ -205,3 +205,61 @@ def prepare_metadata(
         if not metadata.is_file():
             raise BuildError(label, "prepare the metadata", runner.output + f"\nno METADATA in {dist_info}")
         return metadata.read_bytes()
+
+
+def build_wheel(
+    source_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    editable: bool = False,
+    python: str | Path = sys.executable,
+    installer: BuildInstaller,
+    label: str | None = None,
+    workdir: str | Path | None = None,
+) -> Path:
+    """Build a wheel of ``source_dir`` into ``out_dir`` (PEP 517 ``build_wheel``, or PEP 660
+    ``build_editable`` with ``editable``) in a fresh isolated environment; returns its path.
+
+    Raises :class:`BuildError` naming the step that failed, with the backend's output."""
+    import pyproject_hooks
+
+    import warnings
+
+    source = Path(source_dir).absolute()
+    label = label or source.name
+    system = read_build_system(source)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    kind = "editable" if editable else "wheel"
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
+        warnings.simplefilter("ignore")
+        env = create_env(python, Path(tmp) / "env")
+        installer.install(system.requires, env)
+        runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
+        caller = pyproject_hooks.BuildBackendHookCaller(
+            str(source),
+            system.backend,
+            backend_path=list(system.backend_path) if system.backend_path else None,
+            runner=runner,
+            python_executable=str(env.python),
+        )
+        try:
+            extra = (caller.get_requires_for_build_editable({}) if editable
+                     else caller.get_requires_for_build_wheel({}))
+        except pyproject_hooks.BackendUnavailable as err:
+            raise BuildError(label, f"import the build backend `{system.backend}`", runner.output + str(err)) from None
+        except subprocess.CalledProcessError as err:
+            raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
+        if extra:
+            installer.install(tuple(extra), env)
+        try:
+            name = caller.build_editable(str(out), {}) if editable else caller.build_wheel(str(out), {})
+        except subprocess.CalledProcessError as err:
+            raise BuildError(label, f"build the {kind}", runner.output, err.returncode) from None
+        except pyproject_hooks.HookMissing as err:
+            why = "the build backend does not support editable installs (PEP 660)" if editable else str(err)
+            raise BuildError(label, f"build the {kind}", runner.output + why) from None
+        wheel = out / name
+        if not wheel.is_file():
+            raise BuildError(label, f"build the {kind}", runner.output + f"\nthe backend named {name}, which it did not write")
+        return wheel
