@@ -1,0 +1,591 @@
+"""``prong sync``: make the project's virtual environment exactly what the lock selects.
+
+The steps are uv's: find or create the venv (an interpreter that fits ``--python``,
+``.python-version`` and ``requires-python``); lock first unless ``frozen`` (``locked``: fail if the
+lock would change); select the packages the extras and groups ask for and whose markers hold for
+the target; pick each one's best wheel (a source distribution is built, the project itself is
+built editable unless it is virtual); compare with what is installed; fetch what is missing,
+concurrently, checking every hash, and unpack each wheel once into the cache (``archive-v1``,
+by its sha256); then remove what goes and link what comes into site-packages.
+
+Nothing is installed until every wheel is fetched and checked: a hash mismatch, a wheel with
+unsafe paths or a bad RECORD, or a failed build leaves the environment as it was. Each package
+is linked whole or not at all (its ``.dist-info`` is renamed into place last), so an interrupt
+leaves only complete packages, and the next sync finishes the work.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from prong.errors import ProngError
+
+if TYPE_CHECKING:
+    from prong.api.lock import LockResult
+    from prong.cache import Cache
+    from prong.client.http import HttpClient
+    from prong.installer.install import LinkMode
+    from prong.installer.plan import InstalledDist, Wanted
+    from prong.lock.model import Lock, LockArtifact, LockedPackage
+    from prong.python import Interpreter
+    from prong.tags import Target
+    from prong.venv import Venv
+
+__all__ = ["SyncError", "SyncResult", "project_environment", "sync"]
+
+
+class SyncError(ProngError):
+    """The environment cannot be made (missing lock, a source prong cannot install yet, ...)."""
+
+    def __init__(self, message: str, hint: str | None = None, exit_code: int = 1) -> None:
+        self.hint = hint
+        self.exit_code = exit_code
+        super().__init__(message)
+
+    def hints(self) -> tuple[str, ...]:
+        return (self.hint,) if self.hint else ()
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What ``sync`` did (or, with ``dry_run``, would do). ``installed``/``removed`` are
+    ``name==version`` (an editable install adds `` (from file://...)``), sorted by name."""
+
+    venv: Path
+    interpreter: Interpreter
+    created: bool
+    lock: LockResult | None
+    resolved: int
+    installed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    prepared: int
+    dry_run: bool = False
+    seconds: Mapping[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.installed or self.removed)
+
+
+# -- the project's environment ------------------------------------------------------------------
+
+
+def project_environment(root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the project's venv lives: ``UV_PROJECT_ENVIRONMENT`` (relative to the project) or
+    ``.venv`` beside its pyproject.toml."""
+    env = os.environ if environ is None else environ
+    value = env.get("UV_PROJECT_ENVIRONMENT")
+    if value:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (root / path)
+    return root / ".venv"
+
+
+def _python_request(root: Path, python: str | None, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The interpreter request and where it came from (flag, UV_PYTHON, .python-version)."""
+    if python:
+        return python, "--python"
+    if environ.get("UV_PYTHON"):
+        return environ["UV_PYTHON"], "UV_PYTHON"
+    from prong.python import python_version_file
+
+    found = python_version_file(root)
+    if found is not None:
+        return found[1], str(found[0])
+    return None, None
+
+
+def ensure_venv(
+    root: Path,
+    *,
+    python: str | None = None,
+    requires_python: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    cache: Cache | None = None,
+    on_event: Callable[[str], None] | None = None,
+    dry_run: bool = False,
+) -> tuple[Venv, bool]:
+    """The project's venv, created (or re-created, when its interpreter no longer fits) as
+    needed; returns it and whether it was created."""
+    from packaging.specifiers import SpecifierSet
+
+    from prong.python import find_interpreter, parse_request
+    from prong.venv import create_venv, open_venv, read_pyvenv_cfg
+
+    env = os.environ if environ is None else environ
+    say = on_event or (lambda _line: None)
+    path = project_environment(root, env)
+    request_text, _origin = _python_request(root, python, env)
+    request = parse_request(request_text) if request_text else None
+    spec = SpecifierSet(requires_python) if requires_python else None
+    venv = open_venv(path, cache)
+    if venv is not None:
+        fits = (request is None or request.any or request.matches(venv.interpreter)) and (
+            spec is None or spec.contains(venv.interpreter.version_text, prereleases=True))
+        if fits:
+            return venv, False
+    interp = find_interpreter(request, requires_python=requires_python, environ=env, cache=cache, allow_venv=False)
+    say(f"Using {interp.implementation_name} {interp.version_text} interpreter at: {interp.sys_executable}")
+    shown = _shown(path)
+    if dry_run:
+        from prong.venv import Venv
+
+        say(f"Would create virtual environment at: {shown}")
+        return Venv(path.absolute(), interp), True
+    if read_pyvenv_cfg(path) is not None:
+        say(f"Removed virtual environment at: {shown}")
+    say(f"Creating virtual environment at: {shown}")
+    prompt = root.name if path.name == ".venv" else None
+    return create_venv(path, interp, prompt=prompt), True
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+# -- sync -----------------------------------------------------------------------------------------
+
+
+def sync(
+    project: str | Path = ".",
+    *,
+    extras: Sequence[str] = (),
+    all_extras: bool = False,
+    no_extras: Sequence[str] = (),
+    groups: Sequence[str] = (),
+    no_groups: Sequence[str] = (),
+    only_groups: Sequence[str] = (),
+    all_groups: bool = False,
+    no_default_groups: bool = False,
+    dev: bool = True,
+    only_dev: bool = False,
+    package: str | None = None,
+    all_packages: bool = False,
+    no_install_project: bool = False,
+    no_install_packages: Sequence[str] = (),
+    inexact: bool = False,
+    reinstall: bool = False,
+    reinstall_packages: Sequence[str] = (),
+    python: str | None = None,
+    python_platform: str | None = None,
+    dry_run: bool = False,
+    frozen: bool = False,
+    locked: bool = False,
+    link_mode: LinkMode | None = None,
+    compile_bytecode: bool = False,
+    config: Any = None,
+    environ: Mapping[str, str] | None = None,
+    cache_dir: str | Path | None = None,
+    no_cache: bool = False,
+    offline: bool = False,
+    on_event: Callable[[str], None] | None = None,
+    **lock_options: Any,
+) -> SyncResult:
+    """Make the project's venv match its lock (see the module docstring).
+
+    The selection options are uv's (``extras``, ``groups``, ``only_groups``, ``dev=False`` for
+    ``--no-dev``, ...). ``inexact`` keeps packages the lock does not select; ``reinstall`` /
+    ``reinstall_packages`` install again what is already there; ``python_platform`` (a target
+    triple such as ``aarch64-unknown-linux-gnu``) picks wheels for another platform, as uv's
+    ``--python-platform``; ``frozen`` uses uv.lock as it is, ``locked`` fails if locking would
+    change it. ``lock_options`` go to :func:`prong.api.lock.lock`. ``on_event`` receives uv's
+    progress lines (``Using CPython ...``, ``Creating virtual environment at: .venv``) as they
+    happen.
+    """
+    from prong.api._selection import SelectionOptions, build_selection
+    from prong.api.lock import find_project
+    from prong.cache import Cache
+    from prong.install.selection import select
+    from prong.pep508.names import normalize_name
+    from prong.project.pyproject import read_pyproject
+
+    env = os.environ if environ is None else environ
+    say = on_event or (lambda _line: None)
+    timings: dict[str, float] = {}
+    directory = find_project(project)
+    pyproject_path = directory / "pyproject.toml"
+    pyproject = read_pyproject(pyproject_path)
+    lock_path = directory / "uv.lock"
+    cache = Cache.from_settings(cache_dir, no_cache=no_cache)
+    if frozen and not lock_path.is_file():
+        raise SyncError(f"Unable to find lockfile at `{_shown(lock_path)}`",
+                        "To create a lockfile, run `prong lock` or `prong sync` (without --frozen).")
+
+    venv, created = ensure_venv(directory, python=python, requires_python=_spec(pyproject.requires_python), environ=env,
+                                cache=cache, on_event=say, dry_run=dry_run)
+    lock_result = None
+    started = time.perf_counter()
+    if frozen:
+        from prong.lock.text import read_lock
+
+        lk = read_lock(lock_path)
+    else:
+        from prong.api.lock import lock
+
+        lock_result = lock(directory, locked=locked, dry_run=dry_run, config=config, environ=environ,
+                           cache_dir=cache_dir, no_cache=no_cache, offline=offline, **lock_options)
+        if lock_result.lock is not None:
+            lk = lock_result.lock
+        else:
+            from prong.lock import parse_lock
+
+            lk = parse_lock(lock_result.text, lock_path)
+        say(f"Resolved {lock_result.packages} packages in {_duration(lock_result.seconds)}")
+    timings["lock"] = time.perf_counter() - started
+
+    selection = build_selection(pyproject, pyproject_path, lk, SelectionOptions(
+        package=package, all_packages=all_packages, extras=extras, all_extras=all_extras, no_extras=no_extras,
+        groups=groups, no_groups=no_groups, only_groups=only_groups, all_groups=all_groups,
+        no_default_groups=no_default_groups, dev=dev, only_dev=only_dev))
+    target = _target(venv.interpreter, python_platform)
+    marker_env = venv.interpreter.marker_environment() if python_platform is None else target.marker_environment()
+    skip = {normalize_name(n) for n in no_install_packages}
+    if no_install_project:
+        skip.update(selection.roots)
+
+    started = time.perf_counter()
+    wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip)
+    from prong.installer.plan import make_plan, scan_installed
+
+    installed = scan_installed(venv.site_packages)
+    plan = make_plan(wanted, installed, exact=not inexact,
+                     reinstall=True if reinstall else {normalize_name(n) for n in reinstall_packages})
+    plan = _keep_fresh_editables(plan, directory)
+    timings["plan"] = time.perf_counter() - started
+    removed = tuple(sorted(_label(d) for d in plan.to_remove))
+    added = tuple(sorted(_label(w) for w in plan.to_install))
+    unchanged = tuple(sorted(str(w) for w, _ in plan.unchanged))
+    if dry_run or plan.empty:
+        return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
+                          unchanged, 0, dry_run, timings)
+
+    http = _http_client(directory, config, env, cache, offline, lock_options)
+    try:
+        started = time.perf_counter()
+        unpacked, prepared = _prepare(plan.to_install, http, cache, venv, directory, lock_options, config)
+        timings["prepare"] = time.perf_counter() - started
+    finally:
+        http.close()
+    from prong.installer.install import link_unpacked, uninstall
+
+    started = time.perf_counter()
+    for dist in plan.to_remove:
+        uninstall(dist.path, venv.root)
+    timings["uninstall"] = time.perf_counter() - started
+    started = time.perf_counter()
+    mode: LinkMode = link_mode or _link_mode(env)
+    written: list[Path] = []
+    for want in plan.to_install:
+        item = unpacked[want.name]
+        files = link_unpacked(item.unpacked, venv, link_mode=mode, direct_url=item.direct_url,
+                              extra_files=item.extra_files)
+        site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
+        written.extend(site / f for f in files if f.endswith(".py"))
+    if compile_bytecode and written:
+        _compile(venv, written)
+    timings["install"] = time.perf_counter() - started
+    return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
+                      unchanged, prepared, False, timings)
+
+
+def _spec(requires_python: Any) -> str | None:
+    if requires_python is None:
+        return None
+    text = str(requires_python).strip()
+    return text or None
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:.0f}ms"
+    return f"{seconds:.2f}s"
+
+
+def _label(item: Wanted | InstalledDist) -> str:
+    url = getattr(item, "editable_url", None)
+    return f"{item.name}=={item.version}" + (f" (from {url})" if url else "")
+
+
+def _link_mode(environ: Mapping[str, str]) -> LinkMode:
+    value = environ.get("UV_LINK_MODE")
+    if value in ("hardlink", "copy", "symlink", "clone"):
+        return value  # type: ignore[return-value]
+    return "hardlink"
+
+
+def _target(interp: Interpreter, python_platform: str | None) -> Target:
+    if python_platform is None:
+        return interp.target()
+    from prong.tags import Target, parse_platform
+
+    impl = {"cpython": "cp", "pypy": "pp"}.get(interp.implementation, interp.implementation)
+    return Target(interp.minor, impl, platform=parse_platform(python_platform),
+                  python_full_version=interp.version_text)
+
+
+# -- what the environment should hold ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """What to install for one wanted package: the wheel (or ``None``: build it), or the project
+    tree to build editable."""
+
+    package: LockedPackage
+    wheel: LockArtifact | None = None
+    build_source: Path | None = None  # a source tree (editable or directory) to build
+    editable: bool = False
+
+
+def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
+            skip: set[str]) -> list[Wanted]:
+    from prong.installer.plan import Wanted
+    from prong.installer.wheels import pick_wheel
+    from prong.pep508.markers import parse_marker
+    from prong.tags import Tags
+
+    tags = Tags.for_target(target)
+    out: list[Wanted] = []
+    for s in selected:
+        package = s.package
+        if package.name in skip:
+            continue
+        if s.marker and not parse_marker(s.marker).evaluate(marker_env):
+            continue
+        source = package.source
+        version = package.version or "0"
+        if source.kind == "virtual":
+            continue
+        if source.kind == "editable":
+            tree = (root / source.value).resolve()
+            out.append(Wanted(package.name, version, editable_url=tree.as_uri(),
+                              payload=_Item(package, build_source=tree, editable=True)))
+            continue
+        if source.kind == "registry":
+            wheel = pick_wheel(package, target, tags)
+            out.append(Wanted(package.name, version, payload=_Item(package, wheel)))
+            continue
+        raise SyncError(
+            f"`{package.name}` comes from a {source.kind} source ({source.value}), which prong cannot install yet",
+            "Only index packages and the project itself are installed so far; install this one with "
+            "`uv sync`, or use an index.")
+    return out
+
+
+def _keep_fresh_editables(plan: Any, root: Path) -> Any:
+    """An editable install stays while the project's build files are older than it; when
+    pyproject.toml, setup.py or setup.cfg changed since, it is built and installed again (uv's
+    default ``cache-keys``)."""
+    from prong.installer.plan import Plan
+
+    keep, again = [], list(plan.reinstall)
+    for want, have in plan.unchanged:
+        if want.editable_url and _newer_build_files(root, have.path / "RECORD"):
+            again.append((want, have))
+        else:
+            keep.append((want, have))
+    if len(keep) == len(plan.unchanged):
+        return plan
+    return Plan(tuple(keep), plan.install, tuple(again), plan.remove)
+
+
+def _newer_build_files(root: Path, record: Path) -> bool:
+    try:
+        installed = record.stat().st_mtime
+    except OSError:
+        return True
+    for name in ("pyproject.toml", "setup.py", "setup.cfg"):
+        try:
+            if (root / name).stat().st_mtime > installed:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+# -- fetch, build and unpack -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Ready:
+    unpacked: Any
+    direct_url: Mapping[str, object] | None = None
+    extra_files: Mapping[str, bytes] | None = None
+
+
+def _http_client(root: Path, config: Any, environ: Mapping[str, str], cache: Cache, offline: bool,
+                 lock_options: Mapping[str, Any]) -> HttpClient:
+    """An HTTP client with the credentials of the project's indexes."""
+    from prong.client.http import HttpClient, http_settings_from_env
+
+    auth = None
+    try:
+        from prong.client.auth import AuthProvider, IndexAuth
+
+        urls = _index_urls(root, config, environ, lock_options)
+        auth = AuthProvider([IndexAuth(i.url, i.authenticate) for i in (*urls.indexes, *urls.flat)])
+    except ProngError:
+        auth = None
+    timeout, retries = http_settings_from_env(environ)
+    return HttpClient(cache=cache, offline=offline, auth=auth, timeout=timeout, retries=retries)
+
+
+def _sha256(artifact: LockArtifact | None) -> str | None:
+    if artifact is None or not artifact.hash:
+        return None
+    algo, _, value = artifact.hash.partition(":")
+    return value.lower() if algo.lower() == "sha256" else None
+
+
+def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Venv, root: Path,
+             lock_options: Mapping[str, Any], config: Any = None) -> tuple[dict[str, _Ready], int]:
+    """Every wanted package unpacked in the cache (fetched concurrently, built where needed);
+    returns them by name and how many had to be fetched or built."""
+    from prong.installer.unpack import open_unpacked
+
+    archive = cache.bucket("archive-v1")
+    ready: dict[str, _Ready] = {}
+    fetch: list[tuple[Wanted, _Item, Path]] = []
+    build: list[tuple[Wanted, _Item]] = []
+    for want in wanted:
+        item: _Item = want.payload  # type: ignore[assignment]
+        if item.build_source is not None or item.wheel is None:
+            build.append((want, item))
+            continue
+        sha = _sha256(item.wheel)
+        if sha is not None:
+            dest = archive / sha
+            found = open_unpacked(dest)
+            if found is not None:
+                ready[want.name] = _Ready(found)
+                continue
+        else:
+            import hashlib
+
+            dest = archive / ("url-" + hashlib.sha256((item.wheel.url or item.wheel.name or "").encode()).hexdigest())
+        fetch.append((want, item, dest))
+
+    prepared = 0
+    if fetch:
+        futures = [http.executor.submit(_fetch_unpack, http, item, dest) for _want, item, dest in fetch]
+        try:
+            for (want, _item, _dest), fut in zip(fetch, futures):
+                ready[want.name] = _Ready(fut.result())
+                prepared += 1
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    if build:
+        dispatch = _dispatch(http, cache, venv, root, lock_options, config)
+        for want, item in build:
+            ready[want.name] = _build(dispatch, item, venv, cache, root)
+            prepared += 1
+    return ready, prepared
+
+
+def _fetch_unpack(http: HttpClient, item: _Item, dest: Path) -> Any:
+    import tempfile
+
+    from prong.installer.unpack import open_unpacked, unpack_wheel
+
+    wheel = item.wheel
+    assert wheel is not None
+    found = open_unpacked(dest)
+    if found is not None:
+        return found
+    url = wheel.url
+    if url is None:
+        raise SyncError(f"the lock gives no URL for the wheel of `{item.package.name}` ({wheel.name})",
+                        "Lock again with `prong lock`.")
+    hashes = {}
+    if wheel.hash:
+        algo, _, value = wheel.hash.partition(":")
+        hashes[algo] = value
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".download-", dir=dest.parent) as tmp:
+        path = Path(tmp) / (wheel.name or "wheel.whl")
+        http.download(url, path, hashes=hashes)
+        return unpack_wheel(path, dest)
+
+
+def _index_urls(root: Path, config: Any, environ: Mapping[str, str], lock_options: Mapping[str, Any]) -> Any:
+    """The project's indexes (configuration, flags and [tool.uv.index]), read without the network."""
+    from prong.api.lock import _CONTEXT_OPTIONS, _context
+
+    ctx = _context(root, config=config, environ=environ, **{k: lock_options.get(k) for k in _CONTEXT_OPTIONS},
+                   indexes=lock_options.get("indexes") or (),
+                   extra_index_urls=lock_options.get("extra_index_urls") or ())
+    return ctx.index_urls
+
+
+def _dispatch(http: HttpClient, cache: Cache, venv: Venv, root: Path, lock_options: Mapping[str, Any],
+              config: Any = None) -> Any:
+    """A build dispatch whose build requirements come from the project's indexes."""
+    from prong.api.index import build_registry
+    from prong.dispatch import BuildDispatch
+    from prong.dist.index import RegistryIndex
+
+    registry = build_registry(_index_urls(root, config, os.environ, lock_options), cache_dir=cache.root)
+    dispatch = BuildDispatch(registry.http, cache, python=str(venv.interpreter.base_interpreter))
+    dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
+    return dispatch
+
+
+def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> _Ready:
+    """Build the editable project, or a wheel from the locked sdist, and unpack it."""
+    import hashlib
+    import tempfile
+
+    from prong.installer.unpack import open_unpacked, unpack_wheel
+
+    package = item.package
+    version = package.version or "0"
+    major, minor = venv.interpreter.minor
+    if item.editable:
+        assert item.build_source is not None
+        with tempfile.TemporaryDirectory(prefix="prong-editable-") as tmp:
+            wheel = dispatch.build_wheel(item.build_source, Path(tmp), name=package.name, version=version,
+                                         origin=str(item.build_source), editable=True)
+            digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+            dest = cache.bucket("archive-v1") / digest
+            unpacked = unpack_wheel(wheel, dest)
+        return _Ready(unpacked, direct_url={"url": item.build_source.as_uri(), "dir_info": {"editable": True}})
+    sdist = package.sdist
+    if sdist is None or sdist.url is None:
+        raise SyncError(f"`{package.name}` {version} has no wheel for this platform and no source distribution to build")
+    sha = _sha256(sdist) or hashlib.sha256(sdist.url.encode()).hexdigest()
+    built = cache.bucket("builds-v1") / f"{sha}-cp{major}{minor}-{venv.interpreter.machine}"
+    found = open_unpacked(built)
+    if found is not None:
+        return _Ready(found)
+    from prong.dists import IndexFile
+
+    hashes = {}
+    if sdist.hash:
+        algo, _, value = sdist.hash.partition(":")
+        hashes[algo] = value
+    file = IndexFile(filename=sdist.name or f"{package.name}-{version}.tar.gz", url=sdist.url,
+                     hashes=tuple(hashes.items()))
+    path = dispatch.fetch(file)
+    with tempfile.TemporaryDirectory(prefix="prong-wheel-") as tmp:
+        wheel = dispatch.build_wheel(path, Path(tmp), name=package.name, version=version, origin=sdist.url)
+        return _Ready(unpack_wheel(wheel, built))
+
+
+def _compile(venv: Venv, files: Sequence[Path]) -> None:
+    """``--compile-bytecode``: compile the installed modules with the venv's interpreter."""
+    import subprocess
+
+    subprocess.run([str(venv.python), "-m", "compileall", "-q", "-f", "-j", "0", "-i", "-"],
+                   input="\n".join(str(f) for f in files), text=True, capture_output=True, check=False)
