@@ -7,6 +7,9 @@ what they return. They are imported lazily so that ``import prong`` stays cheap:
 - ``prong.index_versions(...)``: :func:`prong.api.index.index_versions` (``prong index versions``)
 - ``prong.export(...)``: :func:`prong.api.export.export` (``prong export --frozen``)
 - ``prong.lock(project, ...)``: :func:`prong.api.lock.lock` (``prong lock``: a universal ``uv.lock``)
+- ``prong.sync(project, ...)``: :func:`prong.api.sync.sync` (``prong sync``: the venv made exactly the lock's selection)
+- ``prong.run(command, project, ...)``: :func:`prong.api.run.run` (``prong run``)
+- ``prong.venv(path, ...)``: :func:`prong.api.venv.venv` (``prong venv``)
 - ``prong.read_lock(path)`` / ``prong.render_lock(lock)``: :mod:`prong.lock` (the ``uv.lock`` model)
 """
 
@@ -14,13 +17,17 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "compile", "export", "index_versions", "lock", "read_lock", "render_lock"]
+__all__ = ["__version__", "compile", "export", "index_versions", "lock", "read_lock", "render_lock", "run", "sync",
+           "venv"]
 
 _LAZY = {
     "compile": ("prong.api.compile", "compile_requirements"),
     "index_versions": ("prong.api.index", "index_versions"),
     "export": ("prong.api.export", "export"),
     "lock": ("prong", "lock"),  # the callable package prong.lock (see prong/lock/__init__.py)
+    "sync": ("prong.api.sync", "sync"),
+    "run": ("prong.api.run", "run"),
+    "venv": ("prong.api.venv", "venv"),
     "read_lock": ("prong.lock.text", "read_lock"),
     "render_lock": ("prong.lock.text", "render_lock"),
 }

@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("add",), "add", "Add dependencies to pyproject.toml"),
     (("remove",), "remove", "Remove dependencies from pyproject.toml"),
     (("run",), "run", "Run a command in the project's environment"),
+    (("venv",), "venv", "Create a virtual environment"),
     (("tree",), "tree", "Show the dependency tree of the lock"),
     (("export",), "export", "Export the lock to another format"),
     (("pip", "compile"), "pip_compile", "Compile requirements into a pinned requirements.txt"),

@@ -1,12 +1,47 @@
-"""`prong run` (not implemented yet)."""
+"""`prong run`: run a command in the project's environment, synced first (``uv run``)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from prong.cli.settings import GlobalSettings
-from prong.errors import NotImplementedYet
+
+
+def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
+    from prong.cli.commands.sync import add_install_arguments, add_lock_arguments, add_selection_arguments
+
+    add_selection_arguments(parser)
+    add_lock_arguments(parser)
+    add_install_arguments(parser)
+    parser.add_argument("--no-sync", action="store_true", help="Run in the environment as it is")
+    parser.add_argument("--with", dest="with_", action="append", default=[], metavar="REQ",
+                        help="Run with REQ installed in an overlay environment (repeatable)")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="The command and its arguments")
 
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
-    raise NotImplementedYet("`prong run`")
+    from prong.api.run import run as run_command
+    from prong.cli.commands.sync import print_sync, sync_kwargs
+    from prong.errors import ProngError
+
+    command = list(ns.command)
+    if command and command[0] == "--":
+        command = command[1:]
+    if not command:
+        raise ProngError("`prong run` needs a command", )
+    project = settings.project if settings.project is not None else Path.cwd()
+    say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
+    kwargs = sync_kwargs(settings, ns)
+    kwargs["inexact"] = not getattr(ns, "exact", False)
+    if ns.no_sync:
+        kwargs = {"python": ns.python}
+    result = run_command(command, project, no_sync=ns.no_sync, with_=tuple(ns.with_), on_event=say,
+                         on_sync=lambda r: _summary(r, settings, print_sync), **kwargs)
+    return result.returncode
+
+
+def _summary(result: object, settings: GlobalSettings, printer: object) -> None:
+    if getattr(result, "changed", False):
+        printer(result, settings)  # type: ignore[operator]
