@@ -254,7 +254,7 @@ def sync(
         skip.update(selection.roots)
 
     started = time.perf_counter()
-    wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip)
+    wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots)
     from prong.installer.plan import make_plan, scan_installed
 
     installed = scan_installed(venv.site_packages)
@@ -348,14 +348,17 @@ class _Item:
 
 
 def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
-            skip: set[str]) -> list[Wanted]:
+            skip: set[str], roots: Sequence[str] = ()) -> list[Wanted]:
     from prong.installer.plan import Wanted
     from prong.installer.wheels import pick_wheel
     from prong.pep508.markers import parse_marker
     from prong.tags import Tags
 
+    from prong.installer.wheels import NoCompatibleWheel
+
     tags = Tags.for_target(target)
     out: list[Wanted] = []
+    failures: list[NoCompatibleWheel] = []
     for s in selected:
         package = s.package
         if package.name in skip:
@@ -372,14 +375,48 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
                               payload=_Item(package, build_source=tree, editable=True)))
             continue
         if source.kind == "registry":
-            wheel = pick_wheel(package, target, tags)
+            try:
+                wheel = pick_wheel(package, target, tags)
+            except NoCompatibleWheel as err:
+                failures.append(err)
+                continue
             out.append(Wanted(package.name, version, payload=_Item(package, wheel)))
             continue
         raise SyncError(
             f"`{package.name}` comes from a {source.kind} source ({source.value}), which prong cannot install yet",
             "Only index packages and the project itself are installed so far; install this one with "
             "`uv sync`, or use an index.")
+    if failures:
+        # the one uv names: the first its walk from the project meets, along edges whose
+        # markers hold here (a package reached only through another one comes after it)
+        rank = _walk_order(lk, [s.package for s in selected], roots, marker_env)
+        raise min(failures, key=lambda e: rank.get(e.package.name, len(rank)))
     return out
+
+
+def _walk_order(lk: Lock, selected: Sequence[LockedPackage], root_names: Sequence[str],
+                marker_env: Mapping[str, str]) -> dict[str, int]:
+    """Package name -> the order in which a breadth-first walk from the lock's roots reaches it,
+    following only edges whose markers hold in ``marker_env``."""
+    from collections import deque
+
+    from prong.pep508.markers import parse_marker
+
+    wanted = {p.id for p in selected}
+    by_id = {p.id: p for p in lk.packages}
+    roots = [p for p in selected if p.name in root_names]
+    order: dict[str, int] = {p.name: i for i, p in enumerate(roots)}
+    queue = deque(roots)
+    while queue:
+        package = queue.popleft()
+        for dep in package.all_dependencies():
+            if dep.package not in wanted or dep.name in order:
+                continue
+            if dep.marker and not parse_marker(dep.marker).evaluate(marker_env):
+                continue
+            order[dep.name] = len(order)
+            queue.append(by_id[dep.package])
+    return order
 
 
 def _keep_fresh_editables(plan: Any, root: Path) -> Any:

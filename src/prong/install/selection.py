@@ -185,7 +185,9 @@ def _check_conflicts(lock: Lock, active: Iterable[tuple[str, str, str]]) -> None
         if len(hits) > 1:
             names = " and ".join(f"`{c.extra or c.group}`" for c in hits)
             kind = "Extras" if all(c.extra for c in hits) else "Extras and groups"
-            raise SelectionError(f"{kind} {names} are incompatible with the declared conflicts",
+            declared = ", ".join(f"`{c.package}[{c.extra}]`" if c.extra is not None else f"`{c.package}:{c.group}`"
+                                 for c in conflict_set)
+            raise SelectionError(f"{kind} {names} are incompatible with the declared conflicts: {{{declared}}}",
                                  "Pick one of them: the project's [tool.uv] conflicts says they cannot be "
                                  "installed together.")
 
