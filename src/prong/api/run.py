@@ -88,5 +88,63 @@ def run(
 
 def _overlay(project_venv: Path, requirements: tuple[str, ...], sync_options: Mapping[str, Any],
              on_event: Callable[[str], None] | None) -> Path:
-    """A cached venv with ``requirements`` installed whose ``.pth`` adds the project's site-packages."""
-    raise ProngError("`prong run --with` is not supported yet",)
+    """A venv with ``requirements`` installed (resolved for the project venv's interpreter),
+    kept in the cache by what it holds, whose ``.pth`` file adds the project's site-packages
+    after its own (uv's layered ``--with`` environment)."""
+    import hashlib
+    import json
+
+    from prong.api.compile import compile_requirements
+    from prong.api.sync import _Item, _prepare, _http_client
+    from prong.cache import Cache
+    from prong.installer.install import link_unpacked
+    from prong.installer.plan import Wanted
+    from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
+    from prong.venv import create_venv, open_venv
+
+    cache = Cache.from_settings(sync_options.get("cache_dir"), no_cache=bool(sync_options.get("no_cache")))
+    base = open_venv(project_venv, cache)
+    if base is None:
+        raise ProngError(f"{project_venv} is not a working virtual environment")
+    interp = base.interpreter
+    major, minor = interp.minor
+    compiled = compile_requirements(
+        requirements=list(requirements), python_version=interp.version_text,
+        index_url=sync_options.get("index_url"), default_index=sync_options.get("default_index"),
+        extra_index_urls=sync_options.get("extra_index_urls") or (), indexes=sync_options.get("indexes") or (),
+        exclude_newer=sync_options.get("exclude_newer"), cache_dir=sync_options.get("cache_dir"),
+        no_cache=bool(sync_options.get("no_cache")), offline=bool(sync_options.get("offline")),
+        header=False, annotate=False)
+    pins = sorted(f"{p.name}=={p.version}" for p in compiled.packages.values())
+    key = hashlib.sha256(json.dumps([pins, interp.base_interpreter, str(project_venv)]).encode()).hexdigest()[:24]
+    root = cache.bucket("environments-v1") / key
+    done = root / ".prong-complete"
+    if done.is_file() and open_venv(root, cache) is not None:
+        return root
+    venv = create_venv(root, interp, clear=True)
+    wanted = []
+    for pkg in compiled.packages.values():
+        file = pkg.file
+        if file is None:
+            continue
+        artifact = LockArtifact(url=file.url, hash=f"sha256:{file.sha256}" if file.sha256 else None, size=file.size)
+        is_wheel = file.filename.endswith(".whl")
+        package = LockedPackage(PackageId(pkg.name, str(pkg.version), LockSource("registry", pkg.index_url or "")),
+                                sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
+        wanted.append(Wanted(pkg.name, str(pkg.version), payload=_Item(package, artifact if is_wheel else None)))
+    http = _http_client(project_venv.parent, None, os.environ, cache, bool(sync_options.get("offline")),
+                        sync_options)
+    try:
+        ready, _n = _prepare(wanted, http, cache, venv, project_venv.parent, sync_options, None, on_event)
+    finally:
+        http.close()
+    for want in wanted:
+        item = ready[want.name]
+        link_unpacked(item.unpacked, venv, link_mode="hardlink")
+    site = base.site_packages
+    (venv.site_packages / "_prong_overlay.pth").write_text(f"{site}\n", encoding="utf-8")
+    done.write_text(" ".join(pins), encoding="utf-8")
+    if on_event is not None and pins:
+        on_event(f"Installed {len(pins)} package{'s' if len(pins) != 1 else ''} in an overlay environment: "
+                 + ", ".join(pins))
+    return root

@@ -272,7 +272,7 @@ def sync(
     http = _http_client(directory, config, env, cache, offline, lock_options)
     try:
         started = time.perf_counter()
-        unpacked, prepared = _prepare(plan.to_install, http, cache, venv, directory, lock_options, config)
+        unpacked, prepared = _prepare(plan.to_install, http, cache, venv, directory, lock_options, config, say)
         timings["prepare"] = time.perf_counter() - started
     finally:
         http.close()
@@ -485,7 +485,8 @@ def _sha256(artifact: LockArtifact | None) -> str | None:
 
 
 def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Venv, root: Path,
-             lock_options: Mapping[str, Any], config: Any = None) -> tuple[dict[str, _Ready], int]:
+             lock_options: Mapping[str, Any], config: Any = None,
+             say: Callable[[str], None] | None = None) -> tuple[dict[str, _Ready], int]:
     """Every wanted package unpacked in the cache (fetched concurrently, built where needed);
     returns them by name and how many had to be fetched or built."""
     from prong.installer.unpack import open_unpacked
@@ -514,7 +515,7 @@ def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Ven
 
     prepared = 0
     if fetch:
-        futures = [http.executor.submit(_fetch_unpack, http, item, dest) for _want, item, dest in fetch]
+        futures = [http.executor.submit(_fetch_unpack, http, item, dest, say) for _want, item, dest in fetch]
         try:
             for (want, _item, _dest), fut in zip(fetch, futures):
                 ready[want.name] = _Ready(fut.result())
@@ -531,7 +532,15 @@ def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Ven
     return ready, prepared
 
 
-def _fetch_unpack(http: HttpClient, item: _Item, dest: Path) -> Any:
+#: Downloads at least this large are announced (``Downloading numpy (16.1MiB)``), as uv does.
+_ANNOUNCE = 1 << 20
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1 << 20):.1f}MiB" if size >= 1 << 20 else f"{size / 1024:.1f}KiB"
+
+
+def _fetch_unpack(http: HttpClient, item: _Item, dest: Path, say: Callable[[str], None] | None = None) -> Any:
     import tempfile
 
     from prong.installer.unpack import open_unpacked, unpack_wheel
@@ -552,8 +561,14 @@ def _fetch_unpack(http: HttpClient, item: _Item, dest: Path) -> Any:
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".download-", dir=dest.parent) as tmp:
         path = Path(tmp) / (wheel.name or "wheel.whl")
+        loud = say is not None and (wheel.size or 0) >= _ANNOUNCE
+        if loud:
+            say(f"Downloading {item.package.name} ({_size_text(wheel.size or 0)})")  # type: ignore[misc]
         http.download(url, path, hashes=hashes)
-        return unpack_wheel(path, dest)
+        unpacked = unpack_wheel(path, dest)
+        if loud:
+            say(f" Downloaded {item.package.name}")  # type: ignore[misc]
+        return unpacked
 
 
 def _index_urls(root: Path, config: Any, environ: Mapping[str, str], lock_options: Mapping[str, Any]) -> Any:
