@@ -132,12 +132,9 @@ def _overlay(project_venv: Path, requirements: tuple[str, ...], sync_options: Ma
         package = LockedPackage(PackageId(pkg.name, str(pkg.version), LockSource("registry", pkg.index_url or "")),
                                 sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
         wanted.append(Wanted(pkg.name, str(pkg.version), payload=_Item(package, artifact if is_wheel else None)))
-    http = _http_client(project_venv.parent, None, os.environ, cache, bool(sync_options.get("offline")),
-                        sync_options)
-    try:
-        ready, _n = _prepare(wanted, http, cache, venv, project_venv.parent, sync_options, None, on_event)
-    finally:
-        http.close()
+    ready, _n = _prepare(wanted, lambda: _http_client(project_venv.parent, None, os.environ, cache,
+                                                      bool(sync_options.get("offline")), sync_options),
+                         cache, venv, project_venv.parent, sync_options, None, on_event)
     for want in wanted:
         item = ready[want.name]
         link_unpacked(item.unpacked, venv, link_mode="hardlink")

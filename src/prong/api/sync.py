@@ -198,29 +198,43 @@ def sync(
     ``reinstall_packages`` install again what is already there; ``python_platform`` (a target
     triple such as ``aarch64-unknown-linux-gnu``) picks wheels for another platform, as uv's
     ``--python-platform``; ``frozen`` uses uv.lock as it is, ``locked`` fails if locking would
-    change it. ``lock_options`` go to :func:`prong.api.lock.lock`. ``on_event`` receives uv's
+    change it. ``config`` is uv's configuration (:class:`~prong.project.settings.UvConfig`), or a
+    function returning it, called only when the environment is not already up to date.
+    ``lock_options`` go to :func:`prong.api.lock.lock`. ``on_event`` receives uv's
     progress lines (``Using CPython ...``, ``Creating virtual environment at: .venv``) as they
     happen.
     """
-    from prong.api._selection import SelectionOptions, build_selection
     from prong.api.lock import find_project
-    from prong.cache import Cache
-    from prong.install.selection import select
-    from prong.pep508.names import normalize_name
-    from prong.project.pyproject import read_pyproject
 
     env = os.environ if environ is None else environ
     say = on_event or (lambda _line: None)
     timings: dict[str, float] = {}
     directory = find_project(project)
     pyproject_path = directory / "pyproject.toml"
-    pyproject = read_pyproject(pyproject_path)
     lock_path = directory / "uv.lock"
-    cache = Cache.from_settings(cache_dir, no_cache=no_cache)
     if frozen and not lock_path.is_file():
         raise SyncError(f"Unable to find lockfile at `{_shown(lock_path)}`",
                         "To create a lockfile, run `prong lock` or `prong sync` (without --frozen).")
 
+    stamp_options = repr((extras, all_extras, no_extras, groups, no_groups, only_groups, all_groups, no_default_groups,
+                          dev, only_dev, package, all_packages, no_install_project, no_install_packages, inexact,
+                          python, python_platform, env.get("UV_PYTHON")))
+    if frozen and not (dry_run or reinstall or reinstall_packages):
+        started = time.perf_counter()
+        fresh = _fresh_stamp(directory, env, lock_path.read_bytes(), stamp_options)
+        if fresh is not None:  # the environment is what the last sync of these inputs made
+            return SyncResult(fresh[0], fresh[1], False, None, fresh[3], (), (), fresh[2], 0, False,
+                              {"plan": time.perf_counter() - started})
+    from prong.api._selection import SelectionOptions, build_selection
+    from prong.cache import Cache
+    from prong.install.selection import select
+    from prong.pep508.names import normalize_name
+    from prong.project.pyproject import read_pyproject
+
+    pyproject = read_pyproject(pyproject_path)
+    cache = Cache.from_settings(cache_dir, no_cache=no_cache)
+    if callable(config):  # a loader, called only now that the configuration is needed
+        config = config()
     venv, created = ensure_venv(directory, python=python, requires_python=_spec(pyproject.requires_python), environ=env,
                                 cache=cache, on_event=say, dry_run=dry_run)
     lock_result = None
@@ -229,6 +243,7 @@ def sync(
         from prong.lock.text import read_lock
 
         lk = read_lock(lock_path)
+        lock_bytes = lock_path.read_bytes()
     else:
         from prong.api.lock import lock
 
@@ -241,6 +256,7 @@ def sync(
 
             lk = parse_lock(lock_result.text, lock_path)
         say(f"Resolved {lock_result.packages} packages in {_duration(lock_result.seconds)}")
+        lock_bytes = lock_result.text.encode("utf-8")
     timings["lock"] = time.perf_counter() - started
 
     selection = build_selection(pyproject, pyproject_path, lk, SelectionOptions(
@@ -266,16 +282,17 @@ def sync(
     added = tuple(sorted(_label(w) for w in plan.to_install))
     unchanged = tuple(sorted(str(w) for w, _ in plan.unchanged))
     if dry_run or plan.empty:
+        if plan.empty and not dry_run:
+            _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged, len(lk.packages))
         return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
                           unchanged, 0, dry_run, timings)
+    _drop_stamp(venv.root)
 
-    http = _http_client(directory, config, env, cache, offline, lock_options)
-    try:
-        started = time.perf_counter()
-        unpacked, prepared = _prepare(plan.to_install, http, cache, venv, directory, lock_options, config, say)
-        timings["prepare"] = time.perf_counter() - started
-    finally:
-        http.close()
+    started = time.perf_counter()
+    unpacked, prepared = _prepare(plan.to_install, lambda: _http_client(directory, config, env, cache, offline,
+                                                                        lock_options),
+                                  cache, venv, directory, lock_options, config, say)
+    timings["prepare"] = time.perf_counter() - started
     from prong.installer.install import link_unpacked, uninstall
 
     started = time.perf_counter()
@@ -285,17 +302,169 @@ def sync(
     started = time.perf_counter()
     mode: LinkMode = link_mode or _link_mode(env)
     written: list[Path] = []
-    for want in plan.to_install:
+
+    def install_one(want: Wanted) -> None:
         item = unpacked[want.name]
         files = link_unpacked(item.unpacked, venv, link_mode=mode, direct_url=item.direct_url,
                               extra_files=item.extra_files)
-        site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
-        written.extend(site / f for f in files if f.endswith(".py"))
+        if compile_bytecode:
+            site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
+            written.extend(site / f for f in files if f.endswith(".py"))
+
+    _in_threads(install_one, plan.to_install)
     if compile_bytecode and written:
         _compile(venv, written)
     timings["install"] = time.perf_counter() - started
+    if not python_platform:
+        unchanged_now = tuple(sorted({*unchanged, *(str(w) for w in plan.to_install)}))
+        _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged_now, len(lk.packages))
     return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
                       unchanged, prepared, False, timings)
+
+
+# -- the no-op fast path -------------------------------------------------------------------------------
+#
+# After a sync, ``<venv>/.prong-sync`` records a digest of everything the sync read (prong's
+# version, pyproject.toml, uv.lock, pyvenv.cfg, .python-version, setup.py/setup.cfg times, the
+# options) and site-packages' modification time. The next ``--frozen`` sync of the same inputs,
+# with no package added to or removed from site-packages since (each changes the directory's
+# time), has nothing to do and says so without reading the lock.
+
+_STAMP = ".prong-sync"
+
+
+def _stamp_key(root: Path, environ: Mapping[str, str], lock_bytes: bytes, options: str) -> tuple[Path, str] | None:
+    import hashlib
+
+    from prong import __version__
+
+    venv_root = project_environment(root, environ)
+    digest = hashlib.sha256(__version__.encode())
+    try:
+        digest.update((root / "pyproject.toml").read_bytes())
+        digest.update(b"\0" + (venv_root / "pyvenv.cfg").read_bytes())
+    except OSError:
+        return None
+    digest.update(b"\0" + lock_bytes + b"\0" + options.encode())
+    for name in (".python-version", "setup.py", "setup.cfg"):
+        try:
+            st = (root / name).stat()
+            digest.update(f"\0{name}:{st.st_mtime_ns}:{st.st_size}".encode())
+            if name == ".python-version":
+                digest.update((root / name).read_bytes())
+        except OSError:
+            continue
+    return venv_root, digest.hexdigest()
+
+
+def _fresh_stamp(root: Path, environ: Mapping[str, str], lock_bytes: bytes,
+                 options: str) -> tuple[Path, Any, tuple[str, ...], int] | None:
+    import json
+
+    key = _stamp_key(root, environ, lock_bytes, options)
+    if key is None:
+        return None
+    venv_root, digest = key
+    try:
+        data = json.loads((venv_root / _STAMP).read_text(encoding="utf-8"))
+        if data.get("key") != digest or os.stat(data["site"]).st_mtime_ns != data["site_mtime"]:
+            return None
+        if not os.path.exists(data["python"]):
+            return None
+        from prong.python import Interpreter
+
+        interp = Interpreter.from_json(Path(data["python"]), data["interpreter"])
+        return venv_root.absolute(), interp, tuple(data["unchanged"]), int(data["resolved"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_stamp(root: Path, environ: Mapping[str, str], venv: Venv, lock_bytes: bytes, options: str,
+                 unchanged: Sequence[str], resolved: int) -> None:
+    import json
+
+    key = _stamp_key(root, environ, lock_bytes, options)
+    if key is None:
+        return
+    interp = venv.interpreter
+    data = {
+        "key": key[1], "site": str(venv.site_packages), "site_mtime": os.stat(venv.site_packages).st_mtime_ns,
+        "python": str(venv.python), "unchanged": list(unchanged), "resolved": resolved,
+        "interpreter": _interpreter_json(interp),
+    }
+    tmp = venv.root / f".{_STAMP}.tmp"
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, venv.root / _STAMP)
+    except OSError:
+        pass
+
+
+def _drop_stamp(venv_root: Path) -> None:
+    try:
+        os.unlink(venv_root / _STAMP)
+    except OSError:
+        pass
+
+
+def _interpreter_json(interp: Interpreter) -> dict[str, Any]:
+    """The fields :meth:`Interpreter.from_json` reads back."""
+    return {
+        "version": list(interp.version), "releaselevel": interp.releaselevel, "serial": interp.serial,
+        "implementation": interp.implementation, "executable": interp.sys_executable,
+        "base_executable": interp.base_executable, "prefix": interp.prefix, "base_prefix": interp.base_prefix,
+        "machine": interp.machine, "sys_platform": interp.sys_platform, "platform_system": interp.platform_system,
+        "os_name": interp.os_name, "libc": list(interp.libc), "pointer_size": interp.pointer_size,
+        "gil_disabled": interp.gil_disabled, "abiflags": interp.abiflags, "scheme": dict(interp.scheme),
+        "implementation_version": list(interp.implementation_version),
+        "platform_release": interp.platform_release, "platform_version": interp.platform_version,
+    }
+
+
+def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int = 8) -> None:
+    """``fn`` over ``items`` on a few threads (linking is file-system calls, which release the GIL).
+
+    On an interrupt, or the first error, nothing new starts and the items under way are let
+    finish (each package is installed whole), then the interrupt or error is raised."""
+    if len(items) <= 1:
+        for item in items:
+            fn(item)
+        return
+    import threading
+
+    pending = list(reversed(items))
+    lock = threading.Lock()
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        while not stop.is_set():
+            with lock:
+                if not pending:
+                    return
+                item = pending.pop()
+            try:
+                fn(item)
+            except BaseException as err:  # noqa: BLE001 - handed to the main thread
+                errors.append(err)
+                stop.set()
+                return
+
+    threads = [threading.Thread(target=worker, name=f"prong-link-{i}", daemon=True)
+               for i in range(min(workers, len(items)))]
+    for t in threads:
+        t.start()
+    try:
+        for t in threads:
+            while t.is_alive():
+                t.join(0.05)
+    except BaseException:
+        stop.set()
+        for t in threads:  # the packages under way finish: none is left half-linked
+            t.join()
+        raise
+    if errors:
+        raise errors[0]
 
 
 def _spec(requires_python: Any) -> str | None:
@@ -484,7 +653,7 @@ def _sha256(artifact: LockArtifact | None) -> str | None:
     return value.lower() if algo.lower() == "sha256" else None
 
 
-def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Venv, root: Path,
+def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cache: Cache, venv: Venv, root: Path,
              lock_options: Mapping[str, Any], config: Any = None,
              say: Callable[[str], None] | None = None) -> tuple[dict[str, _Ready], int]:
     """Every wanted package unpacked in the cache (fetched concurrently, built where needed);
@@ -514,21 +683,27 @@ def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Ven
         fetch.append((want, item, dest))
 
     prepared = 0
-    if fetch:
-        futures = [http.executor.submit(_fetch_unpack, http, item, dest, say) for _want, item, dest in fetch]
-        try:
-            for (want, _item, _dest), fut in zip(fetch, futures):
-                ready[want.name] = _Ready(fut.result())
+    if not fetch and not build:
+        return ready, prepared
+    http = make_http()  # only now: the project's index settings are read for their credentials
+    try:
+        if fetch:
+            futures = [http.executor.submit(_fetch_unpack, http, item, dest, say) for _want, item, dest in fetch]
+            try:
+                for (want, _item, _dest), fut in zip(fetch, futures):
+                    ready[want.name] = _Ready(fut.result())
+                    prepared += 1
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
+        if build:
+            dispatch = _dispatch(http, cache, venv, root, lock_options, config)
+            for want, item in build:
+                ready[want.name] = _build(dispatch, item, venv, cache, root)
                 prepared += 1
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
-    if build:
-        dispatch = _dispatch(http, cache, venv, root, lock_options, config)
-        for want, item in build:
-            ready[want.name] = _build(dispatch, item, venv, cache, root)
-            prepared += 1
+    finally:
+        http.close()
     return ready, prepared
 
 

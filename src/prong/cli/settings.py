@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
 
+TYPE_CHECKING = False  # not typing's: importing typing costs milliseconds of every start-up
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Literal
 
     from prong.project.settings import UvConfig
 
-ColorChoice = Literal["auto", "always", "never"]
+    ColorChoice = Literal["auto", "always", "never"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -50,7 +50,7 @@ class InstallError(ProngError):
 class _Linker:
     mode: LinkMode
 
-    def place(self, src: Path, dest: Path) -> None:
+    def place(self, src: Path | str, dest: Path | str) -> None:
         mode = self.mode
         if mode == "hardlink":
             try:
@@ -69,15 +69,15 @@ class _Linker:
         _replace_with(lambda: shutil.copy2(src, dest), dest)
 
 
-def _replace_with(action: object, dest: Path) -> None:
+def _replace_with(action: object, dest: Path | str) -> None:
     try:
         action()  # type: ignore[operator]
     except FileExistsError:
-        dest.unlink()
+        os.unlink(dest)
         action()  # type: ignore[operator]
 
 
-def _reflink(src: Path, dest: Path) -> bool:
+def _reflink(src: Path | str, dest: Path | str) -> bool:
     """A copy-on-write clone (Linux FICLONE), ``False`` when the file system cannot."""
     try:
         import fcntl
@@ -85,7 +85,7 @@ def _reflink(src: Path, dest: Path) -> bool:
         return False
     ficlone = 0x40049409
     with contextlib.suppress(FileNotFoundError):
-        dest.unlink()
+        os.unlink(dest)
     try:
         with open(src, "rb") as s, open(dest, "wb") as d:
             fcntl.ioctl(d.fileno(), ficlone, s.fileno())
@@ -93,7 +93,7 @@ def _reflink(src: Path, dest: Path) -> bool:
         return True
     except OSError:
         with contextlib.suppress(OSError):
-            dest.unlink()
+            os.unlink(dest)
         return False
 
 
@@ -157,7 +157,7 @@ def link_unpacked(
     python = venv.python
     shebang = _shebang(python)
     linker = _Linker(link_mode)
-    written: list[Path] = []
+    written: list[Path | str] = []
     made: set[Path] = set()
     record: list[tuple[str, str, str]] = []
 
@@ -180,9 +180,12 @@ def link_unpacked(
     if staging.exists():
         shutil.rmtree(staging)
     try:
+        site_s, files_s = str(site), str(unpacked.files)
+        made_s: set[str] = set()
+        dist_info_slash = f"{dist_info}/"
         for path, digest, size in unpacked.record:
-            src = unpacked.files / path
             if path.startswith(data_prefix):
+                src = unpacked.files / path
                 key, _, rest = path[len(data_prefix):].partition("/")
                 if key in ("purelib", "platlib"):
                     dest = scheme[key] / rest
@@ -222,14 +225,21 @@ def link_unpacked(
                 written.append(dest)
                 record.append((rel(dest), digest, size))
                 continue
-            if path.startswith(f"{dist_info}/"):
+            if path.startswith(dist_info_slash):
+                src = unpacked.files / path
                 dest = staging / path[len(dist_info) + 1:]
                 mkdir(staging)
-            else:
-                dest = site / path
-            mkdir(dest.parent)
-            linker.place(src, dest)
-            written.append(dest)
+                mkdir(dest.parent)
+                linker.place(src, dest)
+                written.append(dest)
+            else:  # the common case, kept to strings: pathlib costs more than the link itself
+                dest_s = os.path.join(site_s, path)
+                parent = os.path.dirname(dest_s)
+                if parent not in made_s:
+                    mkdir(Path(parent))
+                    made_s.add(parent)
+                linker.place(os.path.join(files_s, path), dest_s)
+                written.append(dest_s)
             record.append((path, digest, size))
 
         for file_name, content in (extra_files or {}).items():
@@ -271,10 +281,10 @@ def link_unpacked(
     except BaseException:
         for path in reversed(written):
             with contextlib.suppress(OSError):
-                if path.is_dir() and not path.is_symlink():
-                    path.rmdir()
+                if os.path.isdir(path) and not os.path.islink(path):
+                    os.rmdir(path)
                 else:
-                    path.unlink()
+                    os.unlink(path)
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [r[0] for r in record]

@@ -50,6 +50,9 @@ def pick_wheel(package: LockedPackage, target: Target, tags: Tags | None = None)
     from prong.filenames import WheelFilename
 
     tags = tags or Tags.for_target(target)
+    fast = _best_by_name(package, tags)
+    if fast is not None:
+        return fast
     parsed: list[_Parsed] = []
     best: _Parsed | None = None
     for artifact in package.wheels:
@@ -69,6 +72,35 @@ def pick_wheel(package: LockedPackage, target: Target, tags: Tags | None = None)
     if package.sdist is not None:
         return None
     raise NoCompatibleWheel(package, target, _hint(package, target, tags, parsed))
+
+
+def _best_by_name(package: LockedPackage, tags: Tags) -> LockArtifact | None:
+    """The best wheel, read from the file names' last three fields alone (no full parse): most
+    wheels are ruled out by their platform before a tag is even made. ``None`` when none fits
+    (the slow path then explains why)."""
+    from packaging.tags import Tag
+
+    platforms = tags._platforms
+    priority = tags._priority
+    best: LockArtifact | None = None
+    best_p = -1
+    for artifact in package.wheels:
+        name = artifact.name
+        if name is None or not name.endswith(".whl"):
+            continue
+        parts = name[:-4].split("-")
+        if len(parts) < 5:
+            continue
+        plats = [p for p in parts[-1].split(".") if p in platforms]
+        if not plats:
+            continue
+        for py in parts[-3].split("."):
+            for abi in parts[-2].split("."):
+                for plat in plats:
+                    p = priority.get(Tag(py, abi, plat))
+                    if p is not None and p > best_p:
+                        best, best_p = artifact, p
+    return best
 
 
 def _hint(package: LockedPackage, target: Target, tags: Tags, wheels: list[_Parsed]) -> str | None:

@@ -104,10 +104,14 @@ class LockArtifact:
         location = self.url or self.path
         if location is None:
             return None
-        from urllib.parse import unquote, urlsplit
+        if self.url:  # the URL's path, without urlsplit (this runs for every wheel of a sync)
+            location = location.split("#", 1)[0].split("?", 1)[0]
+        tail = location.rsplit("/", 1)[-1]
+        if "%" in tail:
+            from urllib.parse import unquote
 
-        tail = urlsplit(location).path if self.url else location
-        return unquote(tail.rsplit("/", 1)[-1]) or None
+            tail = unquote(tail)
+        return tail or None
 
 
 @dataclass(frozen=True, slots=True)

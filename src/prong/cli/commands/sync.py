@@ -96,7 +96,7 @@ def sync_kwargs(settings: GlobalSettings, ns: argparse.Namespace) -> dict[str, o
         python=ns.python, python_platform=getattr(ns, "python_platform", None),
         frozen=ns.frozen, locked=ns.locked, link_mode=getattr(ns, "link_mode", None),
         compile_bytecode=getattr(ns, "compile_bytecode", False),
-        config=settings.uv_config(), cache_dir=settings.cache_dir, no_cache=settings.no_cache,
+        config=settings.uv_config, cache_dir=settings.cache_dir, no_cache=settings.no_cache,
         offline=settings.offline,
         upgrade=ns.upgrade, upgrade_packages=tuple(ns.upgrade_package), default_index=ns.default_index,
         indexes=tuple(ns.index), index_url=ns.index_url, extra_index_urls=tuple(ns.extra_index_url),
