@@ -421,7 +421,7 @@ def _interpreter_json(interp: Interpreter) -> dict[str, Any]:
     }
 
 
-def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int = 8) -> None:
+def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int | None = None) -> None:
     """``fn`` over ``items`` on a few threads (linking is file-system calls, which release the GIL).
 
     On an interrupt, or the first error, nothing new starts and the items under way are let
@@ -432,6 +432,8 @@ def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int = 
         return
     import threading
 
+    if workers is None:  # more threads only fight over the GIL (measured: 3 beat 8 and 16 on 2 cores)
+        workers = (os.cpu_count() or 2) + 1
     pending = list(reversed(items))
     lock = threading.Lock()
     stop = threading.Event()

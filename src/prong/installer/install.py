@@ -97,6 +97,52 @@ def _reflink(src: Path | str, dest: Path | str) -> bool:
         return False
 
 
+def _link_tree(site: str, files: str, paths: list[str], linker: _Linker, written: list[Path | str]) -> None:
+    """Place ``files/<path>`` at ``site/<path>`` for each path: the directories first (parents
+    before children; those made are added to ``written``), then the files (each added too)."""
+    parents = {p.rpartition("/")[0] for p in paths}
+    parents.discard("")
+    for d in list(parents):
+        while "/" in d:
+            d = d.rpartition("/")[0]
+            if d in parents:
+                break
+            parents.add(d)
+    mkdir = os.mkdir
+    for d in sorted(parents):  # a parent is a prefix of its children: it sorts first
+        target = f"{site}/{d}"
+        try:
+            mkdir(target)
+        except FileExistsError:
+            continue
+        written.append(target)
+    append = written.append
+    if linker.mode != "hardlink":
+        for p in paths:
+            dest = f"{site}/{p}"
+            linker.place(f"{files}/{p}", dest)
+            append(dest)
+        return
+    link = os.link
+    for i, p in enumerate(paths):
+        dest = f"{site}/{p}"
+        try:
+            link(f"{files}/{p}", dest)
+        except FileExistsError:
+            os.unlink(dest)
+            link(f"{files}/{p}", dest)
+        except OSError as err:
+            if err.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+                raise
+            linker.mode = "copy"  # across file systems: copy this file and the rest
+            for q in paths[i:]:
+                target = f"{site}/{q}"
+                linker.place(f"{files}/{q}", target)
+                append(target)
+            return
+        append(dest)
+
+
 def _shebang(python: Path) -> str:
     exe = str(python)
     if len(exe) + 3 > 127 or " " in exe:
@@ -181,9 +227,16 @@ def link_unpacked(
         shutil.rmtree(staging)
     try:
         site_s, files_s = str(site), str(unpacked.files)
-        made_s: set[str] = set()
         dist_info_slash = f"{dist_info}/"
+        # The common case first, in a tight loop: the files of the wheel's root (everything but
+        # its .dist-info and .data), their directories made parents first, then one link each.
+        plain = [row for row in unpacked.record
+                 if not row[0].startswith(data_prefix) and not row[0].startswith(dist_info_slash)]
+        _link_tree(site_s, files_s, [row[0] for row in plain], linker, written)
+        record.extend(plain)
         for path, digest, size in unpacked.record:
+            if not path.startswith(data_prefix) and not path.startswith(dist_info_slash):
+                continue
             if path.startswith(data_prefix):
                 src = unpacked.files / path
                 key, _, rest = path[len(data_prefix):].partition("/")
@@ -225,21 +278,12 @@ def link_unpacked(
                 written.append(dest)
                 record.append((rel(dest), digest, size))
                 continue
-            if path.startswith(dist_info_slash):
-                src = unpacked.files / path
-                dest = staging / path[len(dist_info) + 1:]
-                mkdir(staging)
-                mkdir(dest.parent)
-                linker.place(src, dest)
-                written.append(dest)
-            else:  # the common case, kept to strings: pathlib costs more than the link itself
-                dest_s = os.path.join(site_s, path)
-                parent = os.path.dirname(dest_s)
-                if parent not in made_s:
-                    mkdir(Path(parent))
-                    made_s.add(parent)
-                linker.place(os.path.join(files_s, path), dest_s)
-                written.append(dest_s)
+            src = unpacked.files / path
+            dest = staging / path[len(dist_info) + 1:]
+            mkdir(staging)
+            mkdir(dest.parent)
+            linker.place(src, dest)
+            written.append(dest)
             record.append((path, digest, size))
 
         for file_name, content in (extra_files or {}).items():
