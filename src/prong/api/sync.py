@@ -235,91 +235,93 @@ def sync(
     cache = Cache.from_settings(cache_dir, no_cache=no_cache)
     if callable(config):  # a loader, called only now that the configuration is needed
         config = config()
-    venv, created = ensure_venv(directory, python=python, requires_python=_spec(pyproject.requires_python), environ=env,
-                                cache=cache, on_event=say, dry_run=dry_run)
-    lock_result = None
-    started = time.perf_counter()
-    if frozen:
-        from prong.lock.text import read_lock
+    with _environment_lock(cache, project_environment(directory, env), say):
+        venv, created = ensure_venv(directory, python=python, requires_python=_spec(pyproject.requires_python),
+                                    environ=env,
+                                    cache=cache, on_event=say, dry_run=dry_run)
+        lock_result = None
+        started = time.perf_counter()
+        if frozen:
+            from prong.lock.text import read_lock
 
-        lk = read_lock(lock_path)
-        lock_bytes = lock_path.read_bytes()
-    else:
-        from prong.api.lock import lock
-
-        lock_result = lock(directory, locked=locked, dry_run=dry_run, config=config, environ=environ,
-                           cache_dir=cache_dir, no_cache=no_cache, offline=offline, **lock_options)
-        if lock_result.lock is not None:
-            lk = lock_result.lock
+            lk = read_lock(lock_path)
+            lock_bytes = lock_path.read_bytes()
         else:
-            from prong.lock import parse_lock
+            from prong.api.lock import lock
 
-            lk = parse_lock(lock_result.text, lock_path)
-        say(f"Resolved {lock_result.packages} packages in {_duration(lock_result.seconds)}")
-        lock_bytes = lock_result.text.encode("utf-8")
-    timings["lock"] = time.perf_counter() - started
+            lock_result = lock(directory, locked=locked, dry_run=dry_run, config=config, environ=environ,
+                               cache_dir=cache_dir, no_cache=no_cache, offline=offline, **lock_options)
+            if lock_result.lock is not None:
+                lk = lock_result.lock
+            else:
+                from prong.lock import parse_lock
 
-    selection = build_selection(pyproject, pyproject_path, lk, SelectionOptions(
-        package=package, all_packages=all_packages, extras=extras, all_extras=all_extras, no_extras=no_extras,
-        groups=groups, no_groups=no_groups, only_groups=only_groups, all_groups=all_groups,
-        no_default_groups=no_default_groups, dev=dev, only_dev=only_dev))
-    target = _target(venv.interpreter, python_platform)
-    marker_env = venv.interpreter.marker_environment() if python_platform is None else target.marker_environment()
-    skip = {normalize_name(n) for n in no_install_packages}
-    if no_install_project:
-        skip.update(selection.roots)
+                lk = parse_lock(lock_result.text, lock_path)
+            say(f"Resolved {lock_result.packages} packages in {_duration(lock_result.seconds)}")
+            lock_bytes = lock_result.text.encode("utf-8")
+        timings["lock"] = time.perf_counter() - started
 
-    started = time.perf_counter()
-    wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots)
-    from prong.installer.plan import make_plan, scan_installed
+        selection = build_selection(pyproject, pyproject_path, lk, SelectionOptions(
+            package=package, all_packages=all_packages, extras=extras, all_extras=all_extras, no_extras=no_extras,
+            groups=groups, no_groups=no_groups, only_groups=only_groups, all_groups=all_groups,
+            no_default_groups=no_default_groups, dev=dev, only_dev=only_dev))
+        target = _target(venv.interpreter, python_platform)
+        marker_env = venv.interpreter.marker_environment() if python_platform is None else target.marker_environment()
+        skip = {normalize_name(n) for n in no_install_packages}
+        if no_install_project:
+            skip.update(selection.roots)
 
-    installed = scan_installed(venv.site_packages)
-    plan = make_plan(wanted, installed, exact=not inexact,
-                     reinstall=True if reinstall else {normalize_name(n) for n in reinstall_packages})
-    plan = _keep_fresh_editables(plan, directory)
-    timings["plan"] = time.perf_counter() - started
-    removed = tuple(sorted(_label(d) for d in plan.to_remove))
-    added = tuple(sorted(_label(w) for w in plan.to_install))
-    unchanged = tuple(sorted(str(w) for w, _ in plan.unchanged))
-    if dry_run or plan.empty:
-        if plan.empty and not dry_run:
-            _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged, len(lk.packages))
+        started = time.perf_counter()
+        wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots)
+        from prong.installer.plan import make_plan, scan_installed
+
+        installed = scan_installed(venv.site_packages)
+        plan = make_plan(wanted, installed, exact=not inexact,
+                         reinstall=True if reinstall else {normalize_name(n) for n in reinstall_packages})
+        plan = _keep_fresh_editables(plan, directory)
+        timings["plan"] = time.perf_counter() - started
+        removed = tuple(sorted(_label(d) for d in plan.to_remove))
+        added = tuple(sorted(_label(w) for w in plan.to_install))
+        unchanged = tuple(sorted(str(w) for w, _ in plan.unchanged))
+        if dry_run or plan.empty:
+            if plan.empty and not dry_run:
+                _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged, len(lk.packages))
+            return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
+                              unchanged, 0, dry_run, timings)
+        _drop_stamp(venv.root)
+
+        started = time.perf_counter()
+        unpacked, prepared = _prepare(plan.to_install, lambda: _http_client(directory, config, env, cache, offline,
+                                                                            lock_options),
+                                      cache, venv, directory, lock_options, config, say)
+        timings["prepare"] = time.perf_counter() - started
+        from prong.installer.install import link_unpacked, uninstall
+
+        started = time.perf_counter()
+        for dist in plan.to_remove:
+            uninstall(dist.path, venv.root)
+        timings["uninstall"] = time.perf_counter() - started
+        started = time.perf_counter()
+        mode: LinkMode = link_mode or _link_mode(env)
+        written: list[Path] = []
+
+        def install_one(want: Wanted) -> None:
+            item = unpacked[want.name]
+            files = link_unpacked(item.unpacked, venv, link_mode=mode, direct_url=item.direct_url,
+                                  extra_files=item.extra_files)
+            if compile_bytecode:
+                site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
+                written.extend(site / f for f in files if f.endswith(".py"))
+
+        _in_threads(install_one, plan.to_install)
+        if compile_bytecode and written:
+            _compile(venv, written)
+        timings["install"] = time.perf_counter() - started
+        if not python_platform:
+            unchanged_now = tuple(sorted({*unchanged, *(str(w) for w in plan.to_install)}))
+            _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged_now, len(lk.packages))
         return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
-                          unchanged, 0, dry_run, timings)
-    _drop_stamp(venv.root)
-
-    started = time.perf_counter()
-    unpacked, prepared = _prepare(plan.to_install, lambda: _http_client(directory, config, env, cache, offline,
-                                                                        lock_options),
-                                  cache, venv, directory, lock_options, config, say)
-    timings["prepare"] = time.perf_counter() - started
-    from prong.installer.install import link_unpacked, uninstall
-
-    started = time.perf_counter()
-    for dist in plan.to_remove:
-        uninstall(dist.path, venv.root)
-    timings["uninstall"] = time.perf_counter() - started
-    started = time.perf_counter()
-    mode: LinkMode = link_mode or _link_mode(env)
-    written: list[Path] = []
-
-    def install_one(want: Wanted) -> None:
-        item = unpacked[want.name]
-        files = link_unpacked(item.unpacked, venv, link_mode=mode, direct_url=item.direct_url,
-                              extra_files=item.extra_files)
-        if compile_bytecode:
-            site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
-            written.extend(site / f for f in files if f.endswith(".py"))
-
-    _in_threads(install_one, plan.to_install)
-    if compile_bytecode and written:
-        _compile(venv, written)
-    timings["install"] = time.perf_counter() - started
-    if not python_platform:
-        unchanged_now = tuple(sorted({*unchanged, *(str(w) for w in plan.to_install)}))
-        _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged_now, len(lk.packages))
-    return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
-                      unchanged, prepared, False, timings)
+                          unchanged, prepared, False, timings)
 
 
 # -- the no-op fast path -------------------------------------------------------------------------------
@@ -419,6 +421,34 @@ def _interpreter_json(interp: Interpreter) -> dict[str, Any]:
         "implementation_version": list(interp.implementation_version),
         "platform_release": interp.platform_release, "platform_version": interp.platform_version,
     }
+
+
+class _environment_lock:
+    """One sync (or run) at a time per environment, across processes: a file lock in the cache
+    named after the environment's path. A second process says that it waits, then waits."""
+
+    def __init__(self, cache: Cache, venv_root: Path, say: Callable[[str], None]) -> None:
+        import hashlib
+
+        key = hashlib.sha256(str(venv_root.absolute()).encode()).hexdigest()[:16]
+        self.path = cache.bucket("locks") / f"env-{key}.lock"
+        self.venv_root = venv_root
+        self.say = say
+        self.lock: Any = None
+
+    def __enter__(self) -> None:
+        from filelock import FileLock, Timeout
+
+        self.lock = FileLock(str(self.path))
+        try:
+            self.lock.acquire(timeout=0)
+        except Timeout:
+            self.say(f"Waiting for another prong process to finish with {_shown(self.venv_root)}")
+            self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
 
 def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int | None = None) -> None:
@@ -792,7 +822,8 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
         return _Ready(unpacked, direct_url={"url": item.build_source.as_uri(), "dir_info": {"editable": True}})
     sdist = package.sdist
     if sdist is None or sdist.url is None:
-        raise SyncError(f"`{package.name}` {version} has no wheel for this platform and no source distribution to build")
+        raise SyncError(f"`{package.name}` {version} has no wheel for this platform and no source "
+                        "distribution to build")
     sha = _sha256(sdist) or hashlib.sha256(sdist.url.encode()).hexdigest()
     built = cache.bucket("builds-v1") / f"{sha}-cp{major}{minor}-{venv.interpreter.machine}"
     found = open_unpacked(built)
