@@ -49,7 +49,7 @@ __all__ = [
 ENTRY_BUCKETS: tuple[str, ...] = ("http-v1", "simple-v2", "metadata-v1", "interpreter-v1")
 #: Buckets of plain files and directories (downloaded wheels and sdists by hash, unpacked or built
 #: trees): ``prune`` only removes stale temporary files there.
-FILE_BUCKETS: tuple[str, ...] = ("wheels-v1", "sdists-v1", "archive-v1", "builds-v1")
+FILE_BUCKETS: tuple[str, ...] = ("wheels-v1", "sdists-v1", "archive-v1", "builds-v1", "environments-v1", "locks-v1")
 #: The buckets this version of prong uses; ``prune`` removes other versions of them (``simple-v0``).
 BUCKETS: tuple[str, ...] = ENTRY_BUCKETS + FILE_BUCKETS
 

@@ -431,7 +431,7 @@ class _environment_lock:
         import hashlib
 
         key = hashlib.sha256(str(venv_root.absolute()).encode()).hexdigest()[:16]
-        self.path = cache.bucket("locks") / f"env-{key}.lock"
+        self.path = cache.bucket("locks-v1") / f"env-{key}.lock"
         self.venv_root = venv_root
         self.say = say
         self.lock: Any = None
