@@ -73,7 +73,9 @@ def test_metadata_requirements_arrive_parsed_and_bad_ones_stay_text(monkeypatch:
     raw = (b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\nRequires-Python: >=3.9\n"
            b"Requires-Dist: idna>=2; python_version >= '3.8'\nRequires-Dist: not a [valid req\n"
            b"Provides-Extra: fast\n\n")
-    monkeypatch.setattr(client_metadata, "dist_metadata", lambda http, file, builder: raw)
+    monkeypatch.setattr(client_metadata, "dist_metadata",  # each file's own version, the same requirements
+                        lambda http, file, builder: raw.replace(b"Version: 1.0", b"Version: " +
+                                                                file.filename.split("-")[1].encode()))
     index = RegistryIndex(_Client(), None)  # type: ignore[arg-type]
     f = IndexFile("demo-1.0-py3-none-any.whl", "https://index.invalid/f/demo-1.0-py3-none-any.whl")
     got = index._load_metadata(f)
