@@ -189,6 +189,7 @@ def sync(
     no_cache: bool = False,
     offline: bool = False,
     on_event: Callable[[str], None] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
     **lock_options: Any,
 ) -> SyncResult:
     """Make the project's venv match its lock (see the module docstring).
@@ -200,7 +201,9 @@ def sync(
     ``--python-platform``; ``frozen`` uses uv.lock as it is, ``locked`` fails if locking would
     change it. ``config`` is uv's configuration (:class:`~prong.project.settings.UvConfig`), or a
     function returning it, called only when the environment is not already up to date.
-    ``lock_options`` go to :func:`prong.api.lock.lock`. ``on_event`` receives uv's
+    ``lock_options`` go to :func:`prong.api.lock.lock`. ``on_progress(phase, done, total)`` is
+    called as packages are prepared (``"Preparing"``, ``"Building <name>"``) and installed
+    (``"Installing"``), from worker threads too. ``on_event`` receives uv's
     progress lines (``Using CPython ...``, ``Creating virtual environment at: .venv``) as they
     happen.
     """
@@ -293,7 +296,7 @@ def sync(
         started = time.perf_counter()
         unpacked, prepared = _prepare(plan.to_install, lambda: _http_client(directory, config, env, cache, offline,
                                                                             lock_options),
-                                      cache, venv, directory, lock_options, config, say)
+                                      cache, venv, directory, lock_options, config, say, on_progress)
         timings["prepare"] = time.perf_counter() - started
         from prong.installer.install import link_unpacked, uninstall
 
@@ -305,6 +308,10 @@ def sync(
         mode: LinkMode = link_mode or _link_mode(env)
         written: list[Path] = []
 
+        total = len(plan.to_install)
+        done_lock = __import__("threading").Lock()
+        done = [0]
+
         def install_one(want: Wanted) -> None:
             item = unpacked[want.name]
             files = link_unpacked(item.unpacked, venv, link_mode=mode, direct_url=item.direct_url,
@@ -312,6 +319,10 @@ def sync(
             if compile_bytecode:
                 site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
                 written.extend(site / f for f in files if f.endswith(".py"))
+            if on_progress is not None:
+                with done_lock:
+                    done[0] += 1
+                    on_progress("Installing", done[0], total)
 
         _in_threads(install_one, plan.to_install)
         if compile_bytecode and written:
@@ -687,7 +698,8 @@ def _sha256(artifact: LockArtifact | None) -> str | None:
 
 def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cache: Cache, venv: Venv, root: Path,
              lock_options: Mapping[str, Any], config: Any = None,
-             say: Callable[[str], None] | None = None) -> tuple[dict[str, _Ready], int]:
+             say: Callable[[str], None] | None = None,
+             progress: Callable[[str, int, int], None] | None = None) -> tuple[dict[str, _Ready], int]:
     """Every wanted package unpacked in the cache (fetched concurrently, built where needed);
     returns them by name and how many had to be fetched or built."""
     from prong.installer.unpack import open_unpacked
@@ -722,9 +734,12 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
         if fetch:
             futures = [http.executor.submit(_fetch_unpack, http, item, dest, say) for _want, item, dest in fetch]
             try:
+                total = len(fetch) + len(build)
                 for (want, _item, _dest), fut in zip(fetch, futures):
                     ready[want.name] = _Ready(fut.result())
                     prepared += 1
+                    if progress is not None:
+                        progress("Preparing", prepared, total)
             except BaseException:
                 for fut in futures:
                     fut.cancel()
@@ -732,6 +747,8 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
         if build:
             dispatch = _dispatch(http, cache, venv, root, lock_options, config)
             for want, item in build:
+                if progress is not None:
+                    progress(f"Building {want.name}", prepared, len(fetch) + len(build))
                 ready[want.name] = _build(dispatch, item, venv, cache, root)
                 prepared += 1
     finally:

@@ -147,14 +147,53 @@ def _count(n: int) -> str:
     return f"{n} package" + ("" if n == 1 else "s")
 
 
+class Progress:
+    """One line on a terminal, redrawn in place (``Preparing [=====     ] 12/60``) and erased when
+    the work ends; nothing when standard error is not a terminal or with ``-q``. Threads may
+    report: each call writes one whole line."""
+
+    WIDTH = 24
+
+    def __init__(self, settings: GlobalSettings) -> None:
+        import os
+
+        self.enabled = not settings.quiet and sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+        self.shown = False
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
+            return
+        filled = self.WIDTH * done // total
+        bar = "=" * filled + " " * (self.WIDTH - filled)
+        sys.stderr.write(f"\r\x1b[2K{phase} [{bar}] {done}/{total}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+            self.shown = False
+
+    def say(self, line: str) -> None:
+        """A message line, printed above the progress line."""
+        self.clear()
+        print(line, file=sys.stderr)
+
+
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.sync import sync
     from prong.cli.output import print_index_warnings, print_warnings
 
     project = settings.project if settings.project is not None else Path.cwd()
-    say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
+    progress = Progress(settings)
+    say = (lambda line: None) if settings.quiet else progress.say
     kwargs = sync_kwargs(settings, ns)
-    result = sync(project, dry_run=ns.dry_run, on_event=say, **kwargs)  # type: ignore[arg-type]
+    try:
+        result = sync(project, dry_run=ns.dry_run, on_event=say, on_progress=progress,  # type: ignore[arg-type]
+                      **kwargs)
+    finally:
+        progress.clear()
     if result.lock is not None:
         print_index_warnings(result.lock.index_warnings, settings)
         print_warnings(result.lock.warnings, settings)
