@@ -10,6 +10,8 @@ what they return. They are imported lazily so that ``import prong`` stays cheap:
 - ``prong.sync(project, ...)``: :func:`prong.api.sync.sync` (``prong sync``: the venv made exactly the lock's selection)
 - ``prong.run(command, project, ...)``: :func:`prong.api.run.run` (``prong run``)
 - ``prong.venv(path, ...)``: :func:`prong.api.venv.venv` (``prong venv``)
+- ``prong.init(path, ...)``, ``prong.add(requirements, project, ...)``, ``prong.remove(packages, project, ...)``:
+  :mod:`prong.api.init`, :mod:`prong.api.add` (pyproject.toml edited with its layout kept, then lock and sync)
 - ``prong.read_lock(path)`` / ``prong.render_lock(lock)``: :mod:`prong.lock` (the ``uv.lock`` model)
 """
 
@@ -17,8 +19,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "compile", "export", "index_versions", "lock", "read_lock", "render_lock", "run", "sync",
-           "venv"]
+__all__ = ["__version__", "add", "compile", "export", "index_versions", "init", "lock", "read_lock", "remove",
+           "render_lock", "run", "sync", "venv"]
 
 _LAZY = {
     "compile": ("prong.api.compile", "compile_requirements"),
@@ -26,6 +28,9 @@ _LAZY = {
     "export": ("prong.api.export", "export"),
     "lock": ("prong", "lock"),  # the callable package prong.lock (see prong/lock/__init__.py)
     "sync": ("prong.api.sync", "sync"),
+    "init": ("prong.api.init", "init"),
+    "add": ("prong.api.add", "add"),
+    "remove": ("prong.api.add", "remove"),
     "run": ("prong.api.run", "run"),
     "venv": ("prong.api.venv", "venv"),
     "read_lock": ("prong.lock.text", "read_lock"),

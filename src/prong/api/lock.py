@@ -77,6 +77,8 @@ class LockResult:
     #: Why the existing lock was not used as it is, in uv's words, where uv says so without ``-v``
     #: (a changed resolution mode, fork strategy, exclude-newer or pre-release mode).
     notes: tuple[str, ...] = ()
+    #: (index URL as configured, URL used instead), e.g. a devpi web page's ``+simple`` API
+    index_fixes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -95,6 +97,8 @@ class _Context:
     constraints: list[Any] = field(default_factory=list)
     overrides: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: (index URL as configured, the URL used instead): a devpi web URL whose `+simple` API served
+    index_fixes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def find_project(start: str | Path) -> Path:
@@ -466,6 +470,8 @@ def resolve_project(
             initial_forks=[env_from_fork_marker(_marker(m), ctx.conflicts) for m in fork_markers],
         )
         index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
+        ctx.index_fixes = list(dict.fromkeys((w.index.url, w.suggested_url) for w in registry.warnings
+                                             if getattr(w, "suggested_url", None)))
     finally:
         http.close()
     return result, ctx, index_warnings
@@ -574,7 +580,7 @@ def lock(
         lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
         packages=packages, seconds=time.perf_counter() - started,
         warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
-        changes=changes, notes=notes,
+        changes=changes, notes=notes, index_fixes=tuple(ctx.index_fixes),
     )
 
 

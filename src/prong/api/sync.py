@@ -260,7 +260,7 @@ def sync(
                 from prong.lock import parse_lock
 
                 lk = parse_lock(lock_result.text, lock_path)
-            say(f"Resolved {lock_result.packages} packages in {_duration(lock_result.seconds)}")
+            say(f"Resolved {lock_result.packages} package{_s(lock_result.packages)} in {_duration(lock_result.seconds)}")
             lock_bytes = lock_result.text.encode("utf-8")
         timings["lock"] = time.perf_counter() - started
 
@@ -515,6 +515,10 @@ def _spec(requires_python: Any) -> str | None:
         return None
     text = str(requires_python).strip()
     return text or None
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def _duration(seconds: float) -> str:

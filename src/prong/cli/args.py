@@ -13,6 +13,7 @@ from prong import __version__
 
 # (command path, module in prong.cli.commands, help)
 COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("init",), "init", "Create a new project"),
     (("lock",), "lock", "Resolve the project's dependencies into uv.lock"),
     (("sync",), "sync", "Make .venv match the lock exactly"),
     (("add",), "add", "Add dependencies to pyproject.toml"),

@@ -76,7 +76,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     if not settings.quiet:
         for note in result.notes:  # why the existing lock was not used, where uv says so too
             print(note, file=sys.stderr)
-        print(f"Resolved {result.packages} packages in {_duration(result.seconds)}", file=sys.stderr)
+        print(f"Resolved {result.packages} package{'' if result.packages == 1 else 's'} in {_duration(result.seconds)}", file=sys.stderr)
         if ns.dry_run and result.changed:
             for line in result.changes or ("The lockfile would change",):
                 print(line, file=sys.stderr)

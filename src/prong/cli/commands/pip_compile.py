@@ -105,6 +105,6 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     )
     print_index_warnings(result.index_warnings, settings)
     print_warnings(result.warnings, settings)
-    print_result(result.text, f"Resolved {len(result.packages)} packages in {result.seconds * 1000:.0f}ms", settings,
+    print_result(result.text, f"Resolved {len(result.packages)} package{'' if len(result.packages) == 1 else 's'} in {result.seconds * 1000:.0f}ms", settings,
                  ns.output_file)
     return 0
