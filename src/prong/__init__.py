@@ -12,6 +12,7 @@ what they return. They are imported lazily so that ``import prong`` stays cheap:
 - ``prong.venv(path, ...)``: :func:`prong.api.venv.venv` (``prong venv``)
 - ``prong.init(path, ...)``, ``prong.add(requirements, project, ...)``, ``prong.remove(packages, project, ...)``:
   :mod:`prong.api.init`, :mod:`prong.api.add` (pyproject.toml edited with its layout kept, then lock and sync)
+- ``prong.version(project, bump=[...])``: :func:`prong.api.version.version` (``prong version``)
 - ``prong.read_lock(path)`` / ``prong.render_lock(lock)``: :mod:`prong.lock` (the ``uv.lock`` model)
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "add", "compile", "export", "index_versions", "init", "lock", "read_lock", "remove",
-           "render_lock", "run", "sync", "venv"]
+           "render_lock", "run", "sync", "venv", "version"]
 
 _LAZY = {
     "compile": ("prong.api.compile", "compile_requirements"),
@@ -31,6 +32,7 @@ _LAZY = {
     "init": ("prong.api.init", "init"),
     "add": ("prong.api.add", "add"),
     "remove": ("prong.api.add", "remove"),
+    "version": ("prong.api.version", "version"),
     "run": ("prong.api.run", "run"),
     "venv": ("prong.api.venv", "venv"),
     "read_lock": ("prong.lock.text", "read_lock"),

@@ -20,6 +20,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("remove",), "remove", "Remove dependencies from pyproject.toml"),
     (("run",), "run", "Run a command in the project's environment"),
     (("venv",), "venv", "Create a virtual environment"),
+    (("version",), "version", "Show or change the project's version"),
     (("tree",), "tree", "Show the dependency tree of the lock"),
     (("export",), "export", "Export the lock to another format"),
     (("pip", "compile"), "pip_compile", "Compile requirements into a pinned requirements.txt"),
