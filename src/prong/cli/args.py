@@ -23,6 +23,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("version",), "version", "Show or change the project's version"),
     (("tree",), "tree", "Show the dependency tree of the lock"),
     (("export",), "export", "Export the lock to another format"),
+    (("build",), "build", "Build the project's source distribution and wheel"),
     (("pip", "compile"), "pip_compile", "Compile requirements into a pinned requirements.txt"),
     (("pip", "install"), "pip_env", "Install packages into an environment"),
     (("pip", "uninstall"), "pip_env", "Uninstall packages from an environment"),

@@ -207,6 +207,53 @@ def prepare_metadata(
         return metadata.read_bytes()
 
 
+def build_sdist(
+    source_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    python: str | Path = sys.executable,
+    installer: BuildInstaller,
+    label: str | None = None,
+    workdir: str | Path | None = None,
+) -> Path:
+    """Build a source distribution of ``source_dir`` into ``out_dir`` (PEP 517 ``build_sdist``) in
+    a fresh isolated environment; returns its path."""
+    import pyproject_hooks
+
+    import warnings
+
+    source = Path(source_dir).absolute()
+    label = label or source.name
+    system = read_build_system(source)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
+        warnings.simplefilter("ignore")
+        env = create_env(python, Path(tmp) / "env")
+        installer.install(system.requires, env)
+        runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
+        caller = pyproject_hooks.BuildBackendHookCaller(
+            str(source), system.backend,
+            backend_path=list(system.backend_path) if system.backend_path else None,
+            runner=runner, python_executable=str(env.python),
+        )
+        try:
+            extra = caller.get_requires_for_build_sdist({})
+        except pyproject_hooks.BackendUnavailable as err:
+            raise BuildError(label, f"import the build backend `{system.backend}`", runner.output + str(err)) from None
+        except subprocess.CalledProcessError as err:
+            raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
+        if extra:
+            installer.install(tuple(extra), env)
+        try:
+            name = caller.build_sdist(str(out), {})
+        except subprocess.CalledProcessError as err:
+            raise BuildError(label, "build the source distribution", runner.output, err.returncode) from None
+        except pyproject_hooks.HookMissing as err:
+            raise BuildError(label, "build the source distribution", runner.output + str(err)) from None
+        return out / name
+
+
 def build_wheel(
     source_dir: str | Path,
     out_dir: str | Path,
