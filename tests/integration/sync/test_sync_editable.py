@@ -289,6 +289,9 @@ def test_virtual_project_is_not_installed(index: IndexServer, tmp_path: Path,
     done = run_uv(["sync", "--frozen"], theirs, tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in _site(theirs / ".venv").glob("*.dist-info")) == ["helper-1.0.dist-info"]
+    # both name the venv after the project (normalized), not after its directory
+    for venv in (venv, theirs / ".venv"):
+        assert "prompt = demo-app\n" in (venv / "pyvenv.cfg").read_text()
 
 
 def test_project_that_becomes_virtual_is_uninstalled(index: IndexServer, tmp_path: Path,
