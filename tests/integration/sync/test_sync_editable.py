@@ -292,6 +292,8 @@ def test_virtual_project_is_not_installed(index: IndexServer, tmp_path: Path,
     # both name the venv after the project (normalized), not after its directory
     for venv in (venv, theirs / ".venv"):
         assert "prompt = demo-app\n" in (venv / "pyvenv.cfg").read_text()
+        assert (venv / ".gitignore").read_bytes() == b"*"
+        assert (venv / "CACHEDIR.TAG").read_bytes() == b"Signature: 8a477f597d28d172789f06886806bc55"
 
 
 def test_project_that_becomes_virtual_is_uninstalled(index: IndexServer, tmp_path: Path,
