@@ -142,8 +142,18 @@ def ensure_venv(
     if read_pyvenv_cfg(path) is not None:
         say(f"Removed virtual environment at: {shown}")
     say(f"Creating virtual environment at: {shown}")
-    prompt = root.name if path.name == ".venv" else None
-    return create_venv(path, interp, prompt=prompt), True
+    return create_venv(path, interp, prompt=_prompt(root)), True
+
+
+def _prompt(root: Path) -> str:
+    """uv's prompt for a project's venv: the project's normalized name, else the directory's."""
+    from prong.project.pyproject import read_pyproject
+
+    try:
+        name = read_pyproject(root / "pyproject.toml").normalized_name
+    except (OSError, ProngError):
+        name = None
+    return name or root.name
 
 
 def _shown(path: Path) -> str:

@@ -6,7 +6,8 @@ with their ``#!python`` shebang rewritten, ``headers`` under ``include/site/pyth
 ``data`` at the venv root), by hard link (the default; a copy where the file system refuses),
 copy, symlink or clone (reflink where the OS offers it, else a copy). Then it writes the
 console and GUI scripts of ``entry_points.txt``, ``INSTALLER`` (``prong``), ``REQUESTED``,
-``direct_url.json`` when given, and ``RECORD`` listing all of them. The ``.dist-info``
+``direct_url.json`` when given, and ``RECORD`` listing all of them (sorted by path, as uv
+writes it). The ``.dist-info``
 directory is assembled under a temporary name and renamed last, so until then the package
 does not count as installed; any error or interrupt removes what was written (the package is
 whole or absent).
@@ -314,6 +315,7 @@ def link_unpacked(
             (staging / file_name).write_bytes(content)
             record.append((f"{dist_info}/{file_name}", record_hash(content), str(len(content))))
         record.append((f"{dist_info}/RECORD", "", ""))
+        record.sort(key=lambda row: row[0])  # uv writes RECORD sorted by path
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerows(record)

@@ -161,8 +161,9 @@ def create_venv(
     ]
     if prompt:
         cfg.append(f"prompt = {prompt}")
-    _write(root / ".gitignore", "*\n")
-    _write(root / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55\n")
+    # byte for byte as uv writes them (no final newline)
+    _write(root / ".gitignore", "*")
+    _write(root / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55")
     shown_prompt = prompt or root.name
     from prong.venv import _activate
 

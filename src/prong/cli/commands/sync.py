@@ -108,7 +108,7 @@ def sync_kwargs(settings: GlobalSettings, ns: argparse.Namespace) -> dict[str, o
 
 def print_sync(result: object, settings: GlobalSettings, *, verb_prefix: str = "") -> None:
     """uv's summary: ``Prepared``, ``Uninstalled``, ``Installed`` (or ``Checked``), then one line
-    per change (`` - old``, `` + new``), sorted by name."""
+    per change (`` - old``, `` + new``, `` ~ reinstalled``), sorted by name."""
     from prong.api.sync import SyncResult, _duration
 
     assert isinstance(result, SyncResult)
@@ -134,7 +134,11 @@ def print_sync(result: object, settings: GlobalSettings, *, verb_prefix: str = "
             print(f"Uninstalled {_count(len(result.removed))} in {_duration(s.get('uninstall', 0.0))}", file=out)
         if result.installed:
             print(f"Installed {_count(len(result.installed))} in {_duration(s.get('install', 0.0))}", file=out)
-    lines = [(_name(r), 0, f" - {r}") for r in result.removed] + [(_name(i), 1, f" + {i}") for i in result.installed]
+    # the same distribution out and in again (a reinstall) is one `` ~ `` line, as uv writes it
+    again = set(result.removed) & set(result.installed)
+    lines = ([(_name(r), 0, f" - {r}") for r in result.removed if r not in again]
+             + [(_name(i), 1, f" + {i}") for i in result.installed if i not in again]
+             + [(_name(i), 1, f" ~ {i}") for i in again])
     for _n, _k, line in sorted(lines):
         print(line, file=out)
 
