@@ -111,7 +111,7 @@ def test_a_package_removed_behind_syncs_back_is_reinstalled(
 def test_reinstall_installs_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert prong(project, capsys, "sync")[0] == 0
     code, err = prong(project, capsys, "sync", "--reinstall-package", "lib")
-    assert code == 0 and " - lib==1.0" in err and " + lib==1.0" in err, err
+    assert code == 0 and " ~ lib==1.0" in err, err  # uv's line for a reinstall at the same version
 
 
 def test_unknown_extra_and_group_are_uvs_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
