@@ -170,8 +170,8 @@ def link_unpacked(
                 while not d.exists():
                     missing.append(d)
                     d = d.parent
+                written.extend(reversed(missing))  # before: an interrupt may come at any point
                 directory.mkdir(parents=True, exist_ok=True)
-                written.extend(reversed(missing))
             made.add(directory)
 
     def rel(dest: Path) -> str:
@@ -179,6 +179,7 @@ def link_unpacked(
 
     if staging.exists():
         shutil.rmtree(staging)
+    committing = False
     try:
         for path, digest, size in unpacked.record:
             src = unpacked.files / path
@@ -207,19 +208,19 @@ def link_unpacked(
                         digest, size = record_hash(content), str(len(content))
                         with contextlib.suppress(FileNotFoundError):
                             dest.unlink()
-                        dest.write_bytes(content)
                         written.append(dest)
+                        dest.write_bytes(content)
                         os.chmod(dest, 0o755)
                         record.append((rel(dest), digest, size))
                         continue
-                    linker.place(src, dest)
                     written.append(dest)
+                    linker.place(src, dest)
                     if not os.access(dest, os.X_OK):
                         os.chmod(dest, 0o755)
                     record.append((rel(dest), digest, size))
                     continue
-                linker.place(src, dest)
                 written.append(dest)
+                linker.place(src, dest)
                 record.append((rel(dest), digest, size))
                 continue
             if path.startswith(f"{dist_info}/"):
@@ -228,14 +229,14 @@ def link_unpacked(
             else:
                 dest = site / path
             mkdir(dest.parent)
-            linker.place(src, dest)
             written.append(dest)
+            linker.place(src, dest)
             record.append((path, digest, size))
 
         for file_name, content in (extra_files or {}).items():
             dest = site / file_name
-            dest.write_bytes(content)
             written.append(dest)
+            dest.write_bytes(content)
             record.append((file_name, record_hash(content), str(len(content))))
 
         scripts = _entry_points(unpacked.files / dist_info / "entry_points.txt")
@@ -246,8 +247,8 @@ def link_unpacked(
             content = _script_text(shebang, module, attr).encode()
             with contextlib.suppress(FileNotFoundError):
                 dest.unlink()
-            dest.write_bytes(content)
             written.append(dest)
+            dest.write_bytes(content)
             os.chmod(dest, 0o755)
             record.append((rel(dest), record_hash(content), str(len(content))))
 
@@ -267,8 +268,11 @@ def link_unpacked(
         final = site / dist_info
         if final.exists():
             shutil.rmtree(final)
+        committing = True
         os.rename(staging, final)
     except BaseException:
+        if committing and not staging.exists():
+            raise  # interrupted just after the rename: the package is installed, whole
         for path in reversed(written):
             with contextlib.suppress(OSError):
                 if path.is_dir() and not path.is_symlink():
