@@ -532,6 +532,7 @@ def _prepare(wanted: Sequence[Wanted], http: HttpClient, cache: Cache, venv: Ven
 
 
 def _fetch_unpack(http: HttpClient, item: _Item, dest: Path) -> Any:
+    import shutil
     import tempfile
 
     from prong.installer.unpack import open_unpacked, unpack_wheel
@@ -550,10 +551,15 @@ def _fetch_unpack(http: HttpClient, item: _Item, dest: Path) -> Any:
         algo, _, value = wheel.hash.partition(":")
         hashes[algo] = value
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".download-", dir=dest.parent) as tmp:
+    # not a TemporaryDirectory: its finalizer, run at exit while this (daemon) thread still
+    # writes after a Ctrl-C, would fail with a traceback
+    tmp = tempfile.mkdtemp(prefix=".download-", dir=dest.parent)
+    try:
         path = Path(tmp) / (wheel.name or "wheel.whl")
         http.download(url, path, hashes=hashes)
         return unpack_wheel(path, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _index_urls(root: Path, config: Any, environ: Mapping[str, str], lock_options: Mapping[str, Any]) -> Any:
