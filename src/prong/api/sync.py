@@ -257,6 +257,10 @@ def sync(
     wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots)
     from prong.installer.plan import make_plan, scan_installed
 
+    if not dry_run:
+        from prong.installer.install import finish_removals
+
+        finish_removals(venv.site_packages, venv.root)  # uninstalls an interrupt cut short
     installed = scan_installed(venv.site_packages)
     plan = make_plan(wanted, installed, exact=not inexact,
                      reinstall=True if reinstall else {normalize_name(n) for n in reinstall_packages})

@@ -34,10 +34,11 @@ from prong.installer.unpack import InvalidWheel, Unpacked, record_hash
 if TYPE_CHECKING:
     from prong.venv import Venv
 
-__all__ = ["LinkMode", "install_wheel_file", "link_unpacked", "uninstall"]
+__all__ = ["LinkMode", "finish_removals", "install_wheel_file", "link_unpacked", "uninstall"]
 
 LinkMode = Literal["hardlink", "copy", "symlink", "clone"]
 INSTALLER_NAME = "prong"
+_REMOVING = ".prong-del"  # the suffix of a .dist-info being uninstalled
 
 
 class InstallError(ProngError):
@@ -286,9 +287,20 @@ def link_unpacked(
 
 def uninstall(dist_info: Path, venv_root: Path) -> int:
     """Remove an installed distribution by its RECORD (only paths inside ``venv_root``), the
-    bytecode of its modules, the directories that become empty, then the ``.dist-info`` itself.
-    Returns the number of files removed."""
+    bytecode of its modules, the directories that become empty, and last the ``.dist-info``.
+    Returns the number of files removed.
+
+    The ``.dist-info`` is first renamed to a hidden name (``.<name>.dist-info.prong-del``), so
+    that from the first file removed on the package no longer counts as installed: an interrupt
+    leaves no broken package, and :func:`finish_removals` completes the removal."""
     site = dist_info.parent
+    if dist_info.name.endswith(_REMOVING):
+        original = site / dist_info.name[1 : -len(_REMOVING)]
+    else:
+        original, dist_info = dist_info, site / f".{dist_info.name}{_REMOVING}"
+        if dist_info.exists():  # an earlier removal of this name-version, cut short
+            uninstall(dist_info, venv_root)
+        os.rename(original, dist_info)
     root = venv_root.resolve()
     removed = 0
     dirs: set[Path] = set()
@@ -300,7 +312,7 @@ def uninstall(dist_info: Path, venv_root: Path) -> int:
         if not row or not row[0]:
             continue
         target = Path(os.path.normpath(site / row[0]))
-        if target.is_relative_to(dist_info):
+        if target.is_relative_to(dist_info) or target.is_relative_to(original):
             continue
         try:
             resolved_parent = target.parent.resolve()
@@ -319,7 +331,6 @@ def uninstall(dist_info: Path, venv_root: Path) -> int:
                         pyc.unlink()
                 dirs.add(cache)
         dirs.add(target.parent)
-    shutil.rmtree(dist_info, ignore_errors=True)
     stop = {site, root}
     for directory in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
         d = directory
@@ -329,7 +340,19 @@ def uninstall(dist_info: Path, venv_root: Path) -> int:
             except OSError:
                 break
             d = d.parent
+    shutil.rmtree(dist_info, ignore_errors=True)  # last: until then, finish_removals can resume
     return removed
+
+
+def finish_removals(site_packages: Path, venv_root: Path) -> int:
+    """Complete the uninstalls an interrupt cut short (see :func:`uninstall`); returns how many."""
+    try:
+        pending = [p for p in site_packages.iterdir() if p.name.startswith(".") and p.name.endswith(_REMOVING)]
+    except FileNotFoundError:
+        return 0
+    for path in pending:
+        uninstall(path, venv_root)
+    return len(pending)
 
 
 def install_wheel_file(wheel: Path, venv: Venv, *, link_mode: LinkMode = "copy") -> str:
