@@ -1,7 +1,8 @@
-"""An interrupt at any file-system step of installing a package, or of creating a venv, leaves
-the package whole or absent and the venv replaceable (issue 13, section 7).
+"""An interrupt at any file-system step of installing or uninstalling a package, or of creating a
+venv, leaves the package whole or absent and the venv replaceable (issue 13, section 7).
 
-Every call that creates something (link, copy, write, mkdir, chmod, rename, symlink) is counted,
+Every call that creates or removes something (link, copy, write, mkdir, chmod, rename, symlink;
+unlink, rmdir, rmtree) is counted,
 and a ``KeyboardInterrupt`` is raised just after the n-th, for every n until the operation
 completes: the worst moment a signal can arrive, since the step is done but not yet noted.
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from prong.installer.install import link_unpacked, uninstall
+from prong.installer.install import finish_removals, link_unpacked, uninstall
 from prong.installer.unpack import unpack_wheel
 from prong.python import find_interpreter
 from prong.venv import Venv, create_venv, open_venv
@@ -42,12 +43,16 @@ class Interrupt:
         return wrapped
 
 
+CREATING = ((os, "link"), (os, "symlink"), (os, "chmod"), (os, "rename"), (os, "replace"), (shutil, "copy2"),
+            (Path, "write_bytes"), (Path, "write_text"), (Path, "mkdir"))
+REMOVING = ((os, "rename"), (os, "unlink"), (os, "rmdir"), (shutil, "rmtree"), (Path, "unlink"), (Path, "rmdir"))
+
+
 @pytest.fixture
-def interrupt_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[int], Interrupt]]:
-    def arm(at: int) -> Interrupt:
+def interrupt_at(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Interrupt]]:
+    def arm(at: int, calls: tuple[tuple[Any, str], ...] = CREATING) -> Interrupt:
         plan = Interrupt(at)
-        for owner, name in ((os, "link"), (os, "symlink"), (os, "chmod"), (os, "rename"), (os, "replace"),
-                            (shutil, "copy2"), (Path, "write_bytes"), (Path, "write_text"), (Path, "mkdir")):
+        for owner, name in calls:
             monkeypatch.setattr(owner, name, plan.wrap(getattr(owner, name)))
         return plan
 
@@ -119,3 +124,29 @@ def test_an_interrupt_at_any_step_of_creating_a_venv_leaves_one_the_next_creatio
     else:
         pytest.fail("create_venv never completed")
     assert open_venv(root) is not None
+
+
+def test_an_interrupt_at_any_step_of_uninstalling_leaves_no_broken_package_and_the_next_sync_finishes(
+    tmp_path: Path, interrupt_at: Callable[..., Interrupt], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    unpacked = unpack_wheel(_wheel(tmp_path), tmp_path / "cache" / "pkg")
+    venv = create_venv(tmp_path / "venv", find_interpreter(sys.executable))
+    baseline = tree(venv.root)
+    link_unpacked(unpacked, venv)
+    for at in range(1, 500):
+        with monkeypatch.context() as m:
+            plan = interrupt_at(at, REMOVING)
+            try:
+                uninstall(venv.site_packages / "pkg-1.0.dist-info", venv.root)
+            except KeyboardInterrupt:
+                pass
+            m.undo()
+        if not plan.fired:
+            break
+        assert installed(venv.root) == {}, f"interrupted after step {at}"  # (the rename is the first step)
+        finish_removals(venv.site_packages, venv.root)
+        assert tree(venv.root) == baseline, f"interrupted after step {at}"
+        link_unpacked(unpacked, venv)
+    else:
+        pytest.fail("uninstall never completed")
+    assert tree(venv.root) == baseline
