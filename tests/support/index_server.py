@@ -12,7 +12,8 @@ Routes (``server.url`` is ``http://127.0.0.1:PORT``):
 
 Switches are plain attributes and may change between requests. ``counts`` counts requests per
 path; ``status`` maps a path to a status code to answer instead; ``delay`` slows project
-pages down (``max_in_flight`` then shows how many were served at once).
+pages down (``max_in_flight`` then shows how many were served at once); ``file_delay`` does the
+same for distribution files.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class IndexServer:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.status: dict[str, int] = {}
         self.delay = 0.0  # seconds to sleep before answering a project page
+        self.file_delay = 0.0  # seconds to sleep before answering a distribution file
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -133,7 +135,7 @@ class IndexServer:
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="index-server", daemon=True)
         self._thread.start()
@@ -227,6 +229,15 @@ class IndexServer:
             f'<p class="statusbadge">ok</p><a href="{self.url}/devpi/+simple/{project}">Simple index</a>'
             f"<table>{rows}</table></body></html>"
         ).encode()
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return  # the client went away (an interrupted download): not the server's fault
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -364,6 +375,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, h.metadata, "application/octet-stream", head=head)
             return
         h = srv.by_filename(filename)
+        if srv.file_delay and not head:
+            import time
+
+            time.sleep(srv.file_delay)
         if h is None:
             self._send(404, b"not found", "text/plain", head=head)
             return

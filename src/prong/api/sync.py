@@ -288,6 +288,10 @@ def sync(
         wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots)
         from prong.installer.plan import make_plan, scan_installed
 
+        if not dry_run:
+            from prong.installer.install import finish_removals
+
+            finish_removals(venv.site_packages, venv.root)  # uninstalls an interrupt cut short
         installed = scan_installed(venv.site_packages)
         plan = make_plan(wanted, installed, exact=not inexact,
                          reinstall=True if reinstall else {normalize_name(n) for n in reinstall_packages})
@@ -779,6 +783,7 @@ def _size_text(size: int) -> str:
 
 
 def _fetch_unpack(http: HttpClient, item: _Item, dest: Path, say: Callable[[str], None] | None = None) -> Any:
+    import shutil
     import tempfile
 
     from prong.installer.unpack import open_unpacked, unpack_wheel
@@ -797,7 +802,10 @@ def _fetch_unpack(http: HttpClient, item: _Item, dest: Path, say: Callable[[str]
         algo, _, value = wheel.hash.partition(":")
         hashes[algo] = value
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".download-", dir=dest.parent) as tmp:
+    # not a TemporaryDirectory: its finalizer, run at exit while this (daemon) thread still
+    # writes after a Ctrl-C, would fail with a traceback
+    tmp = tempfile.mkdtemp(prefix=".download-", dir=dest.parent)
+    try:
         path = Path(tmp) / (wheel.name or "wheel.whl")
         loud = say is not None and (wheel.size or 0) >= _ANNOUNCE
         if loud:
@@ -807,6 +815,8 @@ def _fetch_unpack(http: HttpClient, item: _Item, dest: Path, say: Callable[[str]
         if loud:
             say(f" Downloaded {item.package.name}")  # type: ignore[misc]
         return unpacked
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _index_urls(root: Path, config: Any, environ: Mapping[str, str], lock_options: Mapping[str, Any]) -> Any:

@@ -55,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(getattr(err, "exit_code", 1))
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
+        # CPython remembers an interrupt that escaped an exec() of a string (dataclasses and
+        # namedtuple make their methods that way, so an import interrupted at the wrong moment
+        # does it) and `python -m prong` then ends by SIGINT instead of the status returned
+        # here; another exec() forgets it.
+        exec("")
         return 130
     except OSError as err:
         print(_os_error(err), file=sys.stderr)

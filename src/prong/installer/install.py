@@ -35,10 +35,11 @@ from prong.installer.unpack import InvalidWheel, Unpacked, record_hash
 if TYPE_CHECKING:
     from prong.venv import Venv
 
-__all__ = ["LinkMode", "install_wheel_file", "link_unpacked", "uninstall"]
+__all__ = ["LinkMode", "finish_removals", "install_wheel_file", "link_unpacked", "uninstall"]
 
 LinkMode = Literal["hardlink", "copy", "symlink", "clone"]
 INSTALLER_NAME = "prong"
+_REMOVING = ".prong-del"  # the suffix of a .dist-info being uninstalled
 
 
 class InstallError(ProngError):
@@ -118,15 +119,17 @@ def _link_tree(site: str, files: str, paths: list[str], linker: _Linker, written
             continue
         written.append(target)
     append = written.append
+    # each path is noted before it is made: an interrupt between the two leaves nothing unnoted
     if linker.mode != "hardlink":
         for p in paths:
             dest = f"{site}/{p}"
-            linker.place(f"{files}/{p}", dest)
             append(dest)
+            linker.place(f"{files}/{p}", dest)
         return
     link = os.link
     for i, p in enumerate(paths):
         dest = f"{site}/{p}"
+        append(dest)
         try:
             link(f"{files}/{p}", dest)
         except FileExistsError:
@@ -138,10 +141,10 @@ def _link_tree(site: str, files: str, paths: list[str], linker: _Linker, written
             linker.mode = "copy"  # across file systems: copy this file and the rest
             for q in paths[i:]:
                 target = f"{site}/{q}"
+                if q != p:
+                    append(target)
                 linker.place(f"{files}/{q}", target)
-                append(target)
             return
-        append(dest)
 
 
 def _shebang(python: Path) -> str:
@@ -217,8 +220,8 @@ def link_unpacked(
                 while not d.exists():
                     missing.append(d)
                     d = d.parent
+                written.extend(reversed(missing))  # before: an interrupt may come at any point
                 directory.mkdir(parents=True, exist_ok=True)
-                written.extend(reversed(missing))
             made.add(directory)
 
     def rel(dest: Path) -> str:
@@ -226,6 +229,7 @@ def link_unpacked(
 
     if staging.exists():
         shutil.rmtree(staging)
+    committing = False
     try:
         site_s, files_s = str(site), str(unpacked.files)
         dist_info_slash = f"{dist_info}/"
@@ -264,33 +268,33 @@ def link_unpacked(
                         digest, size = record_hash(content), str(len(content))
                         with contextlib.suppress(FileNotFoundError):
                             dest.unlink()
-                        dest.write_bytes(content)
                         written.append(dest)
+                        dest.write_bytes(content)
                         os.chmod(dest, 0o755)
                         record.append((rel(dest), digest, size))
                         continue
-                    linker.place(src, dest)
                     written.append(dest)
+                    linker.place(src, dest)
                     if not os.access(dest, os.X_OK):
                         os.chmod(dest, 0o755)
                     record.append((rel(dest), digest, size))
                     continue
-                linker.place(src, dest)
                 written.append(dest)
+                linker.place(src, dest)
                 record.append((rel(dest), digest, size))
                 continue
             src = unpacked.files / path
             dest = staging / path[len(dist_info) + 1:]
             mkdir(staging)
             mkdir(dest.parent)
-            linker.place(src, dest)
             written.append(dest)
+            linker.place(src, dest)
             record.append((path, digest, size))
 
         for file_name, content in (extra_files or {}).items():
             dest = site / file_name
-            dest.write_bytes(content)
             written.append(dest)
+            dest.write_bytes(content)
             record.append((file_name, record_hash(content), str(len(content))))
 
         scripts = _entry_points(unpacked.files / dist_info / "entry_points.txt")
@@ -301,8 +305,8 @@ def link_unpacked(
             content = _script_text(shebang, module, attr).encode()
             with contextlib.suppress(FileNotFoundError):
                 dest.unlink()
-            dest.write_bytes(content)
             written.append(dest)
+            dest.write_bytes(content)
             os.chmod(dest, 0o755)
             record.append((rel(dest), record_hash(content), str(len(content))))
 
@@ -323,8 +327,11 @@ def link_unpacked(
         final = site / dist_info
         if final.exists():
             shutil.rmtree(final)
+        committing = True
         os.rename(staging, final)
     except BaseException:
+        if committing and not staging.exists():
+            raise  # interrupted just after the rename: the package is installed, whole
         for path in reversed(written):
             with contextlib.suppress(OSError):
                 if os.path.isdir(path) and not os.path.islink(path):
@@ -338,9 +345,20 @@ def link_unpacked(
 
 def uninstall(dist_info: Path, venv_root: Path) -> int:
     """Remove an installed distribution by its RECORD (only paths inside ``venv_root``), the
-    bytecode of its modules, the directories that become empty, then the ``.dist-info`` itself.
-    Returns the number of files removed."""
+    bytecode of its modules, the directories that become empty, and last the ``.dist-info``.
+    Returns the number of files removed.
+
+    The ``.dist-info`` is first renamed to a hidden name (``.<name>.dist-info.prong-del``), so
+    that from the first file removed on the package no longer counts as installed: an interrupt
+    leaves no broken package, and :func:`finish_removals` completes the removal."""
     site = dist_info.parent
+    if dist_info.name.endswith(_REMOVING):
+        original = site / dist_info.name[1 : -len(_REMOVING)]
+    else:
+        original, dist_info = dist_info, site / f".{dist_info.name}{_REMOVING}"
+        if dist_info.exists():  # an earlier removal of this name-version, cut short
+            uninstall(dist_info, venv_root)
+        os.rename(original, dist_info)
     root = venv_root.resolve()
     removed = 0
     dirs: set[Path] = set()
@@ -352,7 +370,7 @@ def uninstall(dist_info: Path, venv_root: Path) -> int:
         if not row or not row[0]:
             continue
         target = Path(os.path.normpath(site / row[0]))
-        if target.is_relative_to(dist_info):
+        if target.is_relative_to(dist_info) or target.is_relative_to(original):
             continue
         try:
             resolved_parent = target.parent.resolve()
@@ -371,7 +389,6 @@ def uninstall(dist_info: Path, venv_root: Path) -> int:
                         pyc.unlink()
                 dirs.add(cache)
         dirs.add(target.parent)
-    shutil.rmtree(dist_info, ignore_errors=True)
     stop = {site, root}
     for directory in sorted(dirs, key=lambda d: len(d.parts), reverse=True):
         d = directory
@@ -381,7 +398,19 @@ def uninstall(dist_info: Path, venv_root: Path) -> int:
             except OSError:
                 break
             d = d.parent
+    shutil.rmtree(dist_info, ignore_errors=True)  # last: until then, finish_removals can resume
     return removed
+
+
+def finish_removals(site_packages: Path, venv_root: Path) -> int:
+    """Complete the uninstalls an interrupt cut short (see :func:`uninstall`); returns how many."""
+    try:
+        pending = [p for p in site_packages.iterdir() if p.name.startswith(".") and p.name.endswith(_REMOVING)]
+    except FileNotFoundError:
+        return 0
+    for path in pending:
+        uninstall(path, venv_root)
+    return len(pending)
 
 
 def install_wheel_file(wheel: Path, venv: Venv, *, link_mode: LinkMode = "copy") -> str:

@@ -135,21 +135,6 @@ def create_venv(
     base = Path(interpreter.base_interpreter)
     major, minor = interpreter.minor
     bindir = root / ("Scripts" if os.name == "nt" else "bin")
-    bindir.mkdir(parents=True, exist_ok=True)
-    scheme = interpreter.scheme_for(root)
-    Path(scheme["purelib"]).mkdir(parents=True, exist_ok=True)
-    if sys.platform.startswith("linux") and interpreter.pointer_size == 64 and not (root / "lib64").exists():
-        os.symlink("lib", root / "lib64")
-
-    names = ["python", "python3", f"python{major}.{minor}"]
-    if interpreter.implementation == "pypy":
-        names += ["pypy", "pypy3", f"pypy{major}.{minor}"]
-    for i, name in enumerate(names):
-        link = bindir / name
-        if link.is_symlink() or link.exists():
-            link.unlink()
-        os.symlink(str(base) if i == 0 else "python", link)
-
     if prompt == ".":
         prompt = Path.cwd().name
     cfg = [
@@ -161,6 +146,17 @@ def create_venv(
     ]
     if prompt:
         cfg.append(f"prompt = {prompt}")
+    # pyvenv.cfg first (in place, not renamed in): from the first file on, a creation cut short
+    # leaves a directory that is a venv, which the next run replaces, rather than one it must
+    # refuse to touch; bin/python last, so that until the end it is not a working venv
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyvenv.cfg").write_text("\n".join(cfg) + "\n", encoding="utf-8")
+    bindir.mkdir(parents=True, exist_ok=True)
+    scheme = interpreter.scheme_for(root)
+    Path(scheme["purelib"]).mkdir(parents=True, exist_ok=True)
+    if sys.platform.startswith("linux") and interpreter.pointer_size == 64 and not (root / "lib64").exists():
+        os.symlink("lib", root / "lib64")
+
     # byte for byte as uv writes them (no final newline)
     _write(root / ".gitignore", "*")
     _write(root / "CACHEDIR.TAG", "Signature: 8a477f597d28d172789f06886806bc55")
@@ -169,8 +165,15 @@ def create_venv(
 
     for name, text in _activate.scripts(root, shown_prompt, bindir.name).items():
         _write(bindir / name, text)
-    # pyvenv.cfg last: until it is there the directory is not a venv (and is safe to remove as empty-ish)
-    _write(root / "pyvenv.cfg", "\n".join(cfg) + "\n")
+
+    names = ["python", "python3", f"python{major}.{minor}"]
+    if interpreter.implementation == "pypy":
+        names += ["pypy", "pypy3", f"pypy{major}.{minor}"]
+    for i, name in reversed(list(enumerate(names))):
+        link = bindir / name
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        os.symlink(str(base) if i == 0 else "python", link)
 
     from prong.python import Interpreter as _I
 
