@@ -13,6 +13,8 @@ what they return. They are imported lazily so that ``import prong`` stays cheap:
 - ``prong.init(path, ...)``, ``prong.add(requirements, project, ...)``, ``prong.remove(packages, project, ...)``:
   :mod:`prong.api.init`, :mod:`prong.api.add` (pyproject.toml edited with its layout kept, then lock and sync)
 - ``prong.version(project, bump=[...])``: :func:`prong.api.version.version` (``prong version``)
+- ``prong.why(package, project)``: :func:`prong.api.why.why` (``prong why``: chains and why this version)
+- ``prong.build(path, ...)``: :func:`prong.api.build.build` (``prong build``: sdist and wheel)
 - ``prong.read_lock(path)`` / ``prong.render_lock(lock)``: :mod:`prong.lock` (the ``uv.lock`` model)
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "add", "compile", "export", "index_versions", "init", "lock", "read_lock", "remove",
-           "render_lock", "run", "sync", "venv", "version"]
+           "render_lock", "run", "sync", "venv", "version", "why", "build"]
 
 _LAZY = {
     "compile": ("prong.api.compile", "compile_requirements"),
@@ -33,6 +35,8 @@ _LAZY = {
     "add": ("prong.api.add", "add"),
     "remove": ("prong.api.add", "remove"),
     "version": ("prong.api.version", "version"),
+    "why": ("prong.api.why", "why"),
+    "build": ("prong.api.build", "build"),
     "run": ("prong.api.run", "run"),
     "venv": ("prong.api.venv", "venv"),
     "read_lock": ("prong.lock.text", "read_lock"),

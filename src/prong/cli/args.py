@@ -22,6 +22,7 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("venv",), "venv", "Create a virtual environment"),
     (("version",), "version", "Show or change the project's version"),
     (("tree",), "tree", "Show the dependency tree of the lock"),
+    (("why",), "why", "Why a package is in the lock, and at this version"),
     (("export",), "export", "Export the lock to another format"),
     (("build",), "build", "Build the project's source distribution and wheel"),
     (("pip", "compile"), "pip_compile", "Compile requirements into a pinned requirements.txt"),
