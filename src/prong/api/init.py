@@ -33,7 +33,10 @@ wheels/
 .venv
 """
 
-_BUILD_SYSTEM = '[build-system]\nrequires = ["uv_build>=0.13.9,<0.14.0"]\nbuild-backend = "uv_build"\n'
+# uv 0.13.9 writes `uv_build>=0.13.9,<0.14.0` and builds such projects itself without installing
+# uv_build; prong installs the backend like any other, so it writes hatchling, uv's own choice for
+# `uv init --build-backend hatch` (see docs/conformance.md)
+_BUILD_SYSTEM = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
 
 
 @dataclass(frozen=True, slots=True)

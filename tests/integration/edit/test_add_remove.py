@@ -53,7 +53,7 @@ def test_init_writes_uvs_layout_and_refuses_an_existing_project(tmp_path: Path, 
     root = tmp_path / "demo"
     text = (root / "pyproject.toml").read_text()
     assert text.startswith('[project]\nname = "demo"\nversion = "0.1.0"\n')
-    assert '[project.scripts]\ndemo = "demo:main"\n\n[build-system]\nrequires = ["uv_build>=0.13.9,<0.14.0"]' in text
+    assert '[project.scripts]\ndemo = "demo:main"\n\n[build-system]\nrequires = ["hatchling"]' in text
     assert (root / "src" / "demo" / "__init__.py").read_text() == 'def main() -> None:\n    print("Hello from demo!")\n'
     assert (root / ".python-version").is_file() and (root / "README.md").is_file()
     code, err = prong(tmp_path, capsys, "init", "--vcs", "none", "demo")
