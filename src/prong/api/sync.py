@@ -493,35 +493,66 @@ def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int | 
     lock = threading.Lock()
     stop = threading.Event()
     errors: list[BaseException] = []
+    count = min(workers, len(items))
+    finished = threading.Semaphore(0)  # one release per worker that has returned
 
     def worker() -> None:
-        while not stop.is_set():
-            with lock:
-                if not pending:
+        try:
+            while not stop.is_set():
+                with lock:
+                    if not pending:
+                        return
+                    item = pending.pop()
+                try:
+                    fn(item)
+                except BaseException as err:  # noqa: BLE001 - handed to the main thread
+                    errors.append(err)
+                    stop.set()
                     return
-                item = pending.pop()
-            try:
-                fn(item)
-            except BaseException as err:  # noqa: BLE001 - handed to the main thread
-                errors.append(err)
-                stop.set()
-                return
+        finally:
+            finished.release()
 
-    threads = [threading.Thread(target=worker, name=f"prong-link-{i}", daemon=True)
-               for i in range(min(workers, len(items)))]
-    for t in threads:
-        t.start()
+    # Not Thread.join: a join interrupted by Ctrl-C marks a thread that is still running as
+    # stopped (CPython 3.11's bpo-45274 handling releases the running thread's lock), and the
+    # interpreter would then kill it at exit in the middle of a package. Each worker signals its
+    # own end instead. Not daemons either, for the same reason.
+    threads = [threading.Thread(target=worker, name=f"prong-link-{i}", daemon=False) for i in range(count)]
+    got = 0
     try:
-        for t in threads:
-            while t.is_alive():
-                t.join(0.05)
+        _start_all(threads)
+        while got < count:
+            finished.acquire()
+            got += 1
     except BaseException:
         stop.set()
-        for t in threads:  # the packages under way finish: none is left half-linked
-            t.join()
+        started = sum(1 for t in threads if t.ident is not None)
+        while got < started:  # the packages under way finish: none is left half-linked
+            try:
+                finished.acquire()
+                got += 1
+            except KeyboardInterrupt:  # a second Ctrl-C: still let them finish
+                continue
         raise
     if errors:
         raise errors[0]
+
+
+def _start_all(threads: Sequence[Any]) -> int:
+    """Start ``threads`` with SIGINT held back until all have started (an interrupt inside
+    ``Thread.start`` would leave it unknown whether the thread runs); returns how many started."""
+    import signal
+
+    block = getattr(signal, "pthread_sigmask", None)
+    old = block(signal.SIG_BLOCK, {signal.SIGINT}) if block is not None else None
+    started = 0
+    try:
+        for t in threads:
+            t.start()
+            started += 1
+    finally:
+        if block is not None:
+            block(signal.SIG_SETMASK, old)
+    return started
 
 
 def _spec(requires_python: Any) -> str | None:
