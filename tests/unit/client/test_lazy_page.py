@@ -63,7 +63,8 @@ def test_page_files_are_built_on_first_read_and_match_eager_parsing(built: list[
     page = parse_json(BODY, URL, "Foo")
     assert built == []
     assert page.files and len(page.files) == 7
-    assert set(page.files.groups) == {"1.0", "2.0", "3.0", "1.0.0", None}  # type: ignore[attr-defined]
+    assert set(page.files.groups) == {"1.0", "2.0", "3.0", "1.0.0"}  # type: ignore[attr-defined]
+    assert set(page.files.sdists) == {"1.0", "3.0"}  # type: ignore[attr-defined]
     assert built == []  # bool, len and grouping build nothing
     mine = [e for e in ENTRIES if not str(e["filename"]).startswith("bar")]
     assert page.files == _eager(mine)
@@ -79,6 +80,7 @@ def test_compact_form_keeps_the_files_unbuilt(built: list[str]) -> None:
     back = load_page(dump_page(page))
     assert back is not None and built == []
     assert set(back.files.groups) == set(page.files.groups)  # type: ignore[attr-defined]
+    assert set(back.files.sdists) == set(page.files.sdists)  # type: ignore[attr-defined]
     assert back == page
 
 
@@ -91,7 +93,7 @@ def test_registry_index_builds_only_the_versions_read(built: list[str]) -> None:
     response = RegistryIndex(client, http=None).versions("foo")  # type: ignore[arg-type]
     assert isinstance(response, Found)
     assert [str(c.version) for c in response.candidates] == ["3.0", "2.0", "1.0"]
-    # only the sdists (whose version needs the full file-name parser) were looked at, not built
+    # nothing was built (nor decoded: the sdists are grouped by version too)
     assert built == []
     one = response.candidates[2]
     assert [f.filename for f in one.files] == [
@@ -115,7 +117,7 @@ def test_registry_index_builds_only_the_versions_read(built: list[str]) -> None:
 def test_exclude_newer_on_unbuilt_files_agrees_with_built_ones(when: str) -> None:
     entries = [_entry("foo-1.0-py3-none-any.whl", "2019-01-01T00:00:00Z"), _entry("foo-1.0.tar.gz", when)]
     body = json.dumps({"meta": {"api-version": "1.0"}, "files": entries}).encode()
-    lazy = parse_json(body, URL, "foo").files.groups  # type: ignore[attr-defined]
+    files = parse_json(body, URL, "foo").files
     eager = _eager(entries)
 
     def kept(files: object) -> object:
@@ -123,5 +125,7 @@ def test_exclude_newer_on_unbuilt_files_agrees_with_built_ones(when: str) -> Non
                         options=ResolverOptions(exclude_newer=CUTOFF), tags=TAGS, python_version=V("3.11.7"))
         return tuple(vm.candidates[V("1.0")].files) if V("1.0") in vm.candidates else None
 
-    joined = lazy["1.0"].joined([f for _n, f in lazy[None].split()])
+    joined = files.groups["1.0"].joined([files.sdists["1.0"]])  # type: ignore[attr-defined]
     assert kept(joined) == kept(eager)
+    split = files.groups["1.0"].joined([f for _n, f in files.sdists["1.0"].split()])  # type: ignore[attr-defined]
+    assert kept(split) == kept(eager)
