@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import marshal
 import re
-from collections.abc import Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
@@ -407,19 +408,58 @@ def _json_file(entry: tuple[Any, ...], base: str) -> IndexFile:
     )
 
 
+def _newest_day(times: Iterable[object]) -> str | None:
+    """The latest day (``YYYY-MM-DD``) among ISO upload times; ``None`` when one of them is not
+    an ISO date-time (or missing): then only the parsed times can tell."""
+    newest = ""
+    for t in times:
+        if not (isinstance(t, str) and len(t) > 10 and t[10] == "T" and t[4] == "-"):
+            return None
+        day = t[:10]
+        if day > newest:
+            newest = day
+    return newest
+
+
 class LazyFiles(Sequence[IndexFile]):
     """Files of a JSON page, built from the page's entries on first use (a tuple otherwise).
 
-    ``upload_times()`` reads the entries' upload times without building the files, so a
-    filter on upload time can skip versions it keeps whole.
+    The entries are held as ``_parts``: lists of compact entries (see ``_compact``) or
+    ``marshal`` bytes of such lists whose URLs lack the page's common ``_prefix`` (how a page
+    keeps its groups: a tenth of the objects and under half the memory of the tuples, decoded
+    only for the versions a resolution reads). ``uploaded_before(day)`` answers from the newest
+    upload day, kept beside the bytes, so a filter on upload time can skip versions it keeps
+    whole without decoding them.
     """
 
-    __slots__ = ("_entries", "_base", "_files")
+    __slots__ = ("_parts", "_base", "_prefix", "_newest", "_files")
 
-    def __init__(self, entries: list[tuple[Any, ...]], base: str) -> None:
-        self._entries = entries
+    def __init__(self, entries: list[tuple[Any, ...]] | bytes | tuple[list[tuple[Any, ...]] | bytes, ...],
+                 base: str, prefix: str = "", newest: str | None | bool = False) -> None:
+        parts = entries if isinstance(entries, tuple) else (entries,)
+        self._parts = tuple(p for p in parts if p)
         self._base = base
+        self._prefix = prefix
+        if newest is False:  # not given: from the entries
+            newest = _newest_day(e[6] for e in self._entries)
+        self._newest: str | None = newest  # type: ignore[assignment]
         self._files: tuple[IndexFile, ...] | None = None
+
+    @property
+    def _entries(self) -> list[tuple[Any, ...]]:
+        """The compact entries, URLs whole (decoded anew on each read: callers keep what they need)."""
+        out: list[tuple[Any, ...]] = []
+        prefix = self._prefix
+        for part in self._parts:
+            if isinstance(part, bytes):
+                raw = marshal.loads(part)
+                if prefix:
+                    out.extend([(e[0], prefix + e[1], *e[2:]) for e in raw])
+                else:
+                    out.extend(raw)
+            else:
+                out.extend(part)
+        return out
 
     def _all(self) -> tuple[IndexFile, ...]:
         files = self._files
@@ -435,18 +475,28 @@ class LazyFiles(Sequence[IndexFile]):
 
     def joined(self, others: Sequence[Sequence[IndexFile]]) -> Sequence[IndexFile]:
         """These files followed by ``others``' (lazily when all are unbuilt files of one page)."""
-        if all(isinstance(o, LazyFiles) and o._base == self._base for o in others):
-            return LazyFiles([e for part in (self, *others) for e in part._entries], self._base)  # type: ignore[union-attr]
+        if all(isinstance(o, LazyFiles) and not isinstance(o, PageFiles) and o._base == self._base
+               and o._prefix == self._prefix for o in others) and not isinstance(self, PageFiles):
+            parts = tuple(p for part in (self, *others) for p in part._parts)  # type: ignore[union-attr]
+            days = [part._newest for part in (self, *others)]  # type: ignore[union-attr]
+            newest = None if None in days else max(days)  # type: ignore[type-var]
+            return LazyFiles(parts, self._base, self._prefix, newest)
         return tuple(f for part in (self, *others) for f in part)
 
     def upload_times(self) -> list[object]:
         return [e[6] for e in self._entries]
 
+    def uploaded_before(self, day: str) -> bool:
+        """Whether every file has an ISO upload time on a day before ``day`` (an ISO date)."""
+        newest = self._newest
+        return newest is not None and newest < day
+
     def __len__(self) -> int:
-        return len(self._entries)
+        files = self._files
+        return len(files) if files is not None else len(self._entries)
 
     def __bool__(self) -> bool:
-        return bool(self._entries)
+        return bool(self._parts)
 
     def __getitem__(self, index):  # type: ignore[no-untyped-def,override]
         return self._all()[index]
@@ -476,21 +526,56 @@ class LazyFiles(Sequence[IndexFile]):
 
 
 class PageFiles(LazyFiles):
-    """A JSON page's files in page order; ``groups`` holds them by the version part of a wheel's
-    name (``None``: files whose version needs the full file-name parser, sdists among them)."""
+    """A JSON page's files in page order, kept as groups: ``groups`` holds them by the version
+    part of a wheel's name (``None``: files whose version needs the full file-name parser),
+    ``sdists`` the source distributions whose name splits cleanly, by their version part.
+    ``_order`` gives each file's group (an index into ``_groups``), in page order."""
 
-    __slots__ = ("groups",)
+    __slots__ = ("groups", "sdists", "_groups", "_order")
 
-    def __init__(self, entries: list[tuple[Any, ...]], groups: dict[str | None, list[tuple[Any, ...]]],
-                 base: str) -> None:
-        super().__init__(entries, base)
-        self.groups = {key: LazyFiles(group, base) for key, group in groups.items()}
+    def __init__(self, groups: list[tuple[bool, str | None, LazyFiles]], order: array, base: str,
+                 prefix: str = "") -> None:
+        self._parts = ()
+        self._base = base
+        self._prefix = prefix
+        self._newest = None
+        self._files = None
+        self._groups = groups
+        self._order = order
+        self.groups = {key: files for sdist, key, files in groups if not sdist}
+        self.sdists = {key: files for sdist, key, files in groups if sdist}
+
+    @property
+    def _entries(self) -> list[tuple[Any, ...]]:
+        iters = [iter(files._entries) for _sdist, _key, files in self._groups]
+        return [next(iters[i]) for i in self._order]
+
+    def split(self) -> list[tuple[str, LazyFiles]]:
+        base = self._base
+        return [(e[0], LazyFiles([e], base)) for e in self._entries]
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __bool__(self) -> bool:
+        return bool(self._order)
+
+
+def _common_dir(a: str, b: str) -> str:
+    """The longest common prefix of ``a`` and ``b`` that ends with ``/`` (or "")."""
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return a[: a.rfind("/", 0, n) + 1]
 
 
 def parse_json(content: bytes, url: str, project: str, *,
                content_type: str = "application/vnd.pypi.simple.v1+json",
                server_version: str | None = None) -> ProjectPage:
     """Parse a PEP 691 JSON project page (api-version 1.x; PEP 700 fields when present)."""
+    from prong.filenames import sdist_extension
     from prong.pep508.names import normalize_name
 
     project = normalize_name(project)
@@ -509,19 +594,28 @@ def parse_json(content: bytes, url: str, project: str, *,
         if "projects" in data:
             raise SimplePageError(url, "got the index's project list, not a project page")
         raise SimplePageError(url, "the JSON body has no `files` list")
+    versions = data.get("versions")
+    del data  # the decoded page is transient: let it go as soon as it is read
     classifier = _Classifier(project)
     # Files are grouped by the version part of their name and built on first use (see
     # ``LazyFiles``): a page lists thousands of files and a resolver reads a few versions.
-    entries: list[tuple[Any, ...]] = []
-    groups: dict[str | None, list[tuple[Any, ...]]] = {}
-    names: dict[str, bool] = {}  # a wheel's name part -> names this project
+    wheel_index: dict[str | None, int] = {}  # version part (None: the full parser's) -> group
+    sdist_index: dict[str, int] = {}
+    lists: list[list[tuple[Any, ...]]] = []
+    keys: list[tuple[bool, str | None]] = []
+    newest: list[str | None] = []  # per group: the latest upload day, None once a time is not ISO
+    order: list[int] = []
+    names: dict[str, bool] = {}  # a name part -> names this project
+    prefix: str | None = None  # the URLs' common prefix (to a '/')
     for entry in raw_files:
         if not isinstance(entry, dict):
             continue
         filename = entry.get("filename")
-        if not isinstance(filename, str) or not isinstance(entry.get("url"), str):
+        file_url = entry.get("url")
+        if not isinstance(filename, str) or not isinstance(file_url, str):
             continue
         key: str | None = None
+        sdist = False
         if filename[-4:] == ".whl":
             parts = filename[:-4].split("-")
             if len(parts) in (5, 6) and parts[1][:1].isdigit():
@@ -530,20 +624,59 @@ def parse_json(content: bytes, url: str, project: str, *,
                     ours = names[parts[0]] = _NAME_SEPARATORS.sub("-", parts[0]).lower() == project
                 if ours:
                     key = parts[1]
+        else:
+            ext = sdist_extension(filename)
+            if ext is not None:
+                name, sep, vpart = filename[: -len(ext)].rpartition("-")
+                if sep and vpart[:1].isdigit():
+                    ours = names.get(name)
+                    if ours is None:
+                        ours = names[name] = _NAME_SEPARATORS.sub("-", name).lower() == project
+                    if ours:
+                        key, sdist = vpart, True
         if key is None and not classifier.is_dist(filename):
             continue
         compact = _compact(entry)
-        entries.append(compact)
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [compact]
+        gi = sdist_index.get(key) if sdist else wheel_index.get(key)  # type: ignore[arg-type]
+        if gi is None:
+            gi = len(lists)
+            if sdist:
+                sdist_index[key] = gi  # type: ignore[index]
+            else:
+                wheel_index[key] = gi
+            lists.append([compact])
+            keys.append((sdist, key))
+            newest.append("")
         else:
-            group.append(compact)
-    versions = data.get("versions")
+            lists[gi].append(compact)
+        order.append(gi)
+        day = newest[gi]
+        if day is not None:
+            t = compact[6]
+            if t is not None and len(t) > 10 and t[10] == "T" and t[4] == "-":
+                if t[:10] > day:
+                    newest[gi] = t[:10]
+            else:
+                newest[gi] = None
+        if prefix is None:
+            prefix = file_url[: file_url.rfind("/") + 1]
+        elif not file_url.startswith(prefix):
+            prefix = _common_dir(prefix, file_url)
+    n_links = len(raw_files)
+    del raw_files
+    prefix = prefix or ""
+    cut = len(prefix)
+    days: dict[str | None, str | None] = {None: None}
+    groups: list[tuple[bool, str | None, LazyFiles]] = []
+    for (sdist, key), group, day in zip(keys, lists, newest):
+        if cut:
+            group = [(e[0], e[1][cut:], e[2], e[3], e[4], e[5], e[6], e[7]) for e in group]
+        blob = marshal.dumps(group)
+        groups.append((sdist, key, LazyFiles(blob, url, prefix, days.setdefault(day, day))))
     info = PageInfo(
         content_type=content_type,
         title=None,
-        n_links=len(raw_files),
+        n_links=n_links,
         devpi_markers=(),
         server_version=server_version,
         non_dist_links=tuple(classifier.non_dist),
@@ -551,7 +684,7 @@ def parse_json(content: bytes, url: str, project: str, *,
     return ProjectPage(
         project=project,
         url=url,
-        files=PageFiles(entries, groups, url),  # type: ignore[arg-type]
+        files=PageFiles(groups, array("H" if len(groups) < 65536 else "I", order), url, prefix),  # type: ignore[arg-type]
         versions=tuple(str(v) for v in versions) if isinstance(versions, list) else (),
         info=info,
     )
@@ -559,19 +692,30 @@ def parse_json(content: bytes, url: str, project: str, *,
 
 # ------------------------------------------------------------------------------- compact form
 
-_FORMAT = 5  # 5: a lone sha256 as bytes, Requires-Python shared; 3: JSON file entries as compact tuples; 4: without the repeated file name and hash key
+_FORMAT = 6  # 6: groups as marshal bytes, URLs without the page's common prefix, sdists by version; 5: a lone sha256 as bytes, Requires-Python shared; 4: without the repeated file name and hash key; 3: JSON file entries as compact tuples
+
+
+def _group_blob(files: LazyFiles, prefix: str) -> bytes:
+    """A group's entries as the marshal bytes a page keeps (URLs without ``prefix``)."""
+    parts = files._parts
+    if len(parts) == 1 and isinstance(parts[0], bytes) and files._prefix == prefix:
+        return parts[0]
+    cut = len(prefix)
+    return marshal.dumps([(e[0], e[1][cut:], *e[2:]) for e in files._entries])
 
 
 def dump_page(page: ProjectPage) -> bytes:
     """The page as compact bytes (``marshal`` of tuples); ``load_page`` reverses it.
 
-    A JSON page's files keep their lazy form (the page's entries, grouped by version)."""
+    A JSON page's files keep their lazy form (the groups' bytes as they are, and the page order)."""
     i = page.info
     lazy = None
     files: tuple[tuple[object, ...], ...] = ()
     if isinstance(page.files, PageFiles):
         pf = page.files
-        lazy = (pf._base, pf._entries, {k: g._entries for k, g in pf.groups.items()})
+        prefix = pf._prefix
+        lazy = (pf._base, prefix, pf._order.typecode, pf._order.tobytes(),
+                [(sdist, key, _group_blob(g, prefix), g._newest) for sdist, key, g in pf._groups])
     else:
         files = tuple(
             (f.filename, f.url, f.hashes, f.requires_python, f.yanked, f.core_metadata, f.upload_time, f.size)
@@ -588,8 +732,14 @@ def load_page(data: bytes) -> ProjectPage | None:
         if fmt != _FORMAT:
             return None
         if lazy is not None:
-            base, entries, groups = lazy
-            page_files: object = PageFiles(entries, groups, base)
+            base, prefix, typecode, order_bytes, groups = lazy
+            order = array(typecode)
+            order.frombytes(order_bytes)
+            if order and max(order) >= len(groups):
+                return None
+            page_files: object = PageFiles(
+                [(sdist, key, LazyFiles(blob, base, prefix, newest)) for sdist, key, blob, newest in groups],
+                order, base, prefix)
         else:
             page_files = tuple(IndexFile(*f) for f in files)
         return ProjectPage(

@@ -143,7 +143,10 @@ class RegistryIndex:
             if groups is None:
                 loose = [(f.filename, (f,)) for f in page.files]
             else:
-                for vstr, group in groups.items():
+                # wheels first, then the sdists whose names split cleanly (``PageFiles.sdists``),
+                # then the loose files: a version's files in the order they always came in
+                sdists: Mapping[str, Sequence[IndexFile]] = getattr(page.files, "sdists", {})
+                for vstr, group in (*groups.items(), *sdists.items()):
                     version: Version | None = None
                     if vstr is not None:
                         if vstr in wheel_versions:

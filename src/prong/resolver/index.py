@@ -38,7 +38,7 @@ class VersionCandidate:
     """One version of a project as an index lists it, with all of its files.
 
     ``files`` is a tuple or a sequence that builds its files on first read (a JSON page's
-    files, ``prong.client.simple.LazyFiles``, which also has ``upload_times()``)."""
+    files, ``prong.client.simple.LazyFiles``, which also has ``uploaded_before(day)``)."""
 
     version: Version
     files: tuple[IndexFile, ...]

@@ -62,14 +62,6 @@ def parse_upload_time(text: str | None) -> datetime | None:
     return value
 
 
-def _all_before(times: list[object], early: str) -> bool:
-    """Whether every time stamp is an ISO date-time on a day before ``early`` (an ISO date)."""
-    for t in times:
-        if not (isinstance(t, str) and len(t) > 10 and t[10] == "T" and t[:10] < early and t[4] == "-"):
-            return False
-    return True
-
-
 class VersionMap:
     """The usable view of one project's versions for one environment."""
 
@@ -97,8 +89,8 @@ class VersionMap:
         early = (cutoff - timedelta(days=2)).date().isoformat() if cutoff is not None else ""
         for cand in candidates:
             files = cand.files
-            times = getattr(files, "upload_times", None)  # lazily built files (prong.client.simple)
-            if cutoff is not None and not (times is not None and _all_before(times(), early)):
+            before = getattr(files, "uploaded_before", None)  # lazily built files (prong.client.simple)
+            if cutoff is not None and not (before is not None and before(early)):
                 ok = []
                 newest: datetime | None = None
                 for f in files:
