@@ -396,3 +396,33 @@ def test_an_unwritable_cache_is_warned_about_once(tmp_path: Path, caplog: pytest
             assert http.store_entry("http-v1", f"k{i}", b"data") is False
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "afile" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize("argv", [
+    ("pip", "compile", "req.in"),
+    ("pip", "compile", "req.in", "--universal"),
+], ids=["compile", "universal"])
+def test_a_project_whose_files_all_404_stops_after_a_bounded_number(
+        argv: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report worst case 8: every file of a 300-version project 404s. The resolver walked all of them
+    (a 453-line error; 200 000 versions: a hang); now it stops after a few, naming the index and the
+    status in one error line."""
+    from prong.dist.index import MAX_FETCH_FAILURES
+
+    links = "\n".join(f'<a href="/files/tinypkg-{i}.0-py3-none-any.whl">tinypkg-{i}.0-py3-none-any.whl</a>'
+                      for i in range(1, 301))
+    with FaultServer() as srv:
+        srv.route("/simple/tinypkg/", Route(links.encode()))
+        (tmp_path / "req.in").write_text("tinypkg\n")
+        monkeypatch.chdir(tmp_path)
+        index = srv.url("/simple/")
+        code = main(["--cache-dir", str(tmp_path / "c"), *argv, "-i", index])
+        files_asked = len({s.path for s in srv.requests() if s.path.startswith("/files/")})
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and index in errors[0] and "HTTP 404" in errors[0] and "tinypkg" in errors[0], err
+    assert any(line.startswith("hint:") for line in err.splitlines()), err
+    assert len(err) < 2000, err
+    assert files_asked <= 2 * MAX_FETCH_FAILURES, files_asked

@@ -97,9 +97,12 @@ class MetadataFound:
 
 @dataclass(frozen=True, slots=True)
 class MetadataUnavailable:
-    """Metadata could not be had (download failed, build failed, invalid): ``reason`` says why."""
+    """Metadata could not be had (download failed, build failed, invalid): ``reason`` says why;
+    ``status`` is the HTTP status when the file could not be fetched (``0``: no response at all),
+    ``None`` when it was fetched but is unusable."""
 
     reason: str
+    status: int | None = None
 
 
 MetadataResponse = Union[MetadataFound, MetadataUnavailable]
