@@ -426,3 +426,46 @@ def test_a_project_whose_files_all_404_stops_after_a_bounded_number(
     assert any(line.startswith("hint:") for line in err.splitlines()), err
     assert len(err) < 2000, err
     assert files_asked <= 2 * MAX_FETCH_FAILURES, files_asked
+
+
+@pytest.mark.parametrize("command", ["compile", "lock"])
+@pytest.mark.parametrize("fault", ["refused", "500", "timeout"])
+def test_a_fetch_failure_with_no_other_index_is_the_error_itself(
+        fault: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report: refused / HTTP 500 / timeout came out as "No solution found ... could not be fetched
+    from the index" with the cause in a hint. The failure is the error, with its URL."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    refused_port = free.getsockname()[1]
+    free.close()  # nothing listens there now: connection refused
+    try:
+        with FaultServer() as srv:
+            srv.route("/simple/tinypkg/", Route(b"<h1>Internal Server Error</h1>", status=500))
+            index = {"refused": f"http://127.0.0.1:{refused_port}/simple/", "500": srv.url("/simple/"),
+                     "timeout": f"http://127.0.0.1:{sock.getsockname()[1]}/simple/"}[fault]
+            (tmp_path / "req.in").write_text("tinypkg\n")
+            (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('"six"', '"tinypkg"'))
+            monkeypatch.chdir(tmp_path)
+            monkeypatch.setenv("UV_HTTP_TIMEOUT", "1")
+            monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+            argv = ["pip", "compile", "req.in", "-i", index] if command == "compile" else \
+                ["lock", "--default-index", index]
+            before = _snapshot(tmp_path)
+            code = main(["--cache-dir", str(tmp_path / ".cache"), *argv])
+    finally:
+        sock.close()
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err, err
+    assert "No solution found" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, err
+    words = {"refused": "connection refused", "500": "HTTP 500", "timeout": "timeout"}[fault]
+    assert index + "tinypkg/" in errors[0] and words in errors[0] and "tinypkg" in errors[0], err
+    assert any(line.startswith("hint:") for line in err.splitlines()), err
+    assert _snapshot(tmp_path) == before
