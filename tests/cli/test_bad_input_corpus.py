@@ -56,6 +56,7 @@ class Case:
     hint: bool = False
     output: str | None = None  # the intended output file, allowed to change
     setup: Callable[[Path], None] | None = None
+    warns: tuple[str, ...] = ()  # each must appear in a warning: block (cases that succeed)
 
 
 BAD_LINES = [
@@ -183,6 +184,34 @@ def _cases() -> Iterator[Case]:
     yield Case("req-bom", "accepted", ("pip", "compile", "req.in", "--no-index", "-o", "out.txt"),
                {"req.in": "\ufeff# a comment\n"}, 0, output="out.txt")
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 2, ("pyproject.toml",), hint=True)
+    # (6) settings that are invalid or ignored: an error or a warning naming them
+    discovery = "Failed to parse `pyproject.toml` during settings discovery:"
+    yield Case("tool-uv-unknown-key", "settings", ("pip", "compile", "req.in", "--no-index"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv]\nfrobnicate = 1\n"}, 0,
+               warns=(discovery, "unknown field `frobnicate`, expected one of `required-version`"))
+    yield Case("tool-uv-pip-unknown-key", "settings", ("pip", "compile", "req.in", "--no-index"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv.pip]\nfrobnicate = 1\n"}, 0,
+               warns=(discovery, "unknown field `frobnicate`, expected one of `python`"))
+    yield Case("tool-uv-exclude-newer-overridden", "settings",
+               ("pip", "compile", "req.in", "--no-index", "--exclude-newer", "2024-01-01"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv]\nexclude-newer = 'yesterday'\n"}, 0,
+               warns=(discovery, "`yesterday` could not be parsed as a valid exclude-newer value"))
+    yield Case("tool-uv-exclude-newer-bad", "settings", ("pip", "compile", "req.in", "--no-index"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv]\nexclude-newer = 'yesterday'\n"}, 0,
+               warns=(discovery, "`yesterday` could not be parsed as a valid exclude-newer value"))
+    yield Case("source-path-missing", "settings", ("pip", "compile", "pyproject.toml"),
+               {"pyproject.toml": PYPROJECT + "[tool.uv.sources]\nsix = { path = '../nope' }\n"}, 2,
+               ("pyproject.toml", "tool.uv.sources.six", "../nope", "does not exist"), hint=True)
+    yield Case("dynamic-dependencies", "settings", ("pip", "compile", "pyproject.toml"),
+               {"pyproject.toml": PYPROJECT.replace('dependencies = ["six"]', 'dynamic = ["dependencies"]')}, 2,
+               ("pyproject.toml", "project.dynamic", "dependencies"), hint=True)
+    yield Case("dynamic-dependencies-no-build", "settings", ("pip", "compile", "pyproject.toml", "--no-build"),
+               {"pyproject.toml": PYPROJECT.replace('dependencies = ["six"]', 'dynamic = ["dependencies"]')}, 2,
+               ("pyproject.toml", "project.dynamic", "--no-build"), hint=True)
+    for argv in (("pip", "compile", "pyproject.toml"), ("lock",), ("export", "--frozen")):
+        yield Case(f"project-without-name-{argv[0]}", "settings", argv,
+                   {"pyproject.toml": PYPROJECT.replace('name = "demo"\n', ""), "uv.lock": LOCK}, 2,
+                   ("pyproject.toml", "project.name"), hint=True)
 
 
 CASES = list(_cases())
@@ -220,6 +249,8 @@ def test_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], mo
     assert SECRET not in out + err
     assert code == case.exit, err
     errors = [line for line in err.splitlines() if line.startswith("error:")]
+    for word in case.warns:
+        assert word in err.partition("warning: ")[2], err
     if case.exit:
         assert len(errors) == 1, err
         for word in case.words:
@@ -469,3 +500,33 @@ def test_a_fetch_failure_with_no_other_index_is_the_error_itself(
     assert index + "tinypkg/" in errors[0] and words in errors[0] and "tinypkg" in errors[0], err
     assert any(line.startswith("hint:") for line in err.splitlines()), err
     assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("table", [
+    "[tool.uv]\nindex-url = 'https://pypi.org/simple'\n\n\n\n\n\n\n\n\"frob-x\" = 1\n",
+    "[tool.uv.frob]\na = 1\n",
+    "[tool]\nuv.frob = 1\n",
+    "[tool.uv.pip]\ngenerate-hashes = true\nfrob = 1\n",
+    "[tool.uv]\nexclude-newer = \"yesterday\"\n",
+], ids=["quoted-key", "table-header", "dotted-key", "pip-table", "exclude-newer"])
+def test_a_tool_uv_table_uv_cannot_read_is_warned_about_in_uvs_words(
+        table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """uv 0.13.9 warns "Failed to parse `pyproject.toml` during settings discovery:" with the TOML
+    error (line, caret, `unknown field`... / `could not be parsed as a valid exclude-newer value`)
+    and ignores the table; prong printed nothing (the report's pp-tooluv-unknown-key) and took a
+    flag over an invalid exclude-newer silently. Side by side with uv: the same warning, byte for byte."""
+    from tests.support.uv import run_uv
+
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "req.in").write_text("")
+    (work / "pyproject.toml").write_text(PYPROJECT + table)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("PRONG_CACHE_DIR", str(tmp_path / "c"))
+    args = ["pip", "compile", "req.in", "--no-index", "--exclude-newer", "2024-01-01"]
+    code = main(args)
+    err = capsys.readouterr().err
+    uv = run_uv(args, work, tmp_path)
+    assert code == 0 and uv.returncode == 0, (err, uv.stderr)
+    assert err.startswith("warning: Failed to parse `pyproject.toml` during settings discovery:"), err
+    assert err.split("\n\n")[0] == uv.stderr.split("\n\n")[0]  # the warning block (uv ends it with a blank line)
