@@ -53,3 +53,31 @@ def __getattr__(name: str) -> object:
     if name == "lock":
         return importlib.import_module("prong.lock")
     return getattr(importlib.import_module(target[0]), target[1])
+
+
+def _interrupted_while_starting(signum: int, frame: object) -> None:  # pragma: no cover - timing
+    import os
+    import sys
+
+    sys.stderr.write("error: interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _guard_start() -> None:
+    """``python -m prong``: the package is imported before its ``__main__`` is even compiled, and a
+    Ctrl-C there would end in a ``KeyboardInterrupt`` traceback. Until ``prong.__main__`` takes over
+    (a ``KeyboardInterrupt`` it catches), SIGINT exits 130 with ``error: interrupted``. Only while
+    ``sys.argv[0]`` is still ``-m``, i.e. never when prong is imported as a library."""
+    import sys
+
+    if sys.argv[:1] == ["-m"]:
+        import signal
+
+        try:
+            signal.signal(signal.SIGINT, _interrupted_while_starting)
+        except ValueError:  # pragma: no cover - not the main thread
+            pass
+
+
+_guard_start()

@@ -1,5 +1,30 @@
+import os
+import signal
 import sys
 
-from prong.cli.main import main
 
-sys.exit(main())
+def _run() -> int:
+    try:
+        from prong.cli.main import main
+
+        return main()
+    except KeyboardInterrupt:  # before main's own handler (importing it, parsing arguments)
+        print("error: interrupted", file=sys.stderr)
+        return 130
+
+
+code = _run()
+
+
+def _interrupted_while_exiting(signum: int, frame: object) -> None:
+    # The work is done and printed; a Ctrl-C while the interpreter shuts down (joining the HTTP
+    # threads) ends it at once, with the code already decided and no traceback.
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(code)
+
+
+signal.signal(signal.SIGINT, _interrupted_while_exiting)
+sys.exit(code)

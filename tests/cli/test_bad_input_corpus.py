@@ -56,6 +56,7 @@ class Case:
     hint: bool = False
     output: str | None = None  # the intended output file, allowed to change
     setup: Callable[[Path], None] | None = None
+    warns: tuple[str, ...] = ()  # each must appear in a warning: block (cases that succeed)
 
 
 BAD_LINES = [
@@ -183,6 +184,34 @@ def _cases() -> Iterator[Case]:
     yield Case("req-bom", "accepted", ("pip", "compile", "req.in", "--no-index", "-o", "out.txt"),
                {"req.in": "\ufeff# a comment\n"}, 0, output="out.txt")
     yield Case("no-pyproject", "syntax", ("export", "--frozen"), {}, 2, ("pyproject.toml",), hint=True)
+    # (6) settings that are invalid or ignored: an error or a warning naming them
+    discovery = "Failed to parse `pyproject.toml` during settings discovery:"
+    yield Case("tool-uv-unknown-key", "settings", ("pip", "compile", "req.in", "--no-index"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv]\nfrobnicate = 1\n"}, 0,
+               warns=(discovery, "unknown field `frobnicate`, expected one of `required-version`"))
+    yield Case("tool-uv-pip-unknown-key", "settings", ("pip", "compile", "req.in", "--no-index"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv.pip]\nfrobnicate = 1\n"}, 0,
+               warns=(discovery, "unknown field `frobnicate`, expected one of `python`"))
+    yield Case("tool-uv-exclude-newer-overridden", "settings",
+               ("pip", "compile", "req.in", "--no-index", "--exclude-newer", "2024-01-01"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv]\nexclude-newer = 'yesterday'\n"}, 0,
+               warns=(discovery, "`yesterday` could not be parsed as a valid exclude-newer value"))
+    yield Case("tool-uv-exclude-newer-bad", "settings", ("pip", "compile", "req.in", "--no-index"),
+               {"req.in": "", "pyproject.toml": PYPROJECT + "[tool.uv]\nexclude-newer = 'yesterday'\n"}, 0,
+               warns=(discovery, "`yesterday` could not be parsed as a valid exclude-newer value"))
+    yield Case("source-path-missing", "settings", ("pip", "compile", "pyproject.toml"),
+               {"pyproject.toml": PYPROJECT + "[tool.uv.sources]\nsix = { path = '../nope' }\n"}, 2,
+               ("pyproject.toml", "tool.uv.sources.six", "../nope", "does not exist"), hint=True)
+    yield Case("dynamic-dependencies", "settings", ("pip", "compile", "pyproject.toml"),
+               {"pyproject.toml": PYPROJECT.replace('dependencies = ["six"]', 'dynamic = ["dependencies"]')}, 2,
+               ("pyproject.toml", "project.dynamic", "dependencies"), hint=True)
+    yield Case("dynamic-dependencies-no-build", "settings", ("pip", "compile", "pyproject.toml", "--no-build"),
+               {"pyproject.toml": PYPROJECT.replace('dependencies = ["six"]', 'dynamic = ["dependencies"]')}, 2,
+               ("pyproject.toml", "project.dynamic", "--no-build"), hint=True)
+    for argv in (("pip", "compile", "pyproject.toml"), ("lock",), ("export", "--frozen")):
+        yield Case(f"project-without-name-{argv[0]}", "settings", argv,
+                   {"pyproject.toml": PYPROJECT.replace('name = "demo"\n', ""), "uv.lock": LOCK}, 2,
+                   ("pyproject.toml", "project.name"), hint=True)
 
 
 CASES = list(_cases())
@@ -220,6 +249,8 @@ def test_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str], mo
     assert SECRET not in out + err
     assert code == case.exit, err
     errors = [line for line in err.splitlines() if line.startswith("error:")]
+    for word in case.warns:
+        assert word in err.partition("warning: ")[2], err
     if case.exit:
         assert len(errors) == 1, err
         for word in case.words:
@@ -396,3 +427,106 @@ def test_an_unwritable_cache_is_warned_about_once(tmp_path: Path, caplog: pytest
             assert http.store_entry("http-v1", f"k{i}", b"data") is False
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "afile" in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize("argv", [
+    ("pip", "compile", "req.in"),
+    ("pip", "compile", "req.in", "--universal"),
+], ids=["compile", "universal"])
+def test_a_project_whose_files_all_404_stops_after_a_bounded_number(
+        argv: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Report worst case 8: every file of a 300-version project 404s. The resolver walked all of them
+    (a 453-line error; 200 000 versions: a hang); now it stops after a few, naming the index and the
+    status in one error line."""
+    from prong.dist.index import MAX_FETCH_FAILURES
+
+    links = "\n".join(f'<a href="/files/tinypkg-{i}.0-py3-none-any.whl">tinypkg-{i}.0-py3-none-any.whl</a>'
+                      for i in range(1, 301))
+    with FaultServer() as srv:
+        srv.route("/simple/tinypkg/", Route(links.encode()))
+        (tmp_path / "req.in").write_text("tinypkg\n")
+        monkeypatch.chdir(tmp_path)
+        index = srv.url("/simple/")
+        code = main(["--cache-dir", str(tmp_path / "c"), *argv, "-i", index])
+        files_asked = len({s.path for s in srv.requests() if s.path.startswith("/files/")})
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and index in errors[0] and "HTTP 404" in errors[0] and "tinypkg" in errors[0], err
+    assert any(line.startswith("hint:") for line in err.splitlines()), err
+    assert len(err) < 2000, err
+    assert files_asked <= 2 * MAX_FETCH_FAILURES, files_asked
+
+
+@pytest.mark.parametrize("command", ["compile", "lock"])
+@pytest.mark.parametrize("fault", ["refused", "500", "timeout"])
+def test_a_fetch_failure_with_no_other_index_is_the_error_itself(
+        fault: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report: refused / HTTP 500 / timeout came out as "No solution found ... could not be fetched
+    from the index" with the cause in a hint. The failure is the error, with its URL."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    refused_port = free.getsockname()[1]
+    free.close()  # nothing listens there now: connection refused
+    try:
+        with FaultServer() as srv:
+            srv.route("/simple/tinypkg/", Route(b"<h1>Internal Server Error</h1>", status=500))
+            index = {"refused": f"http://127.0.0.1:{refused_port}/simple/", "500": srv.url("/simple/"),
+                     "timeout": f"http://127.0.0.1:{sock.getsockname()[1]}/simple/"}[fault]
+            (tmp_path / "req.in").write_text("tinypkg\n")
+            (tmp_path / "pyproject.toml").write_text(PYPROJECT.replace('"six"', '"tinypkg"'))
+            monkeypatch.chdir(tmp_path)
+            monkeypatch.setenv("UV_HTTP_TIMEOUT", "1")
+            monkeypatch.setenv("UV_HTTP_RETRIES", "0")
+            argv = ["pip", "compile", "req.in", "-i", index] if command == "compile" else \
+                ["lock", "--default-index", index]
+            before = _snapshot(tmp_path)
+            code = main(["--cache-dir", str(tmp_path / ".cache"), *argv])
+    finally:
+        sock.close()
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err, err
+    assert "No solution found" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, err
+    words = {"refused": "connection refused", "500": "HTTP 500", "timeout": "timeout"}[fault]
+    assert index + "tinypkg/" in errors[0] and words in errors[0] and "tinypkg" in errors[0], err
+    assert any(line.startswith("hint:") for line in err.splitlines()), err
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("table", [
+    "[tool.uv]\nindex-url = 'https://pypi.org/simple'\n\n\n\n\n\n\n\n\"frob-x\" = 1\n",
+    "[tool.uv.frob]\na = 1\n",
+    "[tool]\nuv.frob = 1\n",
+    "[tool.uv.pip]\ngenerate-hashes = true\nfrob = 1\n",
+    "[tool.uv]\nexclude-newer = \"yesterday\"\n",
+], ids=["quoted-key", "table-header", "dotted-key", "pip-table", "exclude-newer"])
+def test_a_tool_uv_table_uv_cannot_read_is_warned_about_in_uvs_words(
+        table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """uv 0.13.9 warns "Failed to parse `pyproject.toml` during settings discovery:" with the TOML
+    error (line, caret, `unknown field`... / `could not be parsed as a valid exclude-newer value`)
+    and ignores the table; prong printed nothing (the report's pp-tooluv-unknown-key) and took a
+    flag over an invalid exclude-newer silently. Side by side with uv: the same warning, byte for byte."""
+    from tests.support.uv import run_uv
+
+    work = tmp_path / "w"
+    work.mkdir()
+    (work / "req.in").write_text("")
+    (work / "pyproject.toml").write_text(PYPROJECT + table)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("PRONG_CACHE_DIR", str(tmp_path / "c"))
+    args = ["pip", "compile", "req.in", "--no-index", "--exclude-newer", "2024-01-01"]
+    code = main(args)
+    err = capsys.readouterr().err
+    uv = run_uv(args, work, tmp_path)
+    assert code == 0 and uv.returncode == 0, (err, uv.stderr)
+    assert err.startswith("warning: Failed to parse `pyproject.toml` during settings discovery:"), err
+    assert err.split("\n\n")[0] == uv.stderr.split("\n\n")[0]  # the warning block (uv ends it with a blank line)

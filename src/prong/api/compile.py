@@ -21,6 +21,7 @@ from prong.api._files import write_atomic
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
+    from prong.project.pyproject import PyProject
     from prong.project.settings import UvConfig
     from prong.resolver.resolver import ResolvedPackage
 
@@ -74,6 +75,31 @@ def _exclude_newer(value: str | None, origin: str) -> datetime | None:
         if origin and not origin.startswith("--"):
             raise InputError(f"{err} (set by {origin})") from None
         raise
+
+
+def _check_project_source(project: PyProject, path: Path, *, no_build: bool | None) -> None:
+    """What a pyproject.toml source asks that pip compile cannot honour is a configuration error
+    naming the key, not a silent wrong answer: dependencies that only a build can tell
+    (``project.dynamic``), and a ``[tool.uv.sources]`` path that does not exist."""
+    from prong.project.pyproject import PyProjectError
+
+    if "dependencies" in project.dynamic:
+        if no_build:
+            raise PyProjectError(path, "project.dynamic", "lists `dependencies`, which only a build of the project "
+                                 "can tell, and building is disabled (--no-build)",
+                                 hint="list the dependencies in `project.dependencies`, or drop --no-build")
+        raise PyProjectError(path, "project.dynamic", "lists `dependencies`, which only a build of the project can "
+                             "tell; building the project to read them is not implemented yet",
+                             hint="list the dependencies in `project.dependencies` (static metadata)")
+    for name, sources in project.tool_uv.sources.items():
+        for source in sources:
+            if source.path is None:
+                continue
+            target = (path.parent / source.path).resolve()
+            if not target.exists():
+                raise PyProjectError(path, f"tool.uv.sources.{name}",
+                                     f"path `{source.path}` does not exist ({target})",
+                                     hint="fix the path, or remove the source to take the package from the index")
 
 
 def _names(values: Sequence[str]) -> bool | frozenset[str]:
@@ -230,6 +256,7 @@ def compile_requirements(
             from prong.project.pyproject import read_pyproject
 
             project = read_pyproject(path)
+            _check_project_source(project, path, no_build=no_build)
             label = f"{project.name or path.parent.name} ({path})"
             selected = list(project.dependencies)
             wanted_extras = list(project.optional_dependencies) if all_extras else list(extras)

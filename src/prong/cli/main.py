@@ -29,22 +29,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import importlib
     import os
+    import signal
+    import threading
+
+    from prong import _interrupted_while_starting
+
+    # Until the command runs, a Ctrl-C exits 130 at once: a KeyboardInterrupt raised inside an
+    # import can surface as another error (a RuntimeError from a class body) with a traceback.
+    starting = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) in (
+        signal.default_int_handler, _interrupted_while_starting)
+    if starting:
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
 
     from prong.cli.args import build_parser, command_of
     from prong.cli.diagnostics import render_error
     from prong.cli.settings import GlobalSettings
     from prong.errors import ProngError
 
-    wants_help = any(a in ("-h", "--help") for a in args)
-    parser = build_parser(None if wants_help else command_of(args))
-    ns = parser.parse_args(args)
-    module = getattr(ns, "_module", None)
-    if module is None:
-        parser.print_help()
-        return 2
-    settings = GlobalSettings.from_args(ns)
-    from prong.cli.logs import setup_logging
-    setup_logging(settings.verbose, settings.quiet)
+    try:
+        wants_help = any(a in ("-h", "--help") for a in args)
+        parser = build_parser(None if wants_help else command_of(args))
+        ns = parser.parse_args(args)
+        module = getattr(ns, "_module", None)
+        if module is None:
+            parser.print_help()
+            return 2
+        settings = GlobalSettings.from_args(ns)
+        from prong.cli.logs import setup_logging
+        setup_logging(settings.verbose, settings.quiet)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if starting:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if settings.directory is not None:
             os.chdir(settings.directory)

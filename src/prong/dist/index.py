@@ -43,6 +43,31 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("prong.resolve")
 
+#: How many versions of one project whose file cannot be fetched (an HTTP error status, no
+#: response) the resolver may try before the run stops with :class:`FilesUnavailable`.
+MAX_FETCH_FAILURES = 10
+
+
+class FilesUnavailable(ProngError):
+    """The files of :data:`MAX_FETCH_FAILURES` versions of one project could not be fetched: the
+    index (or the host its files are on) is broken for this project, so the resolution stops
+    instead of trying every older version (exit 1: the requested work failed)."""
+
+    def __init__(self, name: str, index_url: str | None, versions: Sequence[Version],
+                 last: MetadataUnavailable) -> None:
+        self.name, self.index_url, self.versions, self.last = name, index_url, tuple(versions), last
+        super().__init__(name, index_url, self.versions, last.reason)
+
+    def __str__(self) -> str:
+        where = f" listed by {self.index_url}" if self.index_url else ""
+        shown = ", ".join(str(v) for v in self.versions[:3]) + (", ..." if len(self.versions) > 3 else "")
+        return (f"the files of {len(self.versions)} versions of `{self.name}`{where} could not be fetched "
+                f"({shown}); the last: {self.last.reason}")
+
+    def hints(self) -> Sequence[str]:
+        return (f"prong stops after {MAX_FETCH_FAILURES} versions of a project whose files fail; "
+                f"check that the index serves the files it lists, or use another index",)
+
 
 class RegistryIndex:
     """Answers the resolver from the configured indexes (thread-safe, memoised)."""
@@ -64,6 +89,7 @@ class RegistryIndex:
         self._lock = threading.Lock()
         self._versions: dict[str, Future[VersionsResponse]] = {}
         self._metadata: dict[str, Future[MetadataResponse]] = {}
+        self._fetch_failures: dict[str, dict[str, tuple[Version, MetadataUnavailable]]] = {}
 
     # -- versions ---------------------------------------------------------------------------
 
@@ -194,7 +220,38 @@ class RegistryIndex:
             return MetadataFound(declared)
         if file is None:
             return MetadataUnavailable("no distribution file to read metadata from")
-        return self._future(self._metadata, file.url, lambda: self._load_metadata(file)).result()
+        response = self._future(self._metadata, file.url, lambda: self._load_metadata(file)).result()
+        if isinstance(response, MetadataUnavailable) and response.status is not None:
+            self._count_fetch_failure(name, version, file, response)
+        return response
+
+    def _count_fetch_failure(self, name: str, version: Version, file: IndexFile,
+                             response: MetadataUnavailable) -> None:
+        """The resolver asked for a version whose file could not be fetched: after
+        :data:`MAX_FETCH_FAILURES` such versions of one project, stop (uv stops at the first) rather
+        than walk every version of a project whose files all fail (a 200 000-version page)."""
+        with self._lock:
+            failed = self._fetch_failures.setdefault(name, {})
+            failed[file.url] = (version, response)
+            if len(failed) < MAX_FETCH_FAILURES:
+                return
+            tried = list(failed.values())
+        raise FilesUnavailable(name, self._index_of(name, version), [v for v, _ in tried], tried[-1][1])
+
+    def _index_of(self, name: str, version: Version) -> str | None:
+        """The URL of the index that listed ``name==version`` (when its page is here)."""
+        from prong.client.auth import redact
+
+        with self._lock:
+            futures = [f for k, f in self._versions.items() if k == name or k.startswith(name + "\x00")]
+        for fut in futures:
+            if not fut.done() or fut.exception() is not None:
+                continue
+            found = fut.result()
+            for cand in getattr(found, "candidates", ()):
+                if cand.version == version:
+                    return redact(cand.index_url)
+        return None
 
     def prefetch_metadata(self, name: str, versions: Sequence[tuple[Version, IndexFile | None]]) -> None:
         for version, file in versions:
@@ -229,6 +286,7 @@ class RegistryIndex:
         fut.add_done_callback(done)
 
     def _load_metadata(self, file: IndexFile) -> MetadataResponse:
+        from prong.client.http import HttpError, NetworkError
         from prong.client.metadata import dist_metadata, parse_metadata
 
         from prong.dist.build import BuildFailed
@@ -238,6 +296,9 @@ class RegistryIndex:
             md = parse_metadata(raw)
         except BuildFailed:
             raise  # fatal: the resolution stops (kept in the future: asked again, raised again)
+        except (HttpError, NetworkError) as err:
+            return MetadataUnavailable(str(err).splitlines()[0] if str(err) else type(err).__name__,
+                                       status=getattr(err, "status", 0))
         except ProngError as err:
             return MetadataUnavailable(str(err).splitlines()[0] if str(err) else type(err).__name__)
         problem = _metadata_problem(file, md)

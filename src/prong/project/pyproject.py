@@ -246,6 +246,9 @@ def pyproject_from_dict(data: Mapping[str, Any], path: Path) -> PyProject:
     build_system = data.get("build-system")
     tool = data.get("tool", {})
     uv_raw = tool.get("uv", {}) if isinstance(tool, dict) else {}
+    if name is None and "project" in data:  # as uv: a [project] table must name the project
+        raise PyProjectError(path, "project.name", "is not set: a `[project]` table needs a `name`",
+                             hint="add `name = \"...\"` to [project], or remove the [project] table")
     return PyProject(
         path=path,
         name=name,
@@ -292,6 +295,160 @@ _PIP_KEYS = {
     "index", "index-url", "extra-index-url", "find-links", "no-index", "index-strategy", "prerelease", "resolution",
     "exclude-newer", "python-version", "python-platform", "no-build", "generate-hashes", "no-annotate", "no-header",
 }
+# The fields uv 0.13.9 knows in ``[tool.uv]`` and in ``[tool.uv.pip]``, in the order its "unknown
+# field" message lists them (``uv pip compile`` with an unknown key prints them all).
+UV_FIELDS: tuple[str, ...] = (
+    "required-version", "system-certs", "native-tls", "offline", "no-cache", "cache-dir", "preview",
+    "preview-features", "python-preference", "python-downloads", "concurrent-downloads", "concurrent-builds",
+    "concurrent-installs", "index", "index-url", "extra-index-url", "no-index", "find-links", "index-strategy",
+    "keyring-provider", "http-proxy", "https-proxy", "no-proxy", "allow-insecure-host", "resolution", "prerelease",
+    "prerelease-package", "fork-strategy", "dependency-metadata", "config-settings", "config-settings-package",
+    "no-build-isolation", "require-build-hashes", "no-build-isolation-package", "extra-build-dependencies",
+    "extra-build-variables", "exclude-newer", "exclude-newer-package", "link-mode", "compile-bytecode",
+    "no-sources", "no-sources-package", "upgrade", "upgrade-package", "reinstall", "reinstall-package", "no-build",
+    "no-build-package", "no-binary", "no-binary-package", "torch-backend", "python-install-mirror",
+    "pypy-install-mirror", "graalpy-install-mirror", "pyodide-install-mirror", "python-downloads-json-url",
+    "publish-url", "trusted-publishing", "check-url", "add-bounds", "audit", "pip", "cache-keys",
+    "override-dependencies", "exclude-dependencies", "constraint-dependencies", "build-constraint-dependencies",
+    "environments", "required-environments", "minimum-libc-version", "conflicts", "workspace", "sources",
+    "managed", "package", "default-groups", "dependency-groups", "dev-dependencies", "build-backend",
+)
+UV_PIP_FIELDS: tuple[str, ...] = (
+    "python", "system", "break-system-packages", "target", "prefix", "index-url", "extra-index-url", "no-index",
+    "find-links", "index-strategy", "keyring-provider", "no-build", "no-binary", "only-binary",
+    "no-build-isolation", "require-build-hashes", "no-build-isolation-package", "extra-build-dependencies",
+    "extra-build-variables", "strict", "extra", "all-extras", "no-extra", "no-deps", "group",
+    "allow-empty-requirements", "resolution", "prerelease", "fork-strategy", "dependency-metadata", "output-file",
+    "no-strip-extras", "no-strip-markers", "no-annotate", "no-header", "custom-compile-command", "generate-hashes",
+    "config-settings", "config-settings-package", "python-version", "python-platform", "universal",
+    "exclude-newer", "exclude-newer-package", "no-emit-package", "emit-index-url", "emit-find-links",
+    "emit-build-options", "emit-marker-expression", "emit-index-annotation", "annotation-style", "link-mode",
+    "compile-bytecode", "require-hashes", "verify-hashes", "no-sources", "no-sources-package", "upgrade",
+    "upgrade-package", "reinstall", "reinstall-package", "torch-backend",
+)
+
+
+def unknown_uv_field(tool_uv: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first key of a ``[tool.uv]`` table (or of its ``pip`` table) that uv 0.13.9 does not know,
+    as ``(table, key)`` with table ``tool.uv`` or ``tool.uv.pip``; ``None`` when all are known."""
+    for key in tool_uv:
+        if key not in UV_FIELDS:
+            return "tool.uv", key
+    pip = tool_uv.get("pip")
+    if isinstance(pip, Mapping):
+        for key in pip:
+            if key not in UV_PIP_FIELDS:
+                return "tool.uv.pip", key
+    return None
+
+
+def unknown_field_message(text: str, table: str, key: str) -> str:
+    """uv's (toml crate's) words for an unknown key: ``TOML parse error at line L, column C``, the
+    line with a caret under the key, and ``unknown field `KEY`, expected one of ...``. The
+    position is found by reading the text's headers and dotted keys (omitted if not found)."""
+    expected = UV_PIP_FIELDS if table == "tool.uv.pip" else UV_FIELDS
+    tail = f"unknown field `{key}`, expected one of " + ", ".join(f"`{f}`" for f in expected)
+    where = _key_position(text, table.split(".") + [key])
+    if where is None:
+        return tail
+    lineno, col, width, line = where
+    pad = " " * (len(str(lineno)) + 1)
+    return (f"TOML parse error at line {lineno}, column {col + 1}\n{pad}|\n{lineno} | {line}\n"
+            f"{pad}| {' ' * col}{'^' * width}\n{tail}")
+
+
+def invalid_exclude_newer(tool_uv: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(table, value)`` for an ``exclude-newer`` in ``[tool.uv]`` or ``[tool.uv.pip]`` that uv
+    0.13.9 cannot parse (a date, an RFC 3339 timestamp or a duration); ``None`` when all parse."""
+    from datetime import datetime
+
+    for table, values in (("tool.uv", tool_uv), ("tool.uv.pip", tool_uv.get("pip"))):
+        if not isinstance(values, Mapping):
+            continue
+        value = values.get("exclude-newer")
+        if not isinstance(value, str) or _DURATION.match(value.strip()):
+            continue  # not a string: the type check names it; a duration: read (or refused) later
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                datetime.strptime(text, "%Y-%m-%d")
+            else:
+                datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return table, value
+    return None
+
+
+_DURATION = re.compile(r"^(P[0-9TWDHMSY.]+|[0-9]+\s*[A-Za-z]+(\s*,?\s*[0-9]+\s*[A-Za-z]+)*)$", re.IGNORECASE)
+
+
+def invalid_exclude_newer_message(text: str, table: str, value: str) -> str:
+    """uv's words for an ``exclude-newer`` it cannot parse, with the line and a caret under the value."""
+    tail = (f"`{value}` could not be parsed as a valid exclude-newer value (expected a date like `2024-01-01`, "
+            "a timestamp like `2024-01-01T00:00:00Z`, or a duration like `3 days` or `P3D`)")
+    where = _key_position(text, table.split(".") + ["exclude-newer"])
+    if where is None:
+        return tail
+    lineno, col, width, line = where
+    m = re.compile(r"\s*=\s*").match(line, col + width)
+    if m is None:
+        return tail
+    vm = re.compile(r""""(?:[^"\\]|\\.)*"|'[^']*'""").match(line, m.end())
+    if vm is None:
+        return tail
+    pad = " " * (len(str(lineno)) + 1)
+    return (f"TOML parse error at line {lineno}, column {vm.start() + 1}\n{pad}|\n{lineno} | {line}\n"
+            f"{pad}| {' ' * vm.start()}{'^' * (vm.end() - vm.start())}\n{tail}")
+
+
+_KEY_TOKEN = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*""")
+
+
+def _dotted(text: str, start: int) -> tuple[list[tuple[str, int, int]], int]:
+    """The dotted key at ``text[start:]``: its parts as ``(name, start, end)`` and where it ends."""
+    parts: list[tuple[str, int, int]] = []
+    pos = start
+    while True:
+        m = _KEY_TOKEN.match(text, pos)
+        if m is None:
+            return parts, pos
+        token = m.group(1)
+        name = token[1:-1] if token[0] in "\"'" else token
+        parts.append((name, m.start(1), m.end(1)))
+        pos = m.end()
+        if pos < len(text) and text[pos] == ".":
+            pos += 1
+            continue
+        return parts, pos
+
+
+def _key_position(text: str, path: list[str]) -> tuple[int, int, int, str] | None:
+    """Line number, column, width and text of the first key in ``text`` whose full dotted path
+    starts with ``path`` (a table header or a key under one)."""
+    header: list[str] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            opening = 2 if stripped.startswith("[[") else 1
+            start = len(line) - len(stripped) + opening
+            parts, _ = _dotted(line, start)
+            header = [p[0] for p in parts]
+            if len(parts) >= len(path) and header[: len(path)] == path:
+                _, s, e = parts[len(path) - 1]
+                return lineno, s, e - s, line
+            continue
+        if not stripped or stripped.startswith("#"):
+            continue
+        parts, end = _dotted(line, 0)
+        if not parts or end >= len(line) or line[end] not in "=.":
+            continue
+        full = header + [p[0] for p in parts]
+        if len(full) >= len(path) and full[: len(path)] == path and len(header) < len(path):
+            _, s, e = parts[len(path) - len(header) - 1]
+            return lineno, s, e - s, line
+    return None
+
+
 _STRATEGIES = ("first-index", "unsafe-first-match", "unsafe-best-match")
 _PRERELEASE = ("disallow", "allow", "if-necessary", "explicit", "if-necessary-or-explicit")
 _RESOLUTION = ("highest", "lowest", "lowest-direct")

@@ -39,8 +39,12 @@ from prong.project.pyproject import (
     PipTable,
     PyProjectError,
     ToolUv,
+    invalid_exclude_newer,
+    invalid_exclude_newer_message,
     read_toml,
     tool_uv_from_dict,
+    unknown_field_message,
+    unknown_uv_field,
     uv_toml_from_dict,
 )
 
@@ -250,14 +254,37 @@ def find_project_config(start: Path, warnings: list[str] | None = None) -> tuple
         if b"uv" not in text:  # no [tool.uv] table can be there: skip the TOML parse
             continue
         try:
-            parsed = tool_uv_from_dict(read_toml(pyproject), pyproject)
+            data = read_toml(pyproject)
+            parsed = tool_uv_from_dict(data, pyproject)
         except PyProjectError as err:
             if warnings is not None:
                 warnings.append(f"failed to parse {pyproject} during settings discovery (skipped): {err}")
             continue
+        detail = None
+        if parsed is not None:  # what uv cannot deserialize: it refuses the whole table, warns, looks further up
+            unknown = unknown_uv_field(data["tool"]["uv"])
+            bad_date = invalid_exclude_newer(data["tool"]["uv"]) if unknown is None else None
+            if unknown is not None:
+                detail = unknown_field_message(text.decode("utf-8", "replace"), *unknown)
+            elif bad_date is not None:
+                detail = invalid_exclude_newer_message(text.decode("utf-8", "replace"), *bad_date)
+        if detail is not None:
+            if warnings is not None:
+                indented = "\n".join("  " + line if line else line for line in detail.splitlines())
+                warnings.append(f"Failed to parse `{_user_display(pyproject)}` during settings discovery:\n"
+                                f"{indented}\n")
+            continue
         if parsed is not None:
             return ConfigSource(pyproject, "project"), parsed
     return None
+
+
+def _user_display(path: Path) -> str:
+    """A path as uv shows it to the user: relative to the working directory when under it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def user_config_path(environ: Mapping[str, str], home: str | Path | None = None) -> Path | None:

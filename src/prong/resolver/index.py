@@ -2,7 +2,8 @@
 
 The real implementation (HTTP, cache, threads) lives in ``prong.dist.index``; tests use
 ``tests.support.scenario_index.ScenarioIndex``. Every answer is a value: an index that cannot
-be reached, a page with no files or a 401 are data the resolver turns into explanations.
+be reached, a page with no files or a 401 are data the resolver turns into explanations; the
+resolvers raise :class:`IndexFetchFailed` when a package they need could not be fetched at all.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Union
+
+from prong.errors import ProngError
 
 if TYPE_CHECKING:
     from prong.dists import IndexFile
@@ -31,6 +34,38 @@ class IndexProblem:
     kind: str = "other"
     index_url: str | None = None
     status: int | None = None
+
+
+class IndexFetchFailed(ProngError):
+    """The versions of a package could not be fetched (a refused connection, a timeout, an HTTP
+    error status) and no other index served it: the fetch failure is the error itself, as in uv,
+    not a "No solution found" whose cause hides in a hint (exit 1: the requested work failed)."""
+
+    def __init__(self, name: str, problem: IndexProblem) -> None:
+        self.name = name
+        self.problem = problem
+        super().__init__(name, problem.message)
+
+    def __str__(self) -> str:
+        return f"could not fetch the versions of `{self.name}`: {self.problem.message.splitlines()[0]}"
+
+    def hints(self) -> tuple[str, ...]:
+        if self.problem.hints:
+            return self.problem.hints
+        if "timeout" in self.problem.message:
+            return ("the index did not answer in time: check that it is up, or allow more time with "
+                    "UV_HTTP_TIMEOUT (seconds) and UV_HTTP_RETRIES",)
+        return ("check the index URL and that its server is up",)
+
+
+def fetch_failure(response: object) -> IndexProblem | None:
+    """The fetch failure that is the whole answer for a package, if ``response`` is one: an
+    ``IndexProblem`` of kind ``http``, or "not found" where an index failed that way."""
+    if isinstance(response, IndexProblem):
+        return response if response.kind == "http" else None
+    if isinstance(response, NotFound):
+        return next((p for p in response.problems if p.kind == "http"), None)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +132,12 @@ class MetadataFound:
 
 @dataclass(frozen=True, slots=True)
 class MetadataUnavailable:
-    """Metadata could not be had (download failed, build failed, invalid): ``reason`` says why."""
+    """Metadata could not be had (download failed, build failed, invalid): ``reason`` says why;
+    ``status`` is the HTTP status when the file could not be fetched (``0``: no response at all),
+    ``None`` when it was fetched but is unusable."""
 
     reason: str
+    status: int | None = None
 
 
 MetadataResponse = Union[MetadataFound, MetadataUnavailable]

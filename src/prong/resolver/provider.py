@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from prong.resolver.index import (
     Found,
+    IndexFetchFailed,
     IndexProblem,
     MetadataFound,
     NoIndex,
     NotFound,
     Offline,
     PackageIndex,
+    fetch_failure,
 )
 from prong.resolver.options import ResolverEnvironment, ResolverOptions
 from prong.resolver.package import Extra, Package, PubGrubPackage, Python, Root
@@ -272,6 +274,9 @@ class PythonProvider:
                 vmap = self._new_version_map(name, response)
             self.version_maps[name] = vmap
             return vmap
+        failure = fetch_failure(response)
+        if failure is not None:
+            raise IndexFetchFailed(name, failure)
         if isinstance(response, NotFound) and response.problems:
             self.index_problems[name] = response.problems
         if isinstance(response, IndexProblem):

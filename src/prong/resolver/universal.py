@@ -713,8 +713,12 @@ class UniversalResolver:
                               python_version=self.python.lower)
             rp.version_maps[name] = vmap
         else:
+            from prong.resolver.index import IndexFetchFailed, fetch_failure
             from prong.resolver.provider import UnavailablePackage
 
+            failure = fetch_failure(response)
+            if failure is not None:
+                raise IndexFetchFailed(name, failure)
             if isinstance(response, NotFound) and response.problems:
                 rp.index_problems[name] = response.problems
             if isinstance(response, IndexProblem):

@@ -86,5 +86,5 @@ def test_metadata_requirements_arrive_parsed_and_bad_ones_stay_text(monkeypatch:
     assert second == "not a [valid req"
     assert (md.requires_python, tuple(md.provides_extra)) == (">=3.9", ("fast",))
     # the same text parsed again is the same value (memoised across versions)
-    again = index._load_metadata(IndexFile("demo-1.1-py3-none-any.whl", "https://index.invalid/f/x.whl"))
+    again = index._load_metadata(IndexFile("demo-1.0-py3-none-any.whl", "https://index.invalid/g/x.whl"))
     assert isinstance(again, MetadataFound) and again.metadata.requires_dist[0] is first
