@@ -171,3 +171,48 @@ def seed_lock(seed_latest: object, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_seed_lock_tree_as_uv(seed_lock: Path, args: list[str], tmp_path: Path, no_uv_env: None,
                               capsys: pytest.CaptureFixture[str]) -> None:
     compare(seed_lock, args, tmp_path, capsys)
+
+
+SIMPLE_APP = """[project]
+name = "app"
+version = "0.1.0"
+requires-python = ">=3.10"
+dependencies = ["alpha>=2", "beta[fast]>=1; python_version >= '3.11'"]
+
+[project.optional-dependencies]
+cli = ["gamma"]
+
+[dependency-groups]
+dev = ["delta"]
+
+[[tool.uv.index]]
+name = "test"
+url = "@INDEX@"
+default = true
+"""
+
+
+def test_without_frozen_prong_locks_first(tmp_path: Path, no_uv_env: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """No uv.lock: `prong tree` locks the project (as `uv tree` does), then draws the lock it wrote,
+    which uv draws the same way."""
+    from tests.support.index_server import IndexServer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lock"))
+    try:
+        import test_uv_written_locks as written
+    finally:
+        sys.path.pop(0)
+    with IndexServer(written.DISTS) as index:
+        app = tmp_path / "app"
+        app.mkdir()
+        (app / "pyproject.toml").write_text(SIMPLE_APP.replace("@INDEX@", index.simple_url), encoding="utf-8")
+        code = main(["--directory", str(app), "--cache-dir", str(tmp_path / "cache"), "tree", "--universal"])
+        out, err = capsys.readouterr()
+        assert code == 0, err
+        assert (app / "uv.lock").is_file()
+        theirs = run_uv(["tree", "--frozen", "--universal"], app, tmp_path)
+        assert out == theirs.stdout
+        # --locked with a current lock draws it; the lock is kept as it is
+        before = (app / "uv.lock").read_text(encoding="utf-8")
+        assert main(["--directory", str(app), "--cache-dir", str(tmp_path / "cache"), "tree", "--locked"]) == 0
+        assert (app / "uv.lock").read_text(encoding="utf-8") == before
