@@ -6,6 +6,7 @@ what they return. They are imported lazily so that ``import prong`` stays cheap:
 - ``prong.compile(...)``: :func:`prong.api.compile.compile_requirements` (``prong pip compile``)
 - ``prong.index_versions(...)``: :func:`prong.api.index.index_versions` (``prong index versions``)
 - ``prong.export(...)``: :func:`prong.api.export.export` (``prong export --frozen``)
+- ``prong.tree(project, ...)``: :func:`prong.api.tree.tree` (``prong tree``: the lock's dependency tree)
 - ``prong.lock(project, ...)``: :func:`prong.api.lock.lock` (``prong lock``: a universal ``uv.lock``)
 - ``prong.sync(project, ...)``: :func:`prong.api.sync.sync` (``prong sync``: the venv made exactly the lock's selection)
 - ``prong.run(command, project, ...)``: :func:`prong.api.run.run` (``prong run``)
@@ -22,8 +23,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "add", "compile", "export", "index_versions", "init", "lock", "read_lock", "remove",
-           "render_lock", "run", "sync", "venv", "version", "why", "build"]
+__all__ = ["__version__", "add", "build", "compile", "export", "index_versions", "init", "lock", "read_lock", "remove",
+           "render_lock", "run", "sync", "tree", "venv", "version", "why"]
 
 _LAZY = {
     "compile": ("prong.api.compile", "compile_requirements"),
@@ -39,6 +40,7 @@ _LAZY = {
     "build": ("prong.api.build", "build"),
     "run": ("prong.api.run", "run"),
     "venv": ("prong.api.venv", "venv"),
+    "tree": ("prong.api.tree", "tree"),
     "read_lock": ("prong.lock.text", "read_lock"),
     "render_lock": ("prong.lock.text", "render_lock"),
 }

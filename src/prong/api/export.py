@@ -1,4 +1,5 @@
-"""``prong export``: the project's ``uv.lock`` as a ``requirements.txt``, as ``uv export`` writes it.
+"""``prong export``: the project's ``uv.lock`` as a ``requirements.txt`` or a ``pylock.toml`` (PEP 751),
+as ``uv export`` writes them.
 
 prong does not lock yet, so the lock is exported as it is (uv's ``--frozen``): the project's
 ``pyproject.toml`` names the project, its default groups and its extras; ``uv.lock`` beside it (or
@@ -63,7 +64,8 @@ def export(
     ``prune`` drops packages and what only they need; ``emit_project``/``emit_workspace``/
     ``no_emit_packages`` leave lines out without changing what else is included. ``header`` is the
     command line named on top (``None``: no header). With ``output_file`` the text is also written
-    there (atomically).
+    there (atomically). ``format``: ``"requirements-txt"`` or ``"pylock.toml"`` (PEP 751, checked with
+    ``packaging.pylock``; ``hashes`` and ``annotate`` do not apply to it).
     """
     from prong.lock.text import read_lock
     from prong.pep508.names import normalize_name
@@ -72,8 +74,8 @@ def export(
     if not frozen:
         raise NotImplementedYet("exporting without --frozen (prong cannot lock yet; "
                                 "pass --frozen to export uv.lock as it is)")
-    if format != "requirements-txt":
-        raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt only)")
+    if format not in ("requirements-txt", "requirements.txt", "pylock.toml"):
+        raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt and pylock.toml)")
     start = time.perf_counter()
     pyproject_path, lock_path = _find_project(Path(project) if project is not None else Path.cwd())
     if output_file is not None:
@@ -102,9 +104,15 @@ def export(
         left_out.update(members or roots)
     shown = [s for s in selected if s.package.name not in left_out]
 
-    from prong.install.export import requirements_txt
+    if format == "pylock.toml":
+        from prong.install.pylock import pylock_toml
 
-    text = requirements_txt(shown, hashes=hashes, annotate=annotate, header=header, editable=editable)
+        text = pylock_toml(shown, requires_python=lock.requires_python, header=header, editable=editable,
+                           environments=lock.supported_markers)
+    else:
+        from prong.install.export import requirements_txt
+
+        text = requirements_txt(shown, hashes=hashes, annotate=annotate, header=header, editable=editable)
     if output_file is not None:
         from prong.api._files import write_atomic
 

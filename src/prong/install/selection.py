@@ -135,6 +135,13 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
             tree = parsed[text] = parse_marker(text or "").assign_extras(decide)
         return tree
 
+    # The lock's supported environments (``[tool.uv] environments``) bound every dependency, as in
+    # uv's export; the roots themselves stay unconditional.
+    environments = FALSE if lock.supported_markers else TRUE
+    for text in lock.supported_markers:
+        environments = environments.or_(parse_marker(text))
+    root_ids = {r.id for r in roots}
+
     # Reachability: each node's marker is the union over its incoming paths, to a fixed point.
     reach: dict[PackageId | None, MarkerTree] = {None: TRUE}
     queue: list[PackageId | None] = [None]
@@ -142,7 +149,10 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
         parent = queue.pop()
         base = reach[parent]
         for child, text in edges.get(parent, ()):
-            marker = base.and_(edge_marker(text))
+            if parent is None and text is None and child in root_ids:
+                marker = base
+            else:
+                marker = base.and_(edge_marker(text)).and_(environments)
             before = reach.get(child)
             after = marker if before is None else before.or_(marker)
             if after is not before:

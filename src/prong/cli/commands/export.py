@@ -12,8 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     parser.add_argument("--frozen", action="store_true",
                         help="Export uv.lock as it is, without checking it against pyproject.toml (required: "
                              "prong cannot lock yet)")
-    parser.add_argument("--format", default="requirements-txt", choices=("requirements-txt", "pylock.toml"),
-                        help="The output format (requirements-txt only, for now)")
+    parser.add_argument("--format", default="requirements-txt", choices=("requirements-txt", "requirements.txt", "pylock.toml"),
+                        help="The output format: requirements-txt, or pylock.toml (PEP 751)")
     parser.add_argument("--package", metavar="NAME", help="Export this workspace member")
     parser.add_argument("--all-packages", action="store_true", help="Export every workspace member")
     parser.add_argument("--extra", action="append", default=[], metavar="EXTRA", help="Include an extra")

@@ -1,0 +1,209 @@
+"""`prong export --format pylock.toml --frozen` against `uv export --format pylock.toml --frozen`
+on locks uv wrote, field by field: the real projects' `uv.lock` (`tests/realworld/projects`; three
+by default, fifteen with ``PRONG_REALWORLD=all``; no network: both tools only read the lock) and
+the lock-format workspace on the test index (an editable path source, a workspace member, a local
+wheel, conflicting extras).
+
+Equal means: the same top-level keys and values but `created-by` (prong names itself) and the same
+packages in the same order with the same fields, markers compared by meaning (prong writes some
+markers in a simpler but equivalent form: docs/conformance.md). Each file is a valid PEP 751 lock
+for `packaging.pylock`, and `uv pip install -r pylock.toml --dry-run` accepts it (into a fresh
+venv; the real projects' files point at PyPI, so those runs are marked `pypi`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prong.cli.main import main
+from tests.support.uv import run_uv
+
+REALWORLD = Path(__file__).resolve().parents[2] / "realworld" / "projects"
+ALL = tuple(sorted(tomllib.loads((REALWORLD / "INDEX.toml").read_text())["projects"]))
+DEFAULT = ("flask", "scikit-learn", "starlette")
+SELECTED = ALL if os.environ.get("PRONG_REALWORLD", "").strip().lower() == "all" else DEFAULT
+
+OPTIONS = [
+    [],
+    ["--all-extras", "--all-groups"],
+    ["--no-dev"],
+    ["--only-group", "dev"],
+    ["--no-default-groups", "--no-editable"],
+]
+
+
+def ids(args: list[str]) -> str:
+    return " ".join(args) or "default"
+
+
+@pytest.fixture
+def no_uv_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for key in [k for k in os.environ if k.startswith("UV_")]:
+        monkeypatch.delenv(key)
+
+
+def _environments() -> list[dict[str, str]]:
+    """Real environments (an OS's os_name, sys_platform and platform_system go together)."""
+    out = []
+    for os_name, sys_platform, system in (("nt", "win32", "Windows"), ("posix", "linux", "Linux"),
+                                          ("posix", "darwin", "Darwin")):
+        for impl, impl_display in (("cpython", "CPython"), ("pypy", "PyPy")):
+            for machine in ("x86_64", "AMD64", "aarch64", "arm64", "ppc64le", "s390x", "i686"):
+                for python in ("3.8.10", "3.9.1", "3.10.2", "3.11.5", "3.12.1", "3.13.0", "3.14.0"):
+                    out.append({"os_name": os_name, "sys_platform": sys_platform, "platform_system": system,
+                                "implementation_name": impl, "platform_python_implementation": impl_display,
+                                "platform_machine": machine, "python_full_version": python,
+                                "python_version": ".".join(python.split(".")[:2]), "implementation_version": python})
+    return out
+
+
+ENVIRONMENTS = _environments()
+
+
+def equivalent(a: str, b: str) -> bool:
+    """The same marker, or one true in exactly the same real environments."""
+    from prong.pep508.markers import parse_marker
+
+    if a == b:
+        return True
+    x, y = parse_marker(a), parse_marker(b)
+    return all(x.evaluate(env) == y.evaluate(env) for env in ENVIRONMENTS)
+
+
+def same_meaning(ours: dict[str, Any], theirs: dict[str, Any]) -> None:
+    assert ours.pop("created-by") == "prong" and theirs.pop("created-by") == "uv"
+    ours_packages, theirs_packages = ours.pop("packages"), theirs.pop("packages")
+    assert ours == theirs
+    assert [(p["name"], p.get("version")) for p in ours_packages] == [
+        (p["name"], p.get("version")) for p in theirs_packages]
+    for a, b in zip(ours_packages, theirs_packages, strict=True):
+        assert list(a) == list(b), a["name"]  # the same fields, in uv's order
+        if "marker" in a:
+            assert equivalent(a.pop("marker"), b.pop("marker")), a["name"]
+        assert a == b
+
+
+def export_both(project: Path, args: list[str], tmp_path: Path,
+                capsys: pytest.CaptureFixture[str]) -> tuple[str, str] | None:
+    """Both exports, or None when both tools refuse the options (e.g. a group the project lacks)."""
+    theirs = run_uv(["export", "--format", "pylock.toml", "--frozen", *args], project, tmp_path)
+    capsys.readouterr()
+    code = main(["--directory", str(project), "export", "--format", "pylock.toml", "--frozen", *args])
+    out, err = capsys.readouterr()
+    if theirs.returncode != 0:
+        assert code == 2 and err.startswith("error:"), (theirs.stderr, err)
+        return None
+    assert code == 0, err
+    return out, theirs.stdout
+
+
+def check(project: Path, args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    from packaging.pylock import Pylock
+
+    both = export_both(project, args, tmp_path, capsys)
+    if both is None:
+        return ""
+    ours, theirs = both
+    assert ours.splitlines()[0] == "# This file was autogenerated by prong via the following command:"
+    assert ours.splitlines()[1].startswith("#    prong")
+    Pylock.from_dict(tomllib.loads(ours))  # a valid PEP 751 lock
+    same_meaning(tomllib.loads(ours), tomllib.loads(theirs))
+    return ours
+
+
+@pytest.mark.parametrize("args", OPTIONS, ids=ids)
+@pytest.mark.parametrize("name", SELECTED)
+def test_realworld_pylock_as_uv(name: str, args: list[str], tmp_path: Path, no_uv_env: None,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / name
+    shutil.copytree(REALWORLD / name, work)
+    check(work, args, tmp_path, capsys)
+
+
+def test_byte_for_byte_where_the_markers_agree(tmp_path: Path, no_uv_env: None,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "flask"
+    shutil.copytree(REALWORLD / "flask", work)
+    both = export_both(work, ["--all-extras", "--all-groups"], tmp_path, capsys)
+    assert both is not None
+    ours, theirs = both
+    assert ours.splitlines()[2:] == theirs.replace('created-by = "uv"', 'created-by = "prong"').splitlines()[2:]
+
+
+@pytest.mark.pypi
+@pytest.mark.parametrize("name", ["flask", "scikit-learn"])
+def test_uv_installs_the_realworld_pylock(name: str, tmp_path: Path, no_uv_env: None,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / name
+    shutil.copytree(REALWORLD / name, work)
+    assert main(["--directory", str(work), "-q", "export", "--format", "pylock.toml", "--frozen",
+                 "-o", str(work / "pylock.toml")]) == 0
+    venv = run_uv(["venv", str(tmp_path / "venv")], work, tmp_path)
+    assert venv.returncode == 0, venv.stderr
+    done = run_uv(["pip", "install", "-r", "pylock.toml", "--dry-run", "--python", str(tmp_path / "venv")],
+                  work, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Would install" in done.stderr
+
+
+# -- the lock-format workspace on the test index ------------------------------------------------------
+
+WORKSPACE_OPTIONS = [[], ["--extra", "x"], ["--extra", "y", "--all-packages"], ["--all-groups", "--no-editable"],
+                     ["--only-group", "dev"], ["--package", "member"], ["--prune", "gamma"]]
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from tests.support.index_server import IndexServer
+    from tests.support.wheels import make_wheel
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lock"))
+    try:
+        import test_uv_written_locks as written
+    finally:
+        sys.path.pop(0)
+    tmp = tmp_path_factory.mktemp("pylock-workspace")
+    with IndexServer(written.DISTS) as index:
+        app = tmp / "app"
+        written._project(app, "app", written.APP.replace("@INDEX@", index.simple_url))
+        written._project(app / "libs" / "local-lib", "local-lib", 'dependencies = ["gamma"]\n')
+        written._project(app / "packages" / "member", "member", 'dependencies = ["eta"]\n')
+        make_wheel(app / "wheels", "theta", "1.0")
+        done = run_uv(["lock"], app, tmp)
+        assert done.returncode == 0, done.stderr
+        yield app, index
+
+
+@pytest.mark.parametrize("args", WORKSPACE_OPTIONS, ids=ids)
+def test_workspace_pylock_as_uv(workspace: Any, args: list[str], tmp_path: Path, no_uv_env: None,
+                                capsys: pytest.CaptureFixture[str]) -> None:
+    app, _index = workspace
+    text = check(app, args, tmp_path, capsys)
+    assert text
+    data = tomllib.loads(text)
+    by_name = {p["name"]: p for p in data["packages"]}
+    if "theta" in by_name:  # a local wheel is an archive with its path, size and hash
+        assert set(by_name["theta"]["archive"]) >= {"path", "hashes"}
+
+
+def test_uv_installs_the_workspace_pylock(workspace: Any, tmp_path: Path, no_uv_env: None,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    app, _index = workspace
+    out = tmp_path / "app"
+    shutil.copytree(app, out)
+    assert main(["--directory", str(out), "-q", "export", "--format", "pylock.toml", "--frozen", "--extra", "x",
+                 "-o", str(out / "pylock.toml")]) == 0
+    venv = run_uv(["venv", str(tmp_path / "venv")], out, tmp_path)
+    assert venv.returncode == 0, venv.stderr
+    done = run_uv(["pip", "install", "-r", "pylock.toml", "--dry-run", "--python", str(tmp_path / "venv")],
+                  out, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "delta==1.0" in done.stderr and "theta-1.0-py3-none-any.whl" in done.stderr
