@@ -71,9 +71,10 @@ def export(
     from prong.pep508.names import normalize_name
     from prong.project.pyproject import read_pyproject
 
-    if not frozen:
-        raise NotImplementedYet("exporting without --frozen (prong cannot lock yet; "
-                                "pass --frozen to export uv.lock as it is)")
+    if not frozen:  # lock first, as uv does (a current lock is kept as it is, without the network)
+        from prong.api.lock import find_project, lock
+
+        lock(find_project(Path(project) if project is not None else Path.cwd()))
     if format not in ("requirements-txt", "requirements.txt", "pylock.toml"):
         raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt and pylock.toml)")
     start = time.perf_counter()

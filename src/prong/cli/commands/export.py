@@ -10,8 +10,7 @@ from prong.cli.settings import GlobalSettings
 
 def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> None:
     parser.add_argument("--frozen", action="store_true",
-                        help="Export uv.lock as it is, without checking it against pyproject.toml (required: "
-                             "prong cannot lock yet)")
+                        help="Export uv.lock as it is, without locking first")
     parser.add_argument("--format", default="requirements-txt", choices=("requirements-txt", "requirements.txt", "pylock.toml"),
                         help="The output format: requirements-txt, or pylock.toml (PEP 751)")
     parser.add_argument("--package", metavar="NAME", help="Export this workspace member")
