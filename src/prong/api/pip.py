@@ -287,6 +287,16 @@ def install(requirements: Sequence[str] = (), python: str | None = None, *, requ
     from prong.installer.plan import Wanted, make_plan, scan_installed
     from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
 
+    from packaging.pylock import is_valid_pylock_path
+
+    if len(requirements_files) == 1 and not requirements and is_valid_pylock_path(Path(requirements_files[0])):
+        return install_pylock(requirements_files[0], python, exact=exact, system=system,
+                              break_system_packages=break_system_packages, reinstall=reinstall, environ=environ,
+                              cache_dir=cache_dir, no_cache=no_cache, offline=offline, on_event=on_event,
+                              extras=resolve_options.get("extras") or (), groups=resolve_options.get("groups"))
+    if resolve_options.get("extras") or resolve_options.get("groups"):
+        raise UsageError("--extra and --group apply to a pylock.toml only",
+                         "Name the extras in the requirement instead, e.g. `rich[jupyter]`.")
     started = time.perf_counter()
     venv = find_environment(python, system=system, break_system_packages=break_system_packages, environ=environ)
     if not requirements and not requirements_files:
@@ -329,5 +339,97 @@ def install(requirements: Sequence[str] = (), python: str | None = None, *, requ
 
 
 def sync(requirements_files: Sequence[str], python: str | None = None, **options: Any) -> PipResult:
-    """The environment made exactly what the (pinned) requirements files name."""
+    """The environment made exactly what the (pinned) requirements files name; a ``pylock.toml``
+    (PEP 751) is installed as it selects (:func:`install_pylock`)."""
+    from packaging.pylock import is_valid_pylock_path
+
+    pylocks = [f for f in requirements_files if is_valid_pylock_path(Path(f))]
+    if pylocks:
+        if len(requirements_files) != 1:
+            raise UsageError("a pylock.toml is installed alone", "Pass one pylock.toml and no other file.")
+        return install_pylock(pylocks[0], python, exact=True, **options)
     return install((), python, requirements_files=requirements_files, exact=True, **options)
+
+
+def install_pylock(path: str | Path, python: str | None = None, *, exact: bool = False,
+                   extras: Sequence[str] = (), groups: Sequence[str] | None = None, system: bool = False,
+                   break_system_packages: bool = False, reinstall: bool = False,
+                   environ: Mapping[str, str] | None = None, cache_dir: str | Path | None = None,
+                   no_cache: bool = False, offline: bool = False, on_event: Callable[[str], None] | None = None,
+                   **_ignored: Any) -> PipResult:
+    """Install what a PEP 751 ``pylock.toml`` selects for the environment (its markers, the
+    ``extras`` and dependency ``groups`` asked for, else its default groups), each file checked
+    against the hashes the lock gives."""
+    import tomllib
+
+    from packaging.pylock import (Pylock, PylockSelectError, PylockUnsupportedVersionError,
+                                  PylockValidationError)
+    from packaging.tags import Tag
+
+    from prong.api.sync import _in_threads, _Item, _label, _prepare, _http_client
+    from prong.cache import Cache
+    from prong.installer.install import link_unpacked
+    from prong.installer.install import uninstall as remove_dist
+    from prong.installer.plan import Wanted, make_plan, scan_installed
+    from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
+
+    started = time.perf_counter()
+    lock_path = Path(path)
+    try:
+        data = tomllib.loads(lock_path.read_text(encoding="utf-8"))
+        lock = Pylock.from_dict(data)
+    except OSError as err:
+        raise UsageError(f"cannot read {lock_path}: {err.strerror or err}", "Check the path.") from None
+    except tomllib.TOMLDecodeError as err:
+        raise UsageError(f"{lock_path}: invalid TOML ({err})", "Export it again (`prong export --format pylock.toml`).") \
+            from None
+    except (PylockValidationError, PylockUnsupportedVersionError) as err:
+        raise UsageError(f"{lock_path}: not a valid pylock.toml ({err})",
+                         "Export it again (`prong export --format pylock.toml`).") from None
+    venv = find_environment(python, system=system, break_system_packages=break_system_packages, environ=environ)
+    env = venv.interpreter.marker_environment()
+    tags = [Tag(t.interpreter, t.abi, t.platform) for t in venv.interpreter.tags()]
+    try:
+        chosen = list(lock.select(environment=env, tags=tags, extras=set(extras),  # type: ignore[arg-type]
+                                  dependency_groups=set(groups) if groups is not None else None))
+    except PylockSelectError as err:
+        raise UsageError(f"{lock_path}: {err}",
+                         "Pass only the extras and groups the file declares (`extras`, `dependency-groups`); "
+                         "an export with `--extra` has the selection applied already.") from None
+    base = lock_path.resolve().parent
+    wanted = []
+    for package, dist in chosen:
+        kind = type(dist).__name__
+        if kind not in ("PackageWheel", "PackageSdist", "PackageArchive"):
+            raise ProngError(f"{lock_path}: `{package.name}` comes from a {kind[7:].lower()}, which prong cannot "
+                             "install from a pylock.toml yet")  # (a VCS checkout or a directory)
+        url = getattr(dist, "url", None) or (base / dist.path).as_uri()  # type: ignore[union-attr]
+        hashes = dict(getattr(dist, "hashes", {}) or {})
+        sha = hashes.get("sha256")
+        artifact = LockArtifact(url=url, hash=f"sha256:{sha}" if sha else None, size=getattr(dist, "size", None))
+        version = str(package.version) if package.version is not None else "0"
+        is_wheel = kind == "PackageWheel" or url.endswith(".whl")
+        locked = LockedPackage(PackageId(str(package.name), version, LockSource("registry", package.index or "")),
+                               sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
+        wanted.append(Wanted(str(package.name), version, payload=_Item(locked, artifact if is_wheel else None)))
+    plan = make_plan(wanted, scan_installed(venv.site_packages), exact=exact, reinstall=reinstall)
+    cache = Cache.from_settings(cache_dir, no_cache=no_cache)
+    environ_ = os.environ if environ is None else environ
+    timings: dict[str, float] = {}
+    prepared = 0
+    if not plan.empty:
+        t = time.perf_counter()
+        ready, prepared = _prepare(plan.to_install, lambda: _http_client(base, None, environ_, cache, offline, {}),
+                                   cache, venv, base, {}, None, on_event)
+        timings["prepare"] = time.perf_counter() - t
+        t = time.perf_counter()
+        for dist_info in plan.to_remove:
+            remove_dist(dist_info.path, venv.root)
+        timings["uninstall"] = time.perf_counter() - t
+        t = time.perf_counter()
+        _in_threads(lambda w: link_unpacked(ready[w.name].unpacked, venv), plan.to_install)
+        timings["install"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - started
+    return PipResult(venv.root, tuple(sorted(_label(w) for w in plan.to_install)),
+                     tuple(sorted(_label(d) for d in plan.to_remove)),
+                     tuple(sorted(str(w) for w, _ in plan.unchanged)), prepared, timings)

@@ -25,6 +25,11 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     if sub == "sync" or sub == "install":
         if sub == "sync":
             parser.add_argument("src_files", nargs="+", metavar="FILE", help="Pinned requirements (requirements.txt)")
+    if sub in ("install", "sync"):
+        parser.add_argument("--extra", action="append", default=[], metavar="EXTRA",
+                            help="With a pylock.toml: include the extra EXTRA (repeatable)")
+        parser.add_argument("--group", action="append", default=None, metavar="GROUP",
+                            help="With a pylock.toml: install the dependency group GROUP (default: its default groups)")
     if sub == "list":
         parser.add_argument("--format", choices=("columns", "freeze", "json"), default="columns")
     parser.add_argument("-p", "--python", metavar="PYTHON", help="The environment's interpreter, or its directory")
@@ -106,6 +111,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     options = dict(index_url=ns.index_url, default_index=ns.default_index, extra_index_urls=tuple(ns.extra_index_url),
                    indexes=tuple(ns.index), exclude_newer=ns.exclude_newer)
     options = {k: v for k, v in options.items() if v}
+    if ns.extra or ns.group:
+        options.update(extras=tuple(ns.extra), groups=tuple(ns.group) if ns.group else None)
     if sub == "sync":
         result = pip.sync(list(ns.src_files) + list(ns.requirements), ns.python, system=ns.system,
                           break_system_packages=ns.break_system_packages, reinstall=ns.reinstall,
