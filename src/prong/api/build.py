@@ -57,6 +57,9 @@ def build(
         raise UsageError(f"{root} has no pyproject.toml or setup.py to build",
                          "Run `prong build` in a project directory, or give its path.")
     out = Path(out_dir).absolute() if out_dir is not None else root / "dist"
+    if not out.exists():  # a directory made for the build output is ignored by git, as uv makes it
+        out.mkdir(parents=True)
+        (out / ".gitignore").write_text("*", encoding="utf-8")
     both = not sdist and not wheel
     interp = find_interpreter(python) if python else find_interpreter()
     if callable(config):
