@@ -168,3 +168,23 @@ def test_venv_refuses_an_existing_directory_without_clear(tmp_path: Path, capsys
     proc = subprocess.run([str(tmp_path / "env" / "bin" / "python"), "-c", "import sys; print(sys.prefix)"],
                           capture_output=True, text=True)
     assert Path(proc.stdout.strip()) == tmp_path / "env"
+
+
+def test_copy_link_mode_and_bytecode(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, err = prong(project, capsys, "sync", "--link-mode", "copy", "--compile-bytecode")
+    assert code == 0, err
+    site = next((project / ".venv").glob("lib/python3.*/site-packages"))
+    init = site / "lib" / "__init__.py"
+    assert init.stat().st_nlink == 1  # a copy, not a link into the cache
+    assert list((site / "lib" / "__pycache__").glob("__init__.*.pyc"))
+
+
+def test_run_with_an_overlay_package(project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                     server: IndexServer) -> None:
+    out = tmp_path / "with.txt"
+    code = main(["--directory", str(project), "--cache-dir", str(tmp_path / "cache"), "run", "--with", "extra-pkg",
+                 "--index-url", server.simple_url, "python", "-c",
+                 f"import lib, extra_pkg; open({str(out)!r}, 'w').write(lib.__version__ + extra_pkg.__version__)"])
+    capsys.readouterr()
+    assert code == 0 and out.read_text() == "1.01.0"
+    assert "extra_pkg" not in installed(project)  # the overlay, not the project's venv
