@@ -131,6 +131,11 @@ def ensure_venv(
             spec is None or spec.contains(venv.interpreter.version_text, prereleases=True))
         if fits:
             return venv, False
+    if path.is_symlink() or path.is_file() or (path.is_dir() and read_pyvenv_cfg(path) is None
+                                               and any(path.iterdir())):
+        from prong.venv import NotAVenv
+
+        raise NotAVenv(path)  # before any message that promises to create it
     interp = find_interpreter(request, requires_python=requires_python, environ=env, cache=cache, allow_venv=False)
     say(f"Using {interp.implementation_name} {interp.version_text} interpreter at: {interp.sys_executable}")
     shown = _shown(path)
