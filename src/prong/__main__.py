@@ -10,6 +10,7 @@ def _run() -> int:
         return main()
     except KeyboardInterrupt:  # before main's own handler (importing it, parsing arguments)
         print("error: interrupted", file=sys.stderr)
+        exec("")  # forget an interrupt that escaped an exec() (see cli/main.py): exit 130, not by SIGINT
         return 130
 
 

@@ -85,11 +85,7 @@ def test_sigint_at_ten_moments_of_a_cold_compile(tmp_path: Path) -> None:
                 assert (tmp_path / "out.txt").read_bytes() == full
                 continue
             interrupted += 1
-            # Open defect: a SIGINT in the first ~0.1 s (the interpreter still starting) sometimes ends
-            # with "error: interrupted" but status -2 (the interpreter re-raising SIGINT at exit)
-            # instead of 130; every later moment must be 130.
-            assert result.returncode == 130 or (n == 1 and result.returncode == -signal.SIGINT), \
-                (at, result.returncode, err)
+            assert result.returncode == 130, (at, result.returncode, err)
             assert [line for line in err.splitlines() if line.startswith("error:")] == ["error: interrupted"], (at, err)
             assert (tmp_path / "out.txt").read_bytes() == OLD, at
         print(f"cold compile {duration:.2f} s; {interrupted} of 10 interrupted")
