@@ -826,7 +826,10 @@ class HttpClient:
                     if attempt:
                         err.what += f" (after {attempt + 1} attempts)"
                     raise
-                self._sleep(attempt, None, url, err.what)
+                if "timeout" in err.what:  # the attempt already waited: retry at once, so that a silent
+                    log.info("retrying %s at once: %s", url, err.what)  # index fails in timeout x attempts
+                else:
+                    self._sleep(attempt, None, url, err.what)
                 attempt += 1
                 continue
             if (raw.status >= 500 or raw.status == 429) and attempt < self.retries and not _abandoned():
