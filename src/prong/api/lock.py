@@ -249,6 +249,41 @@ def _check_sources(pp: PyProject, path: Path) -> None:
                 )
 
 
+def _project_indexes(path: Path, pp: PyProject, config: UvConfig | None, environ: Mapping[str, str], *,
+                     default_index: str | None, indexes: Sequence[str], index_url: str | None,
+                     extra_index_urls: Sequence[str], index_strategy: str | None, prerelease: str | None,
+                     resolution: str | None, exclude_newer: str | None) -> tuple[Any, Any, Any]:
+    """The project's indexes in force (flags, variables, configuration, ``[[tool.uv.index]]``), the
+    pip-style settings and the parsed options: what ``_context`` and ``sync`` need to reach them."""
+    from prong.api.index import index_urls as make_index_urls
+    from prong.api.index import pip_settings
+    from prong.client.indexes import IndexConfig
+    from prong.project.settings import PipOptions
+
+    directory = path.parent
+    # the project's indexes are project data: kept under --no-config for the sources that name them
+    config_files = {p.resolve() for p in config.files} if config is not None else set()
+    project_indexes = [
+        IndexConfig.from_toml(
+            {"name": e.name, "url": e.url, "explicit": e.explicit, "default": e.default, "format": e.format,
+             "authenticate": e.authenticate,
+             "ignore-error-codes": list(e.ignore_error_codes) if e.ignore_error_codes is not None else None},
+            origin=str(path), base=directory,
+        )
+        for e in pp.tool_uv.index
+    ]
+    extra_configured = [] if path.resolve() in config_files else [i for i in project_indexes if i.explicit]
+    args = PipOptions(
+        index_args=tuple(indexes), default_index=default_index, index_url=index_url,
+        extra_index_url=tuple(extra_index_urls), index_strategy=index_strategy, prerelease=prerelease,
+        resolution=resolution, exclude_newer=exclude_newer,
+        origins={"exclude_newer": "--exclude-newer"} if exclude_newer else {},
+    )
+    opts = pip_settings(args, config, environ)
+    urls = make_index_urls(args, config, environ=environ, extra_configured=extra_configured)
+    return urls, opts, args
+
+
 def _context(
     directory: Path,
     *,
@@ -288,26 +323,11 @@ def _context(
         warnings.append(
             f"No `requires-python` value found in the workspace. Defaulting to `{requires_python}`."
         )
-    # the project's indexes are project data: kept under --no-config for the sources that name them
+    urls, opts, args = _project_indexes(path, pp, config, environ, default_index=default_index, indexes=indexes,
+                                        index_url=index_url, extra_index_urls=extra_index_urls,
+                                        index_strategy=index_strategy, prerelease=prerelease, resolution=resolution,
+                                        exclude_newer=exclude_newer)
     config_files = {p.resolve() for p in config.files} if config is not None else set()
-    project_indexes = [
-        IndexConfig.from_toml(
-            {"name": e.name, "url": e.url, "explicit": e.explicit, "default": e.default, "format": e.format,
-             "authenticate": e.authenticate,
-             "ignore-error-codes": list(e.ignore_error_codes) if e.ignore_error_codes is not None else None},
-            origin=str(path), base=directory,
-        )
-        for e in pp.tool_uv.index
-    ]
-    extra_configured = [] if path.resolve() in config_files else [i for i in project_indexes if i.explicit]
-    args = PipOptions(
-        index_args=tuple(indexes), default_index=default_index, index_url=index_url,
-        extra_index_url=tuple(extra_index_urls), index_strategy=index_strategy, prerelease=prerelease,
-        resolution=resolution, exclude_newer=exclude_newer,
-        origins={"exclude_newer": "--exclude-newer"} if exclude_newer else {},
-    )
-    opts = pip_settings(args, config, environ)
-    urls = make_index_urls(args, config, environ=environ, extra_configured=extra_configured)
     all_indexes = list(urls.indexes)
     _check_sources(pp, path)
     # lowering

@@ -611,6 +611,8 @@ class _Item:
     wheel: LockArtifact | None = None
     build_source: Path | None = None  # a source tree (editable or directory) to build
     editable: bool = False
+    local_file: Path | None = None  # a `path` source: a wheel to unpack, or an sdist to build
+    direct_url: Mapping[str, object] | None = None  # direct_url.json of a path, directory or url install
 
 
 def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
@@ -640,6 +642,33 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             out.append(Wanted(package.name, version, editable_url=tree.as_uri(),
                               payload=_Item(package, build_source=tree, editable=True)))
             continue
+        if source.kind == "directory":
+            tree = (root / source.value).resolve()
+            out.append(Wanted(package.name, version, direct_url=tree.as_uri(),
+                              payload=_Item(package, build_source=tree,
+                                            direct_url={"url": tree.as_uri(), "dir_info": {"editable": False}})))
+            continue
+        if source.kind == "path":
+            file = (root / source.value).resolve()
+            out.append(Wanted(package.name, version, direct_url=file.as_uri(),
+                              payload=_Item(package, local_file=file,
+                                            direct_url={"url": file.as_uri(), "archive_info": {}})))
+            continue
+        if source.kind == "url" and source.subdirectory is None:
+            try:
+                wheel = pick_wheel(package, target, tags) if package.wheels else None
+            except NoCompatibleWheel as err:
+                failures.append(err)
+                continue
+            artifact = wheel or package.sdist
+            url = artifact.url if artifact is not None and artifact.url else source.value
+            info: dict[str, object] = {}
+            if artifact is not None and artifact.hash:
+                algo, _, value = artifact.hash.partition(":")
+                info = {"hash": f"{algo}={value}", "hashes": {algo: value}}
+            out.append(Wanted(package.name, version, direct_url=url,
+                              payload=_Item(package, wheel, direct_url={"url": url, "archive_info": info})))
+            continue
         if source.kind == "registry":
             try:
                 wheel = pick_wheel(package, target, tags)
@@ -650,7 +679,7 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             continue
         raise SyncError(
             f"`{package.name}` comes from a {source.kind} source ({source.value}), which prong cannot install yet",
-            "Only index packages and the project itself are installed so far; install this one with "
+            "Index packages, path, directory and URL sources are installed so far; install this one with "
             "`uv sync`, or use an index.")
     if failures:
         # the one uv names: the first its walk from the project meets, along edges whose
@@ -764,7 +793,7 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
     build: list[tuple[Wanted, _Item]] = []
     for want in wanted:
         item: _Item = want.payload  # type: ignore[assignment]
-        if item.build_source is not None or item.wheel is None:
+        if item.build_source is not None or item.wheel is None or item.local_file is not None:
             build.append((want, item))
             continue
         sha = _sha256(item.wheel)
@@ -772,7 +801,7 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
             dest = archive / sha
             found = open_unpacked(dest)
             if found is not None:
-                ready[want.name] = _Ready(found)
+                ready[want.name] = _Ready(found, direct_url=item.direct_url)
                 continue
         else:
             import hashlib
@@ -789,8 +818,8 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
             futures = [http.executor.submit(_fetch_unpack, http, item, dest, say) for _want, item, dest in fetch]
             try:
                 total = len(fetch) + len(build)
-                for (want, _item, _dest), fut in zip(fetch, futures):
-                    ready[want.name] = _Ready(fut.result())
+                for (want, item_, _dest), fut in zip(fetch, futures):
+                    ready[want.name] = _Ready(fut.result(), direct_url=item_.direct_url)
                     prepared += 1
                     if progress is not None:
                         progress("Preparing", prepared, total)
@@ -857,12 +886,17 @@ def _fetch_unpack(http: HttpClient, item: _Item, dest: Path, say: Callable[[str]
 
 def _index_urls(root: Path, config: Any, environ: Mapping[str, str], lock_options: Mapping[str, Any]) -> Any:
     """The project's indexes (configuration, flags and [tool.uv.index]), read without the network."""
-    from prong.api.lock import _CONTEXT_OPTIONS, _context
+    from prong.api.lock import _project_indexes
+    from prong.project.pyproject import read_pyproject
 
-    ctx = _context(root, config=config, environ=environ, **{k: lock_options.get(k) for k in _CONTEXT_OPTIONS},
-                   indexes=lock_options.get("indexes") or (),
-                   extra_index_urls=lock_options.get("extra_index_urls") or ())
-    return ctx.index_urls
+    path = root / "pyproject.toml"
+    urls, _opts, _args = _project_indexes(
+        path, read_pyproject(path), config, environ, default_index=lock_options.get("default_index"),
+        indexes=lock_options.get("indexes") or (), index_url=lock_options.get("index_url"),
+        extra_index_urls=lock_options.get("extra_index_urls") or (), index_strategy=lock_options.get("index_strategy"),
+        prerelease=lock_options.get("prerelease"), resolution=lock_options.get("resolution"),
+        exclude_newer=lock_options.get("exclude_newer"))
+    return urls
 
 
 def _dispatch(http: HttpClient, cache: Cache, venv: Venv, root: Path, lock_options: Mapping[str, Any],
@@ -888,6 +922,22 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
     package = item.package
     version = package.version or "0"
     major, minor = venv.interpreter.minor
+    if item.local_file is not None and item.local_file.name.endswith(".whl"):
+        if not item.local_file.is_file():
+            raise SyncError(f"`{package.name}`: the wheel {item.local_file} the lock names does not exist",
+                            "Restore the file, or lock again.")
+        digest = hashlib.sha256(item.local_file.read_bytes()).hexdigest()
+        return _Ready(unpack_wheel(item.local_file, cache.bucket("archive-v1") / digest), direct_url=item.direct_url)
+    if item.local_file is not None or (item.build_source is not None and not item.editable):
+        source = item.local_file or item.build_source
+        assert source is not None
+        if not source.exists():
+            raise SyncError(f"`{package.name}`: {source}, which the lock names, does not exist",
+                            "Restore it, or lock again.")
+        with tempfile.TemporaryDirectory(prefix="prong-wheel-") as tmp:
+            wheel = dispatch.build_wheel(source, Path(tmp), name=package.name, version=version, origin=str(source))
+            digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+            return _Ready(unpack_wheel(wheel, cache.bucket("archive-v1") / digest), direct_url=item.direct_url)
     if item.editable:
         assert item.build_source is not None
         with tempfile.TemporaryDirectory(prefix="prong-editable-") as tmp:

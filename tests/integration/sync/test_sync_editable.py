@@ -331,3 +331,53 @@ def test_hatchling_project_as_uv(tmp_path: Path, capfd: pytest.CaptureFixture[st
     done = subprocess.run([str(venv / "bin" / "demo-app")], env=_clean_env(), capture_output=True, text=True,
                           timeout=60)
     assert done.stdout == "demo-app says 3\n", done.stderr
+
+
+def test_path_sources_from_uvs_lock(index: IndexServer, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """A uv-written lock with an editable path dependency, a directory built as a wheel and a
+    wheel file by path: `prong sync --frozen` installs what `uv sync --frozen` installs, with the
+    same direct_url.json targets."""
+    extra = textwrap.dedent("""
+        [tool.uv.sources]
+        libedit = { path = "../libedit", editable = true }
+        libdir = { path = "../libdir" }
+        helper2 = { path = "wheels/helper2-1.0-py3-none-any.whl" }
+        """)
+    def make(base: Path) -> Path:
+        root = _write_project(base / "demo", index.simple_url, dependencies='"helper", "libedit", "libdir", "helper2"',
+                              extra=extra)
+        for name in ("libedit", "libdir"):
+            lib = base / name
+            (lib / "src" / name).mkdir(parents=True)
+            (lib / "src" / name / "__init__.py").write_text(f"NAME = {name!r}\n")
+            (lib / "pyproject.toml").write_text(
+                f'[project]\nname = "{name}"\nversion = "0.2.0"\nrequires-python = ">=3.9"\ndependencies = []\n\n'
+                '[build-system]\nrequires = ["tinybuild"]\nbuild-backend = "tinybuild"\n\n'
+                f'[[tool.uv.index]]\nname = "local"\nurl = "{index.simple_url}"\ndefault = true\n')
+        make_dist(root / "wheels", Dist("helper2", "1.0"))
+        return root
+
+    theirs_root = make(tmp_path / "a")
+    ours_root = make(tmp_path / "b")
+    done = run_uv(["lock"], theirs_root, tmp_path)
+    assert done.returncode == 0, done.stderr
+    shutil.copy(theirs_root / "uv.lock", ours_root / "uv.lock")
+    done = run_uv(["sync", "--frozen"], theirs_root, tmp_path)
+    assert done.returncode == 0, done.stderr
+    code, _, err = _prong(ours_root, tmp_path / "cache", capfd, "sync", "--frozen", "--python", sys.executable)
+    assert code == 0, err
+    ours_site, theirs_site = _site(ours_root / ".venv"), _site(theirs_root / ".venv")
+    assert sorted(p.name for p in ours_site.glob("*.dist-info")) == sorted(p.name for p in theirs_site.glob("*.dist-info"))
+    for name in ("libedit-0.2.0", "libdir-0.2.0", "helper2-1.0"):
+        ours = json.loads((ours_site / f"{name}.dist-info" / "direct_url.json").read_text())
+        theirs = json.loads((theirs_site / f"{name}.dist-info" / "direct_url.json").read_text())
+        assert ours["url"].replace("/b/", "/a/") == theirs["url"], name
+        assert ours.get("dir_info", {}).get("editable") == theirs.get("dir_info", {}).get("editable"), name
+    probe = "import libedit, libdir, helper2; print(libedit.__file__); print(libdir.__file__)"
+    out = _python(ours_root / ".venv", probe, ours_root)
+    assert out.returncode == 0, out.stderr
+    edit_file, dir_file = out.stdout.split()
+    assert edit_file == str(tmp_path / "b" / "libedit" / "src" / "libedit" / "__init__.py")  # editable: the tree
+    assert "site-packages" in dir_file  # built and installed
+    code, _, err = _prong(ours_root, tmp_path / "cache", capfd, "sync", "--frozen", "--python", sys.executable)
+    assert code == 0 and "Checked" in err, err  # nothing to change the second time
