@@ -249,6 +249,13 @@ def build_registry(indexes: IndexUrls, *, strategy: IndexStrategy = "first-index
     return RegistryClient(http, indexes, strategy, strict_index_urls=strict_index_urls, cache=cache)
 
 
+def _uploaded(text: str) -> Any:
+    from datetime import datetime, timezone
+
+    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
 def index_versions(
     name: str,
     *,
@@ -271,8 +278,13 @@ def index_versions(
     environ: Mapping[str, str] | None = None,
     config: UvConfig | None = None,
     registry: Any = None,
+    exclude_newer: str | None = None,
 ) -> IndexVersions:
     """The versions of ``name`` with at least one file usable on the target, newest first.
+
+    ``exclude_newer`` (an RFC 3339 time or a date, also ``UV_EXCLUDE_NEWER`` and ``[tool.uv]``
+    ``exclude-newer``) leaves out files uploaded after it, and files whose upload time the index
+    does not give, as ``lock`` and ``pip compile`` do.
 
     Wheels must carry a tag the target accepts; sdists always count; a file whose
     requires-python excludes the target's Python, a yanked file and (without ``pre``) a
@@ -292,7 +304,8 @@ def index_versions(
         index_args=tuple(indexes), default_index=default_index, index_url=index_url,
         extra_index_url=tuple(extra_index_urls), find_links=tuple(find_links), no_index=no_index or None,
         index_strategy=index_strategy, python_version=python_version, python_platform=python_platform,
-        offline=offline,
+        offline=offline, exclude_newer=exclude_newer,
+        origins={"exclude_newer": "--exclude-newer"} if exclude_newer else {},
     )
     opts = pip_settings(args, config, environ)
     target, tags = make_target(opts.python_version, opts.python_platform)
@@ -309,6 +322,12 @@ def index_versions(
         if owned and close is not None:
             close()
     files = [(idx, f) for idx, page in pages for f in page.files]
+    cutoff_text = getattr(opts, "exclude_newer", None)
+    if cutoff_text:
+        from prong.api.compile import parse_exclude_newer
+
+        cutoff = parse_exclude_newer(str(cutoff_text))
+        files = [(idx, f) for idx, f in files if f.upload_time is not None and _uploaded(f.upload_time) <= cutoff]
     for idx, page in pages:
         log.debug("%s: %d file(s) of %s at %s", idx.display, len(page.files), project, page.url)
     versions, skipped = usable_versions(files, target, tags, pre=pre, project=project)

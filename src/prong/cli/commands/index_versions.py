@@ -31,6 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     t.add_argument("--python-platform", metavar="TRIPLE",
                    help="The platform to list versions for, e.g. aarch64-unknown-linux-gnu")
     t.add_argument("--pre", action="store_true", help="Include pre-releases")
+    t.add_argument("--exclude-newer", metavar="DATE", help="Leave out files uploaded after DATE (RFC 3339 or a date)")
     c = parser.add_argument_group("cache options")
     c.add_argument("--refresh", action="store_true", help="Revalidate every cached page and file")
     c.add_argument("--refresh-package", action="append", default=[], metavar="PACKAGE",
@@ -67,6 +68,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
             refresh=ns.refresh,
             refresh_packages=tuple(ns.refresh_package),
             config=config,
+            exclude_newer=ns.exclude_newer,
         )
     except NoMatchingVersionsError as err:
         print_index_warnings(err.warnings, settings)
