@@ -379,9 +379,17 @@ class HttpClient:
                 executor.state.closed = True  # under the lock: no cache write starts after this
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
-        with self._lock:
-            while self._writing and (left := deadline - time.monotonic()) > 0:
-                self._idle.wait(left)
+        interrupted = False
+        while True:  # a Ctrl-C here still lets the writes under way finish (no temporary file left)
+            try:
+                with self._lock:
+                    while self._writing and (left := deadline - time.monotonic()) > 0:
+                        self._idle.wait(left)
+                break
+            except KeyboardInterrupt:
+                interrupted = True
+        if interrupted:
+            raise KeyboardInterrupt
         if pools is not None:
             for manager in pools.values():
                 manager.clear()
