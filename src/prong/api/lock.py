@@ -809,7 +809,8 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
     if lock_text is None:
         return None
     h = hashlib.sha256(b"prong-lock-inputs-2\0")
-    files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ())]
+    files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ()),
+             *_path_source_files(directory)]
     for f in files:
         try:
             h.update(f.read_bytes())
@@ -825,6 +826,34 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
             continue
         h.update(f"{key}={options[key]!r}\0".encode())
     return h.hexdigest()
+
+
+def _path_source_files(directory: Path) -> list[Path]:
+    """The pyproject.toml of every directory a ``path`` source names, transitively (their
+    contents are inputs of the lock too)."""
+    import tomllib
+
+    out: list[Path] = []
+    seen: set[Path] = set()
+    pending = [directory.resolve()]
+    while pending:
+        here = pending.pop()
+        try:
+            data = tomllib.loads((here / "pyproject.toml").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        sources = ((data.get("tool") or {}).get("uv") or {}).get("sources") or {}
+        if not isinstance(sources, dict):
+            continue
+        for entry in sources.values():
+            for item in entry if isinstance(entry, list) else [entry]:
+                if isinstance(item, dict) and isinstance(item.get("path"), str):
+                    target = (here / item["path"]).resolve()
+                    if target not in seen and target.is_dir():
+                        seen.add(target)
+                        out.append(target / "pyproject.toml")
+                        pending.append(target)
+    return sorted(out)
 
 
 def _fingerprint_file(cache_dir: Any, fingerprint: str) -> Path:

@@ -84,3 +84,19 @@ def test_a_path_source_that_does_not_exist_is_named(tmp_path: Path, capsys: pyte
     err = capsys.readouterr().err
     assert code == 2 and "`tool.uv.sources.lib[0].path`: ../nope does not exist" in err
     assert not (app / "uv.lock").exists()
+
+
+def test_a_changed_path_dependency_is_locked_again(server: IndexServer, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    app = _workspace(tmp_path / "w", server.simple_url)
+    args = ["--directory", str(app), "--cache-dir", str(tmp_path / "cache"), "lock"]
+    assert main(args) == 0
+    assert main(args) == 0  # the no-op
+    lib_c = tmp_path / "w" / "libs" / "lib-c" / "pyproject.toml"  # a path dependency of a path dependency
+    assert '{ name = "six" }' not in (app / "uv.lock").read_text().split('[[package]]\nname = "lib-c"')[1].split("[[package]]")[0]
+    lib_c.write_text(lib_c.read_text().replace("dependencies = []", 'dependencies = ["six"]'))
+    capsys.readouterr()
+    assert main(args) == 0, capsys.readouterr().err
+    after = (app / "uv.lock").read_text().split('[[package]]\nname = "lib-c"')[1].split("[[package]]")[0]
+    assert '{ name = "six" }' in after
+    assert run_uv(["lock", "--locked"], app, tmp_path).returncode == 0
