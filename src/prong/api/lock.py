@@ -99,6 +99,8 @@ class _Context:
     warnings: list[str] = field(default_factory=list)
     #: (index URL as configured, the URL used instead): a devpi web URL whose `+simple` API served
     index_fixes: list[tuple[str, str]] = field(default_factory=list)
+    #: the projects that directory `path` sources name (resolved from their pyproject.toml)
+    path_projects: list[Any] = field(default_factory=list)
 
 
 def find_project(start: str | Path) -> Path:
@@ -133,7 +135,8 @@ def _specifier_text(text: str) -> str | None:
 
 
 def _lower(
-    pp: PyProject, text: str, marker_extra: str | None, group: str | None, indexes: Any, where: str
+    pp: PyProject, text: str, marker_extra: str | None, group: str | None, indexes: Any, where: str,
+    path_root: Path | None = None,
 ) -> list[LoweredRequirement]:
     """uv's lowering of one requirement through ``[tool.uv.sources]``."""
     from prong.pep508.markers import TRUE, parse_marker
@@ -156,6 +159,7 @@ def _lower(
     if not sources:
         return [LoweredRequirement(req, base, specifier_text=spec_text)]
     project = pp.name.replace("_", "-").replace(".", "-").lower() if pp.name else None
+    path_root = (path_root or pp.path.parent).resolve()
     out: list[LoweredRequirement] = []
     total = parse_marker("python_version < '0'")  # FALSE
     for i, s in enumerate(pp.tool_uv.sources.get(req.name, ())):
@@ -164,10 +168,24 @@ def _lower(
         key = f"tool.uv.sources.{req.name}[{i}]"
         smarker = parse_marker(s.marker) if s.marker else TRUE
         total = total.or_(smarker)
+        if s.index is None and s.path is not None:
+            target = (pp.path.parent / s.path)
+            if not target.is_dir():
+                what = "does not exist" if not target.exists() else "is a file (wheel and sdist paths are not " \
+                    "supported by `prong lock` yet)"
+                raise ProjectError(f"{pp.path}: `{key}.path`: {s.path} {what}",
+                                   hint="Point it at a project directory with a pyproject.toml.")
+            rel = os.path.relpath(target.resolve(), path_root).replace(os.sep, "/")
+            marker = smarker.and_(base)
+            if not marker.is_false():
+                out.append(LoweredRequirement(req, marker, None, None, specifier_text=spec_text,
+                                              source=("editable" if s.editable else "directory", rel)))
+            continue
         if s.index is None:
             kind = "path" if s.path else "url" if s.url else "git" if s.git else "workspace" if s.workspace else "?"
             raise ProjectError(
-                f"{pp.path}: `{key}`: {kind} sources are not supported by `prong lock` yet (only `index` sources)"
+                f"{pp.path}: `{key}`: {kind} sources are not supported by `prong lock` yet (only `index` and "
+                "directory `path` sources)"
             )
         index_url = None
         for idx in indexes:
@@ -220,6 +238,47 @@ def _discovered_python(directory: Path, environ: Mapping[str, str]) -> str:
         if re.fullmatch(r"\d+\.\d+", out):
             return out
     return f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any) -> list[Any]:
+    """The projects that directory ``path`` sources name (and theirs, transitively), each read
+    from its own pyproject.toml: a static name, version and dependencies, lowered through its
+    own ``[tool.uv.sources]`` (paths kept relative to ``root``)."""
+    from prong.pep440.version import parse_version
+    from prong.project.pyproject import read_pyproject
+    from prong.resolver.universal import LocalProject
+    from prong.resolver.universal_result import DistSource
+
+    out: dict[str, Any] = {}
+    pending = [lr for lr in reqs if lr.source is not None]
+    while pending:
+        lr = pending.pop()
+        kind, rel = lr.source
+        if rel in out:
+            continue
+        target = (root / rel).resolve()
+        pyproject = target / "pyproject.toml"
+        if not pyproject.is_file():
+            raise ProjectError(f"{root / 'pyproject.toml'}: the path source `{rel}` has no pyproject.toml",
+                               hint="Point it at a project directory (setup.py-only projects are not supported).")
+        pp = read_pyproject(pyproject)
+        dynamic = {"version", "dependencies", "optional-dependencies"} & set(pp.dynamic)
+        if pp.name is None or pp.version is None or dynamic:
+            raise ProjectError(f"{pyproject}: `project`: a path dependency needs a static name, version and "
+                               "dependencies for `prong lock` (building its metadata is not supported yet)")
+        name = pp.name.replace("_", "-").replace(".", "-").lower()
+        requires: list[Any] = []
+        for i, text in enumerate(pp.dependencies):
+            requires += _lower(pp, text, None, None, indexes, f"project.dependencies[{i}]", path_root=root)
+        for extra, texts in pp.optional_dependencies.items():
+            for i, text in enumerate(texts):
+                requires += _lower(pp, text, extra, None, indexes, f"project.optional-dependencies.{extra}[{i}]",
+                                   path_root=root)
+        out[rel] = LocalProject(name=name, version=parse_version(pp.version), source=DistSource(kind, rel),
+                                requires_dist=tuple(requires), provides_extra=tuple(pp.optional_dependencies),
+                                requires_python=pp.requires_python, member=False)
+        pending.extend(r for r in requires if r.source is not None)
+    return list(out.values())
 
 
 def _check_sources(pp: PyProject, path: Path) -> None:
@@ -367,6 +426,8 @@ def _context(
         provides_extra=tuple(extras), dependency_groups={k: tuple(v) for k, v in groups.items()},
         requires_python=pp.requires_python,
     )
+    path_projects = _path_projects(directory, [*requires_dist, *(r for rs in groups.values() for r in rs)],
+                                   all_indexes)
     # conflicts
     conflicts: list[list[ConflictItemRef]] = []
     for si, cset in enumerate(pp.tool_uv.conflicts):
@@ -430,6 +491,7 @@ def _context(
     return _Context(
         root=directory, pyproject=pp, config=config, project=project, requires_python=requires_python,
         conflicts=conflicts, environments=environments, required_environments=required, index_urls=urls,
+        path_projects=path_projects,
         options=options, fork_strategy=strategy,
         constraints=[parse_requirement(c) for c in pp.tool_uv.constraint_dependencies],
         overrides=[parse_requirement(c) for c in pp.tool_uv.override_dependencies],
@@ -483,7 +545,7 @@ def resolve_project(
         index = RegistryIndex(registry, http, builder=dispatch)
         dispatch.index = index
         result = resolve_universal(
-            [ctx.project], requires_python=ctx.requires_python, index=index, options=ctx.options,
+            [ctx.project, *ctx.path_projects], requires_python=ctx.requires_python, index=index, options=ctx.options,
             conflicts=ctx.conflicts, constraints=ctx.constraints, overrides=ctx.overrides,
             environments=ctx.environments, required_environments=ctx.required_environments,
             preferences=preferences, fork_strategy=ctx.fork_strategy,
@@ -747,7 +809,8 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
     if lock_text is None:
         return None
     h = hashlib.sha256(b"prong-lock-inputs-2\0")
-    files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ())]
+    files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ()),
+             *_path_source_files(directory)]
     for f in files:
         try:
             h.update(f.read_bytes())
@@ -763,6 +826,34 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
             continue
         h.update(f"{key}={options[key]!r}\0".encode())
     return h.hexdigest()
+
+
+def _path_source_files(directory: Path) -> list[Path]:
+    """The pyproject.toml of every directory a ``path`` source names, transitively (their
+    contents are inputs of the lock too)."""
+    import tomllib
+
+    out: list[Path] = []
+    seen: set[Path] = set()
+    pending = [directory.resolve()]
+    while pending:
+        here = pending.pop()
+        try:
+            data = tomllib.loads((here / "pyproject.toml").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        sources = ((data.get("tool") or {}).get("uv") or {}).get("sources") or {}
+        if not isinstance(sources, dict):
+            continue
+        for entry in sources.values():
+            for item in entry if isinstance(entry, list) else [entry]:
+                if isinstance(item, dict) and isinstance(item.get("path"), str):
+                    target = (here / item["path"]).resolve()
+                    if target not in seen and target.is_dir():
+                        seen.add(target)
+                        out.append(target / "pyproject.toml")
+                        pending.append(target)
+    return sorted(out)
 
 
 def _fingerprint_file(cache_dir: Any, fingerprint: str) -> Path:
@@ -799,7 +890,7 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
 
     opts = ctx.options
     return {
-        "projects": [ctx.project],
+        "projects": [ctx.project, *ctx.path_projects],
         "requires_python": ctx.requires_python,
         "conflicts": ctx.conflicts,
         "environments": ctx.environments,

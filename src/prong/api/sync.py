@@ -578,7 +578,7 @@ def _duration(seconds: float) -> str:
 
 
 def _label(item: Wanted | InstalledDist) -> str:
-    url = getattr(item, "editable_url", None)
+    url = getattr(item, "editable_url", None) or getattr(item, "direct_url", None)
     return f"{item.name}=={item.version}" + (f" (from {url})" if url else "")
 
 

@@ -443,7 +443,9 @@ def lock_requirement(lr: LoweredRequirement, *, raw_specifier: str | None = None
     marker = str(lr.marker)
     if marker:
         fields.append(("marker", marker))
-    if req.url is not None:
+    if lr.source is not None:
+        fields.append((lr.source[0], lr.source[1]))
+    elif req.url is not None:
         fields.append(("url", req.url))
     else:
         spec = _normalise_specifiers(raw_specifier) if raw_specifier is not None else _specifier_text(req)

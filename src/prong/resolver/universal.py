@@ -342,6 +342,8 @@ class LoweredRequirement:
     index: str | None = None
     conflict: ConflictItemRef | None = None
     specifier_text: str | None = None  # the specifiers as written (a lock keeps their order)
+    #: a local source: (``editable`` or ``directory``, the path relative to the workspace root)
+    source: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +357,9 @@ class LocalProject:
     provides_extra: tuple[str, ...] = ()
     dependency_groups: Mapping[str, tuple[LoweredRequirement, ...]] = field(default_factory=dict)
     requires_python: str | None = None
+    #: a workspace member (the resolution starts from it); ``False``: a path dependency of one,
+    #: resolved from its pyproject when something requires it
+    member: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -1048,7 +1053,8 @@ class UniversalResolver:
         if isinstance(package, Root):
             deps = []
             for name, project in self.projects.items():
-                deps.extend(self._root_deps(project))
+                if project.member:
+                    deps.extend(self._root_deps(project))
             for lr, marker in self._for_extra(st, self.root_requirements, None, st.python.marker):
                 deps.extend(self._to_deps(lr.requirement, marker, None, None))
             return self._fork(st, deps)
