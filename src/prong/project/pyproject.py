@@ -197,6 +197,12 @@ def uv_toml_from_dict(data: Mapping[str, Any], path: Path) -> ToolUv:
     for key in PYPROJECT_ONLY_KEYS:
         if key in data:
             raise PyProjectError(path, key, "is only allowed in a pyproject.toml ([tool.uv]), not in a uv.toml")
+    if path.name != "pyproject.toml":  # (--config-file pyproject.toml is read with a warning instead)
+        for key in data:
+            if key not in UV_FIELDS:  # as uv: a uv.toml with a key it does not know is an error
+                raise PyProjectError(path, key, f"unknown field `{key}`, expected one of {', '.join(UV_FIELDS[:6])}, ...",
+                                     hint="A uv.toml holds the keys of [tool.uv] at its top level "
+                                          "(https://docs.astral.sh/uv/reference/settings/).")
     return _tool_uv(data, path, "")
 
 
