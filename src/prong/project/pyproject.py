@@ -157,6 +157,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PyProjectError(path, None, "file not found") from None
+    except IsADirectoryError:
+        raise PyProjectError(path, None, "is a directory, not a file", hint="Name a file, not a directory.") from None
     except UnicodeDecodeError as err:
         raise PyProjectError(path, None, f"not UTF-8 text (byte {err.start})") from None
     try:

@@ -91,3 +91,11 @@ def test_a_name_of_the_wrong_type_is_a_pyproject_error(tmp_path: Path, body: str
     with pytest.raises(PyProjectError) as err:
         read_pyproject(tmp_path / "pyproject.toml")
     assert err.value.key == key
+
+
+def test_a_directory_named_as_a_settings_file_is_a_pyproject_error(tmp_path: Path) -> None:
+    """The report's flag-config-dir: `--config-file .` gave a raw OSError (exit 1), not a
+    configuration error naming the path (exit 2)."""
+    with pytest.raises(PyProjectError) as err:
+        read_uv_toml(tmp_path)
+    assert err.value.exit_code == 2 and "is a directory" in str(err.value) and str(tmp_path) in str(err.value)
