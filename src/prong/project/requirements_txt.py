@@ -213,6 +213,9 @@ def _parse_into(
                 raise fail(f"unknown option `{option}`")
             if not value:
                 raise fail(f"`{option}` needs a value", len(option) + 1)
+            if kind in ("requirement", "constraint") and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+                raise fail(f"`{option} {value}`: reading a requirements file from a URL is not supported yet; "
+                           "download it and name the local file", len(option) + 2)
             if kind in ("requirement", "constraint"):
                 child = Path(value)
                 if not child.is_absolute():

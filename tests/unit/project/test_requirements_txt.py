@@ -109,3 +109,13 @@ def test_output_matches_uv_layout() -> None:
         "    # via -r r.in\n"
     )
     assert "# via" not in format_requirements_txt(pins, annotate=False)
+
+
+@pytest.mark.parametrize("line", ["-r http://127.0.0.1:9/r.txt", "-c https://example.org/c.txt", "--requirement=file:///x"])
+def test_a_url_after_r_or_c_is_named_not_read_as_a_path(tmp_path: Path, line: str) -> None:
+    """The report's req-r-url-404/-refused: `-r http://...` was read as a path and reported as
+    `requirements file not found: http:/127.0.0.1/...` (one slash lost)."""
+    (tmp_path / "req.in").write_text(line + "\n")
+    with pytest.raises(RequirementsFileError) as err:
+        read_requirements(tmp_path / "req.in")
+    assert line.split(None, 1)[-1].split("=", 1)[-1] in str(err.value) and "URL" in str(err.value)
