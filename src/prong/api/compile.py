@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prong.api._files import write_atomic
-from prong.errors import ProngError
+from prong.errors import ProngError, UsageError
 
 if TYPE_CHECKING:
     from prong.project.pyproject import PyProject
@@ -314,7 +314,13 @@ def compile_requirements(
             labels[parse_requirement(line.text).name].add(f"--override {line.source}")
 
     # -- options (command line > environment > configuration files > input files > defaults)
-    target, _tags = make_target(opts.python_version, opts.python_platform)
+    try:
+        target, _tags = make_target(opts.python_version, opts.python_platform)
+    except UsageError as err:  # name the file or variable a bad value came from
+        origin = opts.origin("python_version")
+        if origin and not origin.startswith("--"):
+            raise UsageError(f"{err} (set by {origin})", err.hint) from None
+        raise
     env = ResolverEnvironment(target, requested_python=opts.python_version is not None)
     chosen_prerelease = opts.prerelease
     if chosen_prerelease is None and pre_from_file:
