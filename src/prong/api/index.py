@@ -78,7 +78,7 @@ def make_target(python_version: str | None = None, python_platform: str | None =
     if python_version is not None:
         bits = python_version.strip().split(".")
         try:
-            nums = tuple(int(b) for b in bits)
+            nums = tuple(int(b) for b in bits if b.isdigit() or int(""))  # int(""): ValueError for -1, +1, 1_0
         except ValueError:
             nums = ()
         if len(nums) < 2 or len(nums) > 3:
