@@ -282,7 +282,7 @@ def _split_hashes(text: str, fail: Callable[[str, int], RequirementsFileError]) 
             value = tokens[i]
         else:
             raise fail(f"unexpected `{token}` after the requirement", len(head) + 1)
-        if ":" not in value:
+        if not re.fullmatch(r"(md5|sha256|sha384|sha512|blake2b):[0-9a-fA-F]+", value):
             raise fail(f"a hash must look like `sha256:<hex>`, not `{value}`", len(head) + 1)
         hashes.append(value)
         i += 1

@@ -119,3 +119,12 @@ def test_a_url_after_r_or_c_is_named_not_read_as_a_path(tmp_path: Path, line: st
     with pytest.raises(RequirementsFileError) as err:
         read_requirements(tmp_path / "req.in")
     assert line.split(None, 1)[-1].split("=", 1)[-1] in str(err.value) and "URL" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["sha256:zz", "sha256:", "nosuch:abcd", "sha256:12 34"])
+def test_a_malformed_hash_is_an_error_on_its_line(tmp_path: Path, value: str) -> None:
+    """The report's req-bad-hash: `--hash=sha256:zz` was accepted without a word."""
+    (tmp_path / "req.in").write_text(f"six==1.16.0 --hash='{value}'\n")
+    with pytest.raises(RequirementsFileError) as err:
+        read_requirements(tmp_path / "req.in")
+    assert err.value.line == 1 and "a hash must look like" in str(err.value)
