@@ -120,6 +120,8 @@ def _read_into(
     environ: dict[str, str] | os._Environ[str],
     validate: Callable[[str], object] | None,
 ) -> None:
+    if "\x00" in str(path):  # os functions raise ValueError on it
+        raise ProngError(f"requirements file {source!r}: a file name cannot contain a NUL byte")
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)

@@ -128,3 +128,14 @@ def test_a_malformed_hash_is_an_error_on_its_line(tmp_path: Path, value: str) ->
     with pytest.raises(RequirementsFileError) as err:
         read_requirements(tmp_path / "req.in")
     assert err.value.line == 1 and "a hash must look like" in str(err.value)
+
+
+def test_a_nul_byte_in_an_included_path_is_a_prong_error(tmp_path: Path) -> None:
+    """Found by tests/property/test_fuzz_readers.py: `--requirement\\x1f\\x00` raised ValueError
+    (embedded null byte) from Path.resolve()."""
+    from prong.errors import ProngError
+
+    (tmp_path / "req.in").write_bytes(b"--requirement\x1f\x00\n-r a\x00b.txt\n")
+    with pytest.raises(ProngError) as err:
+        read_requirements(tmp_path / "req.in")
+    assert "NUL byte" in str(err.value)
