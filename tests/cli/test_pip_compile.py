@@ -109,3 +109,21 @@ def test_quiet_prints_the_result_unless_written_to_a_file(
                               "--no-annotate", "-o", str(target))
     assert (code, out, err) == (0, "", "")
     assert target.read_text() == "base==2.0\n"
+
+
+@pytest.mark.parametrize(("table", "args", "key"), [
+    ('dependencies = ["requests>="]\n', [], "project.dependencies"),
+    ('dependencies = []\n[project.optional-dependencies]\nx = ["requests>="]\n', ["--extra", "x"],
+     "project.optional-dependencies.x"),
+])
+def test_a_bad_requirement_in_pyproject_names_the_file_and_key(
+        table: str, args: list[str], key: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report's pp-deps-bad-req / pp-optdeps-bad-req: `invalid requirement` named neither."""
+    from prong.cli.main import main
+
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n' + table)
+    monkeypatch.chdir(tmp_path)
+    code = main(["--cache-dir", str(tmp_path / "c"), "pip", "compile", "pyproject.toml", "--no-index", *args])
+    err = capsys.readouterr().err
+    assert code == 2 and f"error: pyproject.toml: `{key}`: invalid requirement: `requests>=`" in err, err

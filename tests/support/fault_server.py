@@ -4,7 +4,8 @@ Each path is a :class:`Route`: its body, status and content type, which cache he
 (``max-age`` / ``etag`` / ``last-modified`` / ``none`` / ``no-store``), whether byte ranges are
 honoured, and a fault: ``drop`` (close the connection half-way through the body), ``fail`` (answer
 500 for the first ``fail_times`` requests), ``sleep`` (wait ``sleep`` seconds before answering),
-``auth`` (HTTP basic with the given user and password). Every request is recorded, so tests can
+``auth`` (HTTP basic with the given user and password), ``stall`` (send the headers and half the body,
+then nothing for ``sleep`` seconds). Every request is recorded, so tests can
 count what the client really sent (and which requests were conditional).
 
     with FaultServer() as srv:
@@ -26,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Literal
 
 CacheHeaders = Literal["none", "max-age", "etag", "last-modified", "no-store", "max-age+etag"]
-Fault = Literal["none", "drop", "fail", "sleep", "auth", "redirect"]
+Fault = Literal["none", "drop", "fail", "sleep", "auth", "redirect", "stall"]
 
 LAST_MODIFIED = email.utils.formatdate(1735689600, usegmt=True)
 
@@ -219,6 +220,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send(416, b"", "text/plain", {"Content-Range": f"bytes */{size}"}, head)
             extra["Content-Range"] = f"bytes {start}-{end}/{size}"
             body, status = body[start : end + 1], 206
+        if route.fault == "stall" and not head:
+            self.send_response(status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            time.sleep(route.sleep)
+            self.close_connection = True
+            return None
         if route.fault == "drop" and not head:
             self.send_response(status)
             self.send_header("Content-Type", route.content_type)

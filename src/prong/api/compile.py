@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prong.api._files import write_atomic
-from prong.errors import ProngError
+from prong.errors import ParseError, ProngError, UsageError
 
 if TYPE_CHECKING:
     from prong.project.pyproject import PyProject
@@ -258,20 +258,25 @@ def compile_requirements(
             project = read_pyproject(path)
             _check_project_source(project, path, no_build=no_build)
             label = f"{project.name or path.parent.name} ({path})"
-            selected = list(project.dependencies)
+            selected = [("project.dependencies", t) for t in project.dependencies]
             wanted_extras = list(project.optional_dependencies) if all_extras else list(extras)
             for extra in wanted_extras:
                 key = extra.replace("_", "-").lower()
                 if key not in project.optional_dependencies:
                     raise InputError(f"{path}: no extra `{extra}` in [project.optional-dependencies]")
-                selected += project.optional_dependencies[key]
+                selected += [(f"project.optional-dependencies.{key}", t) for t in project.optional_dependencies[key]]
             for group in groups:
                 key = group.replace("_", "-").lower()
                 if key not in project.dependency_groups:
                     raise InputError(f"{path}: no group `{group}` in [dependency-groups]")
-                selected += project.dependency_groups[key]
-            for text in selected:
-                req = parse_requirement(text)
+                selected += [(f"dependency-groups.{key}", t) for t in project.dependency_groups[key]]
+            for where, text in selected:
+                try:
+                    req = parse_requirement(text)
+                except ParseError as err:  # name the file and the key, as uv does
+                    from prong.project.pyproject import PyProjectError
+
+                    raise PyProjectError(path, where, f"invalid requirement: {err.message}") from None
                 reqs.append(text)
                 labels[req.name].add(label)
             if path.resolve() not in config_files:  # else its indexes are already in as configuration
@@ -314,7 +319,13 @@ def compile_requirements(
             labels[parse_requirement(line.text).name].add(f"--override {line.source}")
 
     # -- options (command line > environment > configuration files > input files > defaults)
-    target, _tags = make_target(opts.python_version, opts.python_platform)
+    try:
+        target, _tags = make_target(opts.python_version, opts.python_platform)
+    except UsageError as err:  # name the file or variable a bad value came from
+        origin = opts.origin("python_version")
+        if origin and not origin.startswith("--"):
+            raise UsageError(f"{err} (set by {origin})", err.hint) from None
+        raise
     env = ResolverEnvironment(target, requested_python=opts.python_version is not None)
     chosen_prerelease = opts.prerelease
     if chosen_prerelease is None and pre_from_file:

@@ -135,6 +135,9 @@ def _find_project(start: Path) -> tuple[Path, Path]:
     for directory in (pyproject.parent, *pyproject.parent.parents):
         if (directory / "uv.lock").is_file():
             return pyproject, directory / "uv.lock"
+        if (directory / "uv.lock").is_dir():
+            raise LockFileError(directory / "uv.lock", None, "is a directory, not a file",
+                                "Move the directory away; uv.lock is the lock file `uv lock` writes.")
     raise LockFileError(pyproject.parent / "uv.lock", None, "file not found",
                         "prong cannot lock yet: run `uv lock` first, then export with --frozen.")
 

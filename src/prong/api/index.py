@@ -67,7 +67,7 @@ class NoMatchingVersionsError(ProngError):
 
 def make_target(python_version: str | None = None, python_platform: str | None = None) -> tuple[Target, Tags]:
     """The target of ``--python-version`` / ``--python-platform`` (the running interpreter's by default)."""
-    from prong.errors import InvalidVersion
+    from prong.errors import UsageError
     from prong.tags import Tags, Target, parse_platform
 
     if python_version is None and python_platform is None:
@@ -78,11 +78,12 @@ def make_target(python_version: str | None = None, python_platform: str | None =
     if python_version is not None:
         bits = python_version.strip().split(".")
         try:
-            nums = tuple(int(b) for b in bits)
+            nums = tuple(int(b) for b in bits if b.isdigit() or int(""))  # int(""): ValueError for -1, +1, 1_0
         except ValueError:
             nums = ()
         if len(nums) < 2 or len(nums) > 3:
-            raise InvalidVersion("expected a Python version like 3.10 or 3.10.4", python_version)
+            raise UsageError(f"invalid --python-version value `{python_version}`: expected a Python version like "
+                             "3.10 or 3.10.4", hint="Pass --python-version 3.12 (major.minor) or 3.12.4.")
         version = (nums[0], nums[1])
         full = ".".join(str(n) for n in nums) if len(nums) == 3 else None
     platform = parse_platform(python_platform) if python_platform is not None else current.platform

@@ -157,6 +157,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PyProjectError(path, None, "file not found") from None
+    except IsADirectoryError:
+        raise PyProjectError(path, None, "is a directory, not a file", hint="Name a file, not a directory.") from None
     except UnicodeDecodeError as err:
         raise PyProjectError(path, None, f"not UTF-8 text (byte {err.start})") from None
     try:
@@ -197,6 +199,12 @@ def uv_toml_from_dict(data: Mapping[str, Any], path: Path) -> ToolUv:
     for key in PYPROJECT_ONLY_KEYS:
         if key in data:
             raise PyProjectError(path, key, "is only allowed in a pyproject.toml ([tool.uv]), not in a uv.toml")
+    if path.name != "pyproject.toml":  # (--config-file pyproject.toml is read with a warning instead)
+        for key in data:
+            if key not in UV_FIELDS:  # as uv: a uv.toml with a key it does not know is an error
+                raise PyProjectError(path, key, f"unknown field `{key}`, expected one of {', '.join(UV_FIELDS[:6])}, ...",
+                                     hint="A uv.toml holds the keys of [tool.uv] at its top level "
+                                          "(https://docs.astral.sh/uv/reference/settings/).")
     return _tool_uv(data, path, "")
 
 
@@ -463,7 +471,7 @@ def _tool_uv(raw: Mapping[str, Any], path: Path, prefix: str) -> ToolUv:
     if dupes:
         raise PyProjectError(path, f"{prefix}index", f"index name `{dupes[0]}` is defined twice")
     sources: dict[str, tuple[Source, ...]] = {}
-    for pkg, spec in (raw.get("sources", {}) or {}).items():
+    for pkg, spec in _table(raw, "sources", path, f"{prefix}sources").items():
         entries = spec if isinstance(spec, list) else [spec]
         parsed = []
         for i, entry in enumerate(entries):
@@ -476,13 +484,16 @@ def _tool_uv(raw: Mapping[str, Any], path: Path, prefix: str) -> ToolUv:
                 )
             parsed.append(src)
         sources[_normalize(pkg)] = tuple(parsed)
-    conflicts = tuple(_conflict_set(s, path, f"{prefix}conflicts[{i}]") for i, s in enumerate(raw.get("conflicts", []) or []))
+    raw_conflicts = raw.get("conflicts", []) or []
+    if not isinstance(raw_conflicts, list):
+        raise PyProjectError(path, f"{prefix}conflicts", "must be a list of conflict sets")
+    conflicts = tuple(_conflict_set(s, path, f"{prefix}conflicts[{i}]") for i, s in enumerate(raw_conflicts))
     envs = raw.get("environments", [])
     envs = [envs] if isinstance(envs, str) else envs
     req_envs = raw.get("required-environments", [])
     req_envs = [req_envs] if isinstance(req_envs, str) else req_envs
     default_groups = raw.get("default-groups", ["dev"])
-    if not (default_groups == "all" or isinstance(default_groups, list)):
+    if not (default_groups == "all" or isinstance(default_groups, list) and all(isinstance(g, str) for g in default_groups)):
         raise PyProjectError(path, f"{prefix}default-groups", 'must be a list of group names or "all"')
     extra_index = raw.get("extra-index-url", [])
     find_links = raw.get("find-links", [])
@@ -602,8 +613,8 @@ def _source(raw: Any, path: Path, key: str) -> Source:
         editable=raw.get("editable"),
         workspace=raw.get("workspace"),
         marker=raw.get("marker"),
-        extra=_normalize(raw["extra"]) if "extra" in raw else None,
-        group=_normalize(raw["group"]) if "group" in raw else None,
+        extra=_name(raw, "extra", path, f"{key}."),
+        group=_name(raw, "group", path, f"{key}."),
     )
 
 
@@ -616,9 +627,9 @@ def _conflict_set(raw: Any, path: Path, key: str) -> tuple[ConflictItem, ...]:
             raise PyProjectError(path, f"{key}[{i}]", "must be { extra = \"name\" } or { group = \"name\" }")
         items.append(
             ConflictItem(
-                package=_normalize(item["package"]) if "package" in item else None,
-                extra=_normalize(item["extra"]) if "extra" in item else None,
-                group=_normalize(item["group"]) if "group" in item else None,
+                package=_name(item, "package", path, f"{key}[{i}]."),
+                extra=_name(item, "extra", path, f"{key}[{i}]."),
+                group=_name(item, "group", path, f"{key}[{i}]."),
             )
         )
     return tuple(items)
@@ -642,6 +653,12 @@ def _opt_str(raw: Mapping[str, Any], key: str, path: Path, prefix: str) -> str |
     if value is not None and not isinstance(value, str):
         raise PyProjectError(path, f"{prefix}{key}", "must be a string")
     return value
+
+
+def _name(raw: Mapping[str, Any], key: str, path: Path, prefix: str) -> str | None:
+    """The normalized name at ``raw[key]`` (``None`` when absent); anything but a string is an error."""
+    value = _opt_str(raw, key, path, prefix)
+    return None if value is None else _normalize(value)
 
 
 def _opt_bool(raw: Mapping[str, Any], key: str, path: Path, prefix: str) -> bool | None:

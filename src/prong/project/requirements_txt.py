@@ -120,6 +120,8 @@ def _read_into(
     environ: dict[str, str] | os._Environ[str],
     validate: Callable[[str], object] | None,
 ) -> None:
+    if "\x00" in str(path):  # os functions raise ValueError on it
+        raise ProngError(f"requirements file {source!r}: a file name cannot contain a NUL byte")
     try:
         resolved = path.resolve()
     except (RuntimeError, OSError):  # a symlink loop (RuntimeError before Python 3.13)
@@ -213,6 +215,9 @@ def _parse_into(
                 raise fail(f"unknown option `{option}`")
             if not value:
                 raise fail(f"`{option}` needs a value", len(option) + 1)
+            if kind in ("requirement", "constraint") and re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+                raise fail(f"`{option} {value}`: reading a requirements file from a URL is not supported yet; "
+                           "download it and name the local file", len(option) + 2)
             if kind in ("requirement", "constraint"):
                 child = Path(value)
                 if not child.is_absolute():
@@ -279,7 +284,7 @@ def _split_hashes(text: str, fail: Callable[[str, int], RequirementsFileError]) 
             value = tokens[i]
         else:
             raise fail(f"unexpected `{token}` after the requirement", len(head) + 1)
-        if ":" not in value:
+        if not re.fullmatch(r"(md5|sha256|sha384|sha512|blake2b):[0-9a-fA-F]+", value):
             raise fail(f"a hash must look like `sha256:<hex>`, not `{value}`", len(head) + 1)
         hashes.append(value)
         i += 1

@@ -33,3 +33,15 @@ def test_a_fifo_is_written_into_not_replaced(tmp_path: Path) -> None:
     reader.join(10)
     assert got == ["a==1\n"]
     assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize("value", ["3", "abc", "", "3.10.4.5", "3.-1"])
+def test_an_invalid_python_version_names_the_option(value: str) -> None:
+    """The report's flag-pyver-* cases: `invalid version: expected a Python version like 3.10`
+    named neither --python-version nor the value's source (exit 1)."""
+    from prong.api.index import make_target
+    from prong.errors import UsageError
+
+    with pytest.raises(UsageError) as err:
+        make_target(value)
+    assert f"--python-version value `{value}`" in str(err.value) and err.value.exit_code == 2

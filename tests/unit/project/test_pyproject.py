@@ -72,3 +72,30 @@ def test_uv_toml_has_the_keys_at_top_level(tmp_path: Path) -> None:
     uv = read_uv_toml(path)
     assert uv.index_url == "http://127.0.0.1:9/simple"
     assert uv.index[0].default
+
+
+@pytest.mark.parametrize(("body", "key"), [
+    ('[tool.uv]\ndefault-groups = [[], "docs"]\n', "tool.uv.default-groups"),
+    ("[tool.uv]\nconflicts = [[{ extra = 1 }, { extra = \"b\" }]]\n", "tool.uv.conflicts[0][0].extra"),
+    ("[tool.uv]\nconflicts = [[{ group = \"a\", package = [] }, { group = \"b\" }]]\n",
+     "tool.uv.conflicts[0][0].package"),
+    ("[tool.uv]\nconflicts = 5\n", "tool.uv.conflicts"),
+    ("[tool.uv]\nsources = 5\n", "tool.uv.sources"),
+    ("[tool.uv.sources]\nsix = { index = \"a\", extra = 2 }\n[[tool.uv.index]]\nname = \"a\"\nurl = \"https://x/\"\n",
+     "tool.uv.sources.six.extra"),
+], ids=["default-groups-item", "conflict-extra", "conflict-package", "conflicts-int", "sources-int", "source-extra"])
+def test_a_name_of_the_wrong_type_is_a_pyproject_error(tmp_path: Path, body: str, key: str) -> None:
+    """Found by tests/property/test_fuzz_readers.py: a non-string where a name goes raised TypeError
+    (``re.sub`` in ``_normalize``) or AttributeError instead of naming the key."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n' + body)
+    with pytest.raises(PyProjectError) as err:
+        read_pyproject(tmp_path / "pyproject.toml")
+    assert err.value.key == key
+
+
+def test_a_directory_named_as_a_settings_file_is_a_pyproject_error(tmp_path: Path) -> None:
+    """The report's flag-config-dir: `--config-file .` gave a raw OSError (exit 1), not a
+    configuration error naming the path (exit 2)."""
+    with pytest.raises(PyProjectError) as err:
+        read_uv_toml(tmp_path)
+    assert err.value.exit_code == 2 and "is a directory" in str(err.value) and str(tmp_path) in str(err.value)

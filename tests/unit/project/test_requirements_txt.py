@@ -109,3 +109,33 @@ def test_output_matches_uv_layout() -> None:
         "    # via -r r.in\n"
     )
     assert "# via" not in format_requirements_txt(pins, annotate=False)
+
+
+@pytest.mark.parametrize("line", ["-r http://127.0.0.1:9/r.txt", "-c https://example.org/c.txt", "--requirement=file:///x"])
+def test_a_url_after_r_or_c_is_named_not_read_as_a_path(tmp_path: Path, line: str) -> None:
+    """The report's req-r-url-404/-refused: `-r http://...` was read as a path and reported as
+    `requirements file not found: http:/127.0.0.1/...` (one slash lost)."""
+    (tmp_path / "req.in").write_text(line + "\n")
+    with pytest.raises(RequirementsFileError) as err:
+        read_requirements(tmp_path / "req.in")
+    assert line.split(None, 1)[-1].split("=", 1)[-1] in str(err.value) and "URL" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["sha256:zz", "sha256:", "nosuch:abcd", "sha256:12 34"])
+def test_a_malformed_hash_is_an_error_on_its_line(tmp_path: Path, value: str) -> None:
+    """The report's req-bad-hash: `--hash=sha256:zz` was accepted without a word."""
+    (tmp_path / "req.in").write_text(f"six==1.16.0 --hash='{value}'\n")
+    with pytest.raises(RequirementsFileError) as err:
+        read_requirements(tmp_path / "req.in")
+    assert err.value.line == 1 and "a hash must look like" in str(err.value)
+
+
+def test_a_nul_byte_in_an_included_path_is_a_prong_error(tmp_path: Path) -> None:
+    """Found by tests/property/test_fuzz_readers.py: `--requirement\\x1f\\x00` raised ValueError
+    (embedded null byte) from Path.resolve()."""
+    from prong.errors import ProngError
+
+    (tmp_path / "req.in").write_bytes(b"--requirement\x1f\x00\n-r a\x00b.txt\n")
+    with pytest.raises(ProngError) as err:
+        read_requirements(tmp_path / "req.in")
+    assert "NUL byte" in str(err.value)

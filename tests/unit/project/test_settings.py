@@ -175,9 +175,19 @@ def test_a_malformed_uv_toml_names_the_file_and_the_key(tmp_path: Path) -> None:
     assert info.value.key == "sources"
 
 
-def test_unknown_keys_are_tolerated(tmp_path: Path) -> None:
-    _write(tmp_path / "uv.toml", 'future-setting = 1\nresolution = "lowest"\n[pip]\nsome-new-flag = true\n')
+def test_unknown_keys_in_pip_are_tolerated(tmp_path: Path) -> None:
+    _write(tmp_path / "uv.toml", 'resolution = "lowest"\n[pip]\nsome-new-flag = true\n')
     assert _load(tmp_path, _env(tmp_path)).pip.resolution == "lowest"
+
+
+@pytest.mark.parametrize("text", ['future-setting = 1\n', "[tool.uv]\nresolution = 'lowest'\n"])
+def test_an_unknown_top_level_key_of_a_uv_toml_is_an_error_as_in_uv(tmp_path: Path, text: str) -> None:
+    """uv 0.13: `error: Failed to parse: uv.toml ... unknown field `future-setting``, exit 2 (the
+    report's uvtoml-unknown-key and uvtoml-tooluv-wrapper were ignored silently)."""
+    _write(tmp_path / "uv.toml", text)
+    with pytest.raises(PyProjectError) as err:
+        _load(tmp_path, _env(tmp_path))
+    assert err.value.key == text.split()[0].strip("[").split(".")[0] and "unknown field" in str(err.value)
 
 
 # -- environment and precedence
