@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import argparse
 
+TYPE_CHECKING = False  # not typing's: importing typing costs milliseconds of every start-up
+if TYPE_CHECKING:
+    from typing import NoReturn
+
 from prong import __version__
 
 # (command path, module in prong.cli.commands, help)
@@ -38,6 +42,42 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("cache", "clean"), "cache", "Remove all (or some packages') cache entries"),
     (("cache", "prune"), "cache", "Remove unused cache entries"),
 )
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, except that a usage error is raised as a :class:`prong.errors.UsageError` (exit 2),
+    so that it prints through the one renderer (``error:`` and ``hint:`` lines) like every other."""
+
+    def error(self, message: str) -> NoReturn:  # type: ignore[override]
+        from prong.errors import UsageError
+
+        hints = []
+        if "invalid choice: " in message:
+            import difflib
+            import re
+
+            m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+            if m:
+                choices = re.findall(r"'([^']*)'", m.group(2))
+                close = difflib.get_close_matches(m.group(1), choices, n=1)
+                if close:
+                    hints.append(f"Did you mean `{close[0]}`?")
+        prog = self.prog
+        leaf: argparse.ArgumentParser | None = getattr(self, "leaf", None)
+        if message.startswith("unrecognized arguments: "):
+            import difflib
+
+            options = (leaf or self)._option_string_actions
+            first = message.split(": ", 1)[1].split()[0].split("=")[0]
+            close = difflib.get_close_matches(first, [o for o in options if o.startswith("--")], n=1)
+            if close:
+                hints.append(f"Did you mean `{close[0]}`?")
+            if leaf is not None:
+                prog = leaf.prog
+        hints.append(f"For more information, try `{prog} --help`.")
+        err = UsageError(message)
+        err.hints = lambda: tuple(hints)  # type: ignore[method-assign]
+        raise err from None
 
 
 def add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
@@ -95,7 +135,7 @@ def build_parser(only: tuple[str, ...] | None = None) -> argparse.ArgumentParser
     """The parser; with ``only``, just that command's (the rest are not even imported)."""
     import importlib
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="prong",
         description="A Python package and project manager that works on uv's files.",
     )
@@ -119,4 +159,6 @@ def build_parser(only: tuple[str, ...] | None = None) -> argparse.ArgumentParser
         if add is not None:
             add(p, path)
         p.set_defaults(_module=module, _path=path)
+        if only is not None:
+            parser.leaf = p  # type: ignore[attr-defined]  # named in "unrecognized arguments" hints
     return parser

@@ -57,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = GlobalSettings.from_args(ns)
         from prong.cli.logs import setup_logging
         setup_logging(settings.verbose, settings.quiet)
+    except ProngError as err:  # argparse's usage errors (prong.cli.args.Parser) and bad global settings
+        print(render_error(err), file=sys.stderr)
+        return int(getattr(err, "exit_code", 2))
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
@@ -82,6 +87,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(_os_error(err), file=sys.stderr)
         return 1
+    except Exception as err:  # noqa: BLE001 - a bug: say so, and show the traceback only when asked
+        print(_bug(err, settings.verbose >= 2 or os.environ.get("PRONG_DEBUG", "") not in ("", "0")),
+              file=sys.stderr)
+        return BUG_EXIT_CODE
+
+
+#: The exit status of an unexpected exception (a bug in prong), as uv's.
+BUG_EXIT_CODE = 2
+REPORT_URL = "https://github.com/prong-dev/prong/issues"
+
+
+def _bug(err: BaseException, traceback: bool) -> str:
+    """An exception prong did not expect: one ``error:`` line naming it and a request to report it;
+    the traceback first only with ``-vv`` or ``PRONG_DEBUG=1``."""
+    from prong.client.auth import redact_text
+
+    lines = []
+    if traceback:
+        import traceback as tb
+
+        lines.append("".join(tb.format_exception(err)).rstrip("\n"))
+    what = str(err).strip().splitlines()[0] if str(err).strip() else ""
+    lines.append(f"error: prong failed unexpectedly: {type(err).__name__}{': ' + what if what else ''}")
+    lines.append(f"hint: This is a bug in prong: please report it at {REPORT_URL} with the command line"
+                 + ("." if traceback else " and the output of the same command with -vv (or PRONG_DEBUG=1)."))
+    return redact_text("\n".join(lines))
 
 
 _OS_HINTS = {
