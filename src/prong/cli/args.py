@@ -46,7 +46,11 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 
 class Parser(argparse.ArgumentParser):
     """argparse, except that a usage error is raised as a :class:`prong.errors.UsageError` (exit 2),
-    so that it prints through the one renderer (``error:`` and ``hint:`` lines) like every other."""
+    so that it prints through the one renderer (``error:`` and ``hint:`` lines) like every other.
+    Options are not abbreviated (uv does not accept ``--dept`` for ``--depth`` either)."""
+
+    def __init__(self, *args: object, allow_abbrev: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, allow_abbrev=allow_abbrev, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:  # type: ignore[override]
         from prong.errors import UsageError
@@ -162,3 +166,58 @@ def build_parser(only: tuple[str, ...] | None = None) -> argparse.ArgumentParser
         if only is not None:
             parser.leaf = p  # type: ignore[attr-defined]  # named in "unrecognized arguments" hints
     return parser
+
+
+# Options that cannot be combined (as uv's clap definitions say), per command: (attribute, flag) pairs.
+_EXCLUSIVE_EVERYWHERE = ((("frozen", "--frozen"), ("locked", "--locked")),)
+_EXCLUSIVE: dict[tuple[str, ...], tuple[tuple[tuple[str, str], tuple[str, str]], ...]] = {
+    ("add",): ((("dev", "--dev"), ("group", "--group")), (("optional", "--optional"), ("group", "--group")),
+               (("dev", "--dev"), ("optional", "--optional"))),
+    ("remove",): ((("dev", "--dev"), ("group", "--group")), (("optional", "--optional"), ("group", "--group")),
+                  (("dev", "--dev"), ("optional", "--optional"))),
+}
+
+
+def check_arguments(ns: argparse.Namespace) -> None:
+    """What argparse cannot say: options that exclude each other, and values with a grammar (a
+    package or extra name, a Python version, a platform), refused before any work starts as usage
+    errors (exit 2) naming the option."""
+    from prong.errors import ParseError, UsageError
+
+    path: tuple[str, ...] = getattr(ns, "_path", ())
+    prog = "prong " + " ".join(path)
+    for (a, flag_a), (b, flag_b) in (*_EXCLUSIVE_EVERYWHERE, *_EXCLUSIVE.get(path, ())):
+        if getattr(ns, a, None) and getattr(ns, b, None):
+            raise UsageError(f"the argument `{flag_a}` cannot be used with `{flag_b}`",
+                             f"For more information, try `{prog} --help`.")
+    option = ""
+    try:
+        if path == ("why",) and getattr(ns, "package", None):
+            option = "PACKAGE"
+            from prong.pep508.names import normalize_name
+
+            normalize_name(ns.package)
+        for attr in ("optional", "group"):
+            if path in (("add",), ("remove",)) and getattr(ns, attr, None):
+                option = f"--{attr}"
+                from prong.pep508.names import normalize_extra
+
+                normalize_extra(getattr(ns, attr))
+        if getattr(ns, "python_platform", None):
+            option = "--python-platform"
+            from prong.tags import parse_platform
+
+            parse_platform(ns.python_platform)
+    except ParseError as err:  # rendered with its caret, but a usage error: exit 2
+        err.exit_code = 2
+        err.message = f"`{option}`: {err.message}"
+        err.hints = lambda: (f"For more information, try `{prog} --help`.",)  # type: ignore[method-assign]
+        raise err from None
+    if getattr(ns, "python_version", None):
+        from packaging.version import InvalidVersion, Version
+
+        try:
+            Version(ns.python_version)
+        except InvalidVersion:
+            raise UsageError(f"invalid value `{ns.python_version}` for `--python-version`: not a Python version",
+                             "For example `--python-version 3.12`.") from None
