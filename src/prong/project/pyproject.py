@@ -156,7 +156,9 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PyProjectError(path, None, "file not found") from None
+        raise PyProjectError(path, None, "file not found", "Check the path.") from None
+    except IsADirectoryError:
+        raise PyProjectError(path, None, "is a directory", "Name a file, not a directory.") from None
     except UnicodeDecodeError as err:
         raise PyProjectError(path, None, f"not UTF-8 text (byte {err.start})") from None
     try:
