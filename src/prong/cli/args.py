@@ -41,7 +41,87 @@ COMMANDS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (("cache", "dir"), "cache", "Print the cache directory"),
     (("cache", "clean"), "cache", "Remove all (or some packages') cache entries"),
     (("cache", "prune"), "cache", "Remove unused cache entries"),
+    (("generate-shell-completion",), "completion", "Print a shell completion script (bash, zsh or fish)"),
 )
+
+# Examples shown under each command's --help (argparse epilog): (command line, what it does).
+EXAMPLES: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {
+    (): (("prong init hello && cd hello", "start a project"),
+         ("prong add requests", "add a dependency, lock and sync"),
+         ("prong run python -c 'import requests'", "run in the project's environment")),
+    ("init",): (("prong init", "make the working directory a project (an application)"),
+                ("prong init mylib --lib", "a library in ./mylib, src/ layout"),
+                ("prong init --name demo --python 3.12 --vcs none", "choose the name and Python; no git")),
+    ("lock",): (("prong lock", "resolve pyproject.toml into uv.lock"),
+                ("prong lock --upgrade-package requests", "allow a newer requests"),
+                ("prong lock --check", "fail if uv.lock is out of date (CI)")),
+    ("sync",): (("prong sync", "lock if needed, then make .venv match uv.lock"),
+                ("prong sync --frozen --extra cuda", "use uv.lock as it is, with the `cuda` extra"),
+                ("prong sync --no-dev --locked", "production set; fail if uv.lock is stale")),
+    ("add",): (("prong add 'requests>=2.31'", "add to project.dependencies"),
+               ("prong add --dev pytest", "add to the `dev` group"),
+               ("prong add torch --index pytorch=https://download.pytorch.org/whl/cpu", "from a named index")),
+    ("remove",): (("prong remove requests", "remove from project.dependencies"),
+                  ("prong remove --group lint ruff", "remove from the `lint` group")),
+    ("run",): (("prong run python script.py", "sync, then run the script in .venv"),
+                ("prong run --with rich python -c 'import rich'", "with an extra package for this run"),
+                ("prong run --no-sync pytest", "run without syncing first")),
+    ("venv",): (("prong venv", "create .venv"),
+                ("prong venv --python 3.12 --seed env", "a 3.12 environment in ./env, with pip")),
+    ("version",): (("prong version", "print the project's name and version"),
+                   ("prong version --bump minor", "0.1.3 => 0.2.0, then lock and sync"),
+                   ("prong version 1.0.0 --frozen", "set it in pyproject.toml only")),
+    ("tree",): (("prong tree", "the dependency tree for this interpreter"),
+                ("prong tree --universal --depth 1", "every platform's direct dependencies"),
+                ("prong tree --invert --package idna", "what depends on idna")),
+    ("why",): (("prong why urllib3", "which requirements bring urllib3 in, and why this version"),
+               ("prong why idna --no-index", "answer from uv.lock alone")),
+    ("export",): (("prong export -o requirements.txt", "the lock as a pinned requirements.txt"),
+                  ("prong export --format pylock.toml -o pylock.toml", "the lock as a PEP 751 pylock.toml"),
+                  ("prong export --frozen --no-dev --no-hashes", "uv.lock as it is, without dev, no hashes")),
+    ("build",): (("prong build", "build the sdist and the wheel into dist/"),
+                 ("prong build --wheel -o wheels", "only the wheel, into ./wheels")),
+    ("pip",): (("prong pip install requests", "install into the active (or ./.venv) environment"),
+               ("prong pip compile requirements.in -o requirements.txt", "pin requirements")),
+    ("pip", "compile"): (("prong pip compile requirements.in -o requirements.txt", "pin requirements"),
+                         ("prong pip compile pyproject.toml --extra dev", "pin a project's dependencies"),
+                         ("prong pip compile requirements.in --universal", "for every platform")),
+    ("pip", "install"): (("prong pip install requests", "install into .venv (or the active environment)"),
+                         ("prong pip install -r requirements.txt", "install from a requirements file"),
+                         ("prong pip install -e .", "install the project in the working directory, editable")),
+    ("pip", "uninstall"): (("prong pip uninstall requests", "remove a package"),
+                           ("prong pip uninstall -r requirements.txt", "remove what a file names"),),
+    ("pip", "sync"): (("prong pip sync requirements.txt", "make the environment exactly these pins"),
+                      ("prong pip sync pylock.toml", "or a PEP 751 lock")),
+    ("pip", "list"): (("prong pip list", "the environment's packages"),
+                      ("prong pip list --format json", "as JSON")),
+    ("pip", "freeze"): (("prong pip freeze > requirements.txt", "the environment as pinned requirements"),),
+    ("pip", "show"): (("prong pip show requests", "a package's version, location and requirements"),),
+    ("pip", "check"): (("prong pip check", "report missing or mismatched requirements"),),
+    ("index",): (("prong index versions requests", "the versions of requests on the default index"),),
+    ("index", "versions"): (("prong index versions requests", "the versions on the default index"),
+                            ("prong index versions torch --index-url https://download.pytorch.org/whl/cpu",
+                             "on another index")),
+    ("cache",): (("prong cache dir", "where the cache is"), ("prong cache clean", "empty it")),
+    ("cache", "dir"): (("prong cache dir", "print where the cache is"),),
+    ("cache", "clean"): (("prong cache clean", "remove every entry"), ("prong cache clean requests", "only requests'")),
+    ("cache", "prune"): (("prong cache prune", "remove the entries nothing uses"),),
+    ("generate-shell-completion",): (
+        ("eval \"$(prong generate-shell-completion bash)\"", "in ~/.bashrc"),
+        ("prong generate-shell-completion zsh > ~/.zfunc/_prong", "zsh (with ~/.zfunc in fpath)"),
+        ("prong generate-shell-completion fish > ~/.config/fish/completions/prong.fish", "fish")),
+}
+
+
+def epilog(path: tuple[str, ...]) -> str | None:
+    """The ``Examples:`` block of a command's ``--help``."""
+    examples = EXAMPLES.get(path)
+    if not examples:
+        return None
+    width = max((len(line) for line, _ in examples if len(line) <= 60), default=0)
+    rows = [f"  {line:<{width}}  # {what}" if len(line) <= 60 else f"  {line}\n  {'':<{width}}  # {what}"
+            for line, what in examples]
+    return "Examples:\n" + "\n".join(rows)
 
 
 class Parser(argparse.ArgumentParser):
@@ -142,6 +222,8 @@ def build_parser(only: tuple[str, ...] | None = None) -> argparse.ArgumentParser
     parser = Parser(
         prog="prong",
         description="A Python package and project manager that works on uv's files.",
+        epilog=epilog(()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-V", "--version", action="version", version=f"prong {__version__}")
     add_global_options(parser)
@@ -150,13 +232,16 @@ def build_parser(only: tuple[str, ...] | None = None) -> argparse.ArgumentParser
     for path, module, help_text in COMMANDS:
         if only is not None and path != only:
             continue
+        raw = argparse.RawDescriptionHelpFormatter
         if len(path) == 1:
-            p = sub.add_parser(path[0], help=help_text, description=help_text)
+            p = sub.add_parser(path[0], help=help_text, description=help_text, epilog=epilog(path), formatter_class=raw)
         else:
             if path[0] not in groups:
-                gp = sub.add_parser(path[0], help=f"`prong {path[0]}` commands")
+                gp = sub.add_parser(path[0], help=f"`prong {path[0]}` commands", epilog=epilog(path[:1]),
+                                    formatter_class=raw)
                 groups[path[0]] = gp.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
-            p = groups[path[0]].add_parser(path[1], help=help_text, description=help_text)
+            p = groups[path[0]].add_parser(path[1], help=help_text, description=help_text, epilog=epilog(path),
+                                           formatter_class=raw)
         add_global_options(p, suppress=True)
         mod = importlib.import_module(f"prong.cli.commands.{module}")
         add = getattr(mod, "add_arguments", None)
