@@ -227,7 +227,7 @@ def sync(
     lock_path = directory / "uv.lock"
     if frozen and not lock_path.is_file():
         raise SyncError(f"Unable to find lockfile at `{_shown(lock_path)}`",
-                        "To create a lockfile, run `prong lock` or `prong sync` (without --frozen).", exit_code=2)
+                        "To create a lockfile, run `prong lock` or `prong sync` (without --frozen).")
 
     stamp_options = repr((extras, all_extras, no_extras, groups, no_groups, only_groups, all_groups, no_default_groups,
                           dev, only_dev, package, all_packages, no_install_project, no_install_packages, inexact,

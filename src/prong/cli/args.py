@@ -295,7 +295,8 @@ def check_arguments(ns: argparse.Namespace) -> None:
             parse_platform(ns.python_platform)
     except ParseError as err:  # rendered with its caret, but a usage error: exit 2
         err.exit_code = 2
-        err.message = f"`{option}`: {err.message}"
+        if option != "--python-platform":  # "invalid platform" says which option already
+            err.message = f"`{option}`: {err.message}"
         err.hints = lambda: (f"For more information, try `{prog} --help`.",)  # type: ignore[method-assign]
         raise err from None
     if getattr(ns, "python_version", None):
