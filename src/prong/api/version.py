@@ -117,7 +117,8 @@ def version(
     if value is None and not bump:
         return VersionResult(name, current, current, False)
     if value is not None and bump:
-        raise UsageError("give a version or --bump, not both")
+        raise UsageError("give a version or --bump, not both",
+                         "`prong version 1.2.0` sets the version; `prong version --bump minor` raises it.")
     if value is not None:
         from packaging.version import InvalidVersion, Version
 

@@ -107,6 +107,14 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     options = dict(index_url=ns.index_url, default_index=ns.default_index, extra_index_urls=tuple(ns.extra_index_url),
                    indexes=tuple(ns.index), exclude_newer=ns.exclude_newer)
     options = {k: v for k, v in options.items() if v}
+    import os.path
+    import re
+
+    for file in (*getattr(ns, "src_files", ()), *ns.requirements):
+        if re.fullmatch(r"pylock(\.[^.]+)?\.toml", os.path.basename(file)):  # PEP 751, not a requirements.txt
+            raise UsageError(f"installing from a PEP 751 lock ({file}) with `prong pip {sub}` is not implemented yet",
+                             "Install from a requirements file instead: `prong export -o requirements.txt` writes "
+                             "one from uv.lock.")
     if sub == "sync":
         result = pip.sync(list(ns.src_files) + list(ns.requirements), ns.python, system=ns.system,
                           break_system_packages=ns.break_system_packages, reinstall=ns.reinstall,
