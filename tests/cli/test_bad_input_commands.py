@@ -111,11 +111,13 @@ def _bad_cases() -> Iterator[Case]:
     yield Case("color-bad", ("--color", "sometimes", "tree"), project(), 2, ("sometimes",), True)
     yield Case("init-app-and-lib", ("init", "--app", "--lib", "new"), {}, 2, ("--lib", "--app"), True)
     # -- option values prong checks itself ----------------------------------------------------------
-    for argv in (("add", "tinypkg"), ("sync",), ("export",), ("tree",), ("pip", "install", "tinypkg", "--python", "{venv}")):
+    for argv in (("add", "tinypkg"), ("sync",), ("pip", "install", "tinypkg", "--python", "{venv}")):
         name = "-".join(argv[:2] if argv[0] == "pip" else argv[:1])
-        yield Case(f"{name}-exclude-newer-bad", (*argv, "--exclude-newer", "yesterday"), project(), 2, ("yesterday",)) \
-            if argv[0] in ("add", "sync", "pip") else Case(f"{name}-uv-index-url-env-bad", argv, project(lock=False),
-                                                           2, ("not a url",), True, env={"UV_INDEX_URL": "not a url"})
+        yield Case(f"{name}-exclude-newer-bad", (*argv, "--exclude-newer", "yesterday"), project(), 2,
+                   ("yesterday",))
+    for argv in (("export",), ("tree",)):
+        yield Case(f"{argv[0]}-uv-index-url-env-bad", argv, project(lock=False), 2, ("not a url",), True,
+                   env={"UV_INDEX_URL": "not a url"})
     for argv in (("add", "tinypkg", "--default-index"), ("add", "tinypkg", "--index"), ("sync", "--index-url"),
                  ("run", "--default-index"), ("pip", "install", "tinypkg", "--python", "{venv}", "-i"),
                  ("build", "--index-url")):
@@ -197,8 +199,8 @@ def _bad_cases() -> Iterator[Case]:
     yield Case("sync-locked-stale", ("sync", "--locked"), project(**{"uv.lock": "{lock}"}) | {
         "pyproject.toml": PYPROJECT.replace('version = "0.1.0"', 'version = "0.2.0"')}, 1, ("uv.lock", "--locked"),
         True)
-    yield Case("add-locked-changes", ("add", "tinypkg", "--optional", "c", "--locked"), project(), 1, ("uv.lock", "--locked"),
-               True)
+    yield Case("add-locked-changes", ("add", "tinypkg", "--optional", "c", "--locked"), project(), 1,
+               ("uv.lock", "--locked"), True)
     # -- malformed pyproject.toml / uv.toml / uv.lock -----------------------------------------------
     for argv in (("sync",), ("add", "six"), ("remove", "tinypkg"), ("tree",), ("version",),
                  ("run", "python", "-c", "0"), ("export",), ("build",), ("version", "--bump", "patch")):
@@ -236,13 +238,15 @@ def _bad_cases() -> Iterator[Case]:
     yield Case("add-r-missing", ("add", "-r", "missing.txt", "--frozen"), project(), 1, ("missing.txt",))
     yield Case("add-r-bad-line", ("add", "-r", "req.txt", "--frozen"), project(**{"req.txt": "tinypkg==1.x\n"}),
                1, ("req.txt",))
-    yield Case("pip-install-r-missing", ("pip", "install", "-r", "missing.txt", "--python", "{venv}"), {}, 1, ("missing.txt",))
-    yield Case("pip-install-r-bad-line", ("pip", "install", "-r", "req.txt", "--python", "{venv}"), {"req.txt": "six[\n"}, 1,
+    venv = ("--python", "{venv}")
+    yield Case("pip-install-r-missing", ("pip", "install", "-r", "missing.txt", *venv), {}, 1, ("missing.txt",), True)
+    yield Case("pip-install-r-bad-line", ("pip", "install", "-r", "req.txt", *venv), {"req.txt": "six[\n"}, 1,
                ("req.txt",))
-    yield Case("pip-install-r-dir", ("pip", "install", "-r", "reqdir", "--python", "{venv}"), {"reqdir/x": ""}, 1, ("reqdir",))
-    yield Case("pip-sync-missing", ("pip", "sync", "missing.txt", "--python", "{venv}"), {}, 1, ("missing.txt",))
-    yield Case("pip-sync-bad-line", ("pip", "sync", "req.txt", "--python", "{venv}"), {"req.txt": "six==1.0.x\n"}, 1, ("req.txt",))
-    yield Case("pip-uninstall-r-missing", ("pip", "uninstall", "-r", "missing.txt", "--python", "{venv}"), {}, 1, ("missing.txt",))
+    yield Case("pip-install-r-dir", ("pip", "install", "-r", "reqdir", *venv), {"reqdir/x": ""}, 1, ("reqdir",), True)
+    yield Case("pip-sync-missing", ("pip", "sync", "missing.txt", *venv), {}, 1, ("missing.txt",), True)
+    yield Case("pip-sync-bad-line", ("pip", "sync", "req.txt", *venv), {"req.txt": "six==1.0.x\n"}, 1, ("req.txt",))
+    yield Case("pip-uninstall-r-missing", ("pip", "uninstall", "-r", "missing.txt", *venv), {}, 1, ("missing.txt",),
+               True)
     yield Case("pip-sync-pylock-bad-toml", ("pip", "sync", "pylock.toml", "--python", "{venv}"),
                {"pylock.toml": "lock-version = \n"}, 2, ("pylock.toml",), True)
     yield Case("pip-sync-pylock-future", ("pip", "sync", "pylock.toml", "--python", "{venv}"),

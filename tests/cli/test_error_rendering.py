@@ -134,7 +134,8 @@ def test_colour_only_on_a_terminal_without_no_color(choice: str | None, tty: boo
 
 def test_colour_paints_only_the_labels() -> None:
     text = render_error(UsageError("bad thing", "do this"), color=True)
-    assert text == "\x1b[1m\x1b[31merror\x1b[0m\x1b[1m:\x1b[0m bad thing\n\x1b[1m\x1b[36mhint\x1b[0m\x1b[1m:\x1b[0m do this"
+    assert text == ("\x1b[1m\x1b[31merror\x1b[0m\x1b[1m:\x1b[0m bad thing\n"
+                    "\x1b[1m\x1b[36mhint\x1b[0m\x1b[1m:\x1b[0m do this")
     assert render_error(UsageError("bad thing", "do this")) == "error: bad thing\nhint: do this"
 
 

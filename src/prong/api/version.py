@@ -39,7 +39,8 @@ def bump_version(current: str, bumps: Sequence[str]) -> str:
     try:
         v = Version(current)
     except InvalidVersion:
-        raise UsageError(f"pyproject.toml: the project's version `{current}` (`project.version`) is not a PEP 440 version",
+        raise UsageError(f"pyproject.toml: the project's version `{current}` (`project.version`) "
+                         "is not a PEP 440 version",
                          "Set it to a version such as `1.2.3` or `2.0.0rc1`.") from None
     release = list(v.release) + [0] * max(0, 3 - len(v.release))
     pre = v.pre

@@ -164,7 +164,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise PyProjectError(path, None, f"invalid TOML: {err}", "Fix the TOML syntax at that line and column.") from None
+        raise PyProjectError(path, None, f"invalid TOML: {err}",
+                             "Fix the TOML syntax at that line and column.") from None
     except RecursionError:  # tomllib recurses once per nested array or table
         raise PyProjectError(path, None, "invalid TOML: values nested too deeply") from None
 
