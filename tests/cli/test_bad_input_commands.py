@@ -498,3 +498,40 @@ def test_the_corpus_is_large_enough() -> None:
     commands = {c.argv[0] for c in CASES}
     assert {"init", "add", "remove", "sync", "run", "venv", "tree", "why", "version", "export", "build",
             "pip"} <= commands
+
+
+# -- SIGINT during a resolve: exit 130, one `error: interrupted`, no traceback, the project as it was ----------
+
+
+@pytest.mark.parametrize("argv", [("add", "tinypkg"), ("lock",), ("sync",), ("tree",), ("export",),
+                                  ("run", "python", "-c", "0"), ("remove", "tinypkg")],
+                         ids=lambda argv: argv[0])
+def test_sigint_during_a_resolve(argv: tuple[str, ...], tmp_path: Path) -> None:
+    import signal
+
+    with IndexServer([Dist("tinypkg", "1.0"), Dist("tinypkg", "2.0")]) as slow:
+        slow.delay = 3.0  # every project page: the resolve is under way when the signal comes
+        work = tmp_path / "w"
+        work.mkdir()
+        text = PYPROJECT.replace("{index}", slow.simple_url + "/")
+        if argv[0] == "remove":  # a package that is there to remove; the relock needs the index
+            text = text.replace('dependencies = ["tinypkg"]', 'dependencies = ["tinypkg", "otherpkg"]')
+            argv = ("remove", "otherpkg")
+        (work / "pyproject.toml").write_text(text)
+        before = _snapshot(work)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PRONG_", "VIRTUAL_ENV"))}
+        env.update(PYTHONPATH=str(SRC), PRONG_CACHE_DIR=str(tmp_path / "cache"), UV_PYTHON_DOWNLOADS="never")
+        proc = subprocess.Popen([sys.executable, "-m", "prong", *argv], cwd=work, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while not slow.requests and time.monotonic() < deadline:  # the first page is asked for
+            time.sleep(0.05)
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == ["error: interrupted"], err
+    after = _snapshot(work)
+    changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert {k for k in changed if not _allowed(k, (".venv",) if argv[0] in ("sync", "run") else ())} == set()
