@@ -92,3 +92,24 @@ def build_selection(pyproject: PyProject, pyproject_path: Path, lock: Lock, opts
         prod=prod,
         prune=frozenset(normalize_name(p) for p in opts.prune),
     )
+
+
+def check_known_names(pyproject: PyProject, lock: Lock, extras: Sequence[str], groups: Sequence[str]) -> None:
+    """Refuse (:class:`SelectionError`, exit 2) an extra or group the project does not define, in the
+    words of :func:`build_selection`, for commands that do not select (``prong tree``)."""
+    from prong.pep508.names import normalize_extra, normalize_group
+
+    own = pyproject.normalized_name
+    root_packages = list(lock.find(own)) if own else []
+    known_extras = {e for p in root_packages for e in p.metadata.provides_extras} | {
+        e for p in root_packages for e in p.optional_dependencies}
+    unknown = sorted({normalize_extra(e) for e in extras} - known_extras)
+    if unknown:
+        raise SelectionError(f"Extra `{unknown[0]}` is not defined in the `optional-dependencies` table for `{own}`",
+                             f"The project's extras: {', '.join(sorted(known_extras)) or 'none'}.")
+    known_groups = {g for p in root_packages for g in (*p.dev_dependencies, *p.metadata.requires_dev)} | set(
+        lock.manifest.dependency_groups)
+    unknown = sorted({normalize_group(g) for g in groups} - known_groups)
+    if unknown:
+        raise SelectionError(f"Group `{unknown[0]}` is not defined in the project's `dependency-groups` table",
+                             f"The project's groups: {', '.join(sorted(known_groups)) or 'none'}.")

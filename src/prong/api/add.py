@@ -342,15 +342,36 @@ def _locked_version(result: Any, name: str) -> str | None:
     return max(versions, key=Version) if versions else None
 
 
+class RequirementsFileError(ProngError):
+    """A ``-r`` requirements file that cannot be read or parsed (exit code 1, as ``pip compile``'s)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def hints(self) -> tuple[str, ...]:
+        return (self.hint,) if self.hint else ()
+
+
 def _read_requirements(path: Path) -> list[str]:
+    """The requirement lines of a ``-r`` file (options and comments left out), each checked."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot read {path}: {err.strerror or err}", "Check the path.") from None
+    except (OSError, UnicodeDecodeError) as err:
+        what = getattr(err, "strerror", None) or str(err)
+        hint = "Name a file, not a directory." if path.is_dir() else "Check the path."
+        raise RequirementsFileError(f"cannot read requirements file {path}: {what}", hint) from None
     out = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         line = line.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-")):
             continue
+        try:
+            Requirement(line)
+        except InvalidRequirement as err:
+            raise RequirementsFileError(f"{path}:{number}: `{line}` is not a valid requirement: {err}",
+                                        "Write it as in pyproject.toml, e.g. `requests>=2.31`.") from None
         out.append(line)
     return out

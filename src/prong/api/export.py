@@ -9,9 +9,10 @@ at the workspace root above it) gives the packages. Nothing is resolved and the 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from prong.errors import NotImplementedYet
 from prong.install.selection import Selected, select
@@ -52,6 +53,7 @@ def export(
     hashes: bool = True,
     annotate: bool = True,
     header: str | None = "prong export --frozen",
+    lock_options: Mapping[str, Any] | None = None,
     editable: bool = True,
     output_file: str | Path | None = None,
 ) -> ExportResult:
@@ -65,18 +67,28 @@ def export(
     ``no_emit_packages`` leave lines out without changing what else is included. ``header`` is the
     command line named on top (``None``: no header). With ``output_file`` the text is also written
     there (atomically). ``format``: ``"requirements-txt"`` or ``"pylock.toml"`` (PEP 751, checked with
-    ``packaging.pylock``; ``hashes`` and ``annotate`` do not apply to it).
+    ``packaging.pylock``; ``hashes`` and ``annotate`` do not apply to it). ``lock_options``: what
+    :func:`prong.api.lock.lock` is given when ``frozen`` is false (``config``, ``cache_dir``, ``offline``...).
     """
     from prong.lock.text import read_lock
     from prong.pep508.names import normalize_name
     from prong.project.pyproject import read_pyproject
 
+    if format not in ("requirements-txt", "requirements.txt", "pylock.toml"):
+        raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt and pylock.toml)")
+    if format == "pylock.toml" and output_file is not None:
+        import re
+
+        if not re.fullmatch(r"pylock(\.[^.]+)?\.toml", Path(output_file).name):
+            from prong.errors import UsageError
+
+            raise UsageError(f"Expected the output filename to be `pylock.toml` or `pylock.<name>.toml` (PEP 751), "
+                             f"where `<name>` is non-empty and contains no dots; found `{Path(output_file).name}`",
+                             "Name the file `pylock.toml`, or for example `pylock.dev.toml`.")
     if not frozen:  # lock first, as uv does (a current lock is kept as it is, without the network)
         from prong.api.lock import find_project, lock
 
-        lock(find_project(Path(project) if project is not None else Path.cwd()))
-    if format not in ("requirements-txt", "requirements.txt", "pylock.toml"):
-        raise NotImplementedYet(f"`--format {format}` (prong exports requirements-txt and pylock.toml)")
+        lock(find_project(Path(project) if project is not None else Path.cwd()), **(lock_options or {}))
     start = time.perf_counter()
     pyproject_path, lock_path = _find_project(Path(project) if project is not None else Path.cwd())
     if output_file is not None:

@@ -111,7 +111,8 @@ def find_project(start: str | Path) -> Path:
     for d in (here, *here.parents):
         if (d / "pyproject.toml").is_file():
             return d
-    raise ProjectError(f"No `pyproject.toml` found in `{here}` or any parent directory")
+    raise ProjectError(f"No `pyproject.toml` found in `{here}` or any parent directory",
+                       "Run `prong init` to create a project here, or pass `--project DIR`.")
 
 
 def _is_package(pp: PyProject) -> bool:

@@ -115,6 +115,10 @@ def tree(
         pyproject_path = _pyproject_for(directory)
         lock = result.lock if result.lock is not None else read_lock(lock_path)
     pyproject = read_pyproject(pyproject_path)
+    if extras:  # (`--extra` is prong's; an unknown --group is no error in `uv tree`)
+        from prong.api._selection import check_known_names
+
+        check_known_names(pyproject, lock, extras, ())
 
     if only_groups or only_dev:
         chosen = {normalize_group(g) for g in only_groups} | ({"dev"} if only_dev else set())

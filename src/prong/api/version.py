@@ -39,7 +39,9 @@ def bump_version(current: str, bumps: Sequence[str]) -> str:
     try:
         v = Version(current)
     except InvalidVersion:
-        raise UsageError(f"the project's version `{current}` is not a PEP 440 version") from None
+        raise UsageError(f"pyproject.toml: the project's version `{current}` (`project.version`) "
+                         "is not a PEP 440 version",
+                         "Set it to a version such as `1.2.3` or `2.0.0rc1`.") from None
     release = list(v.release) + [0] * max(0, 3 - len(v.release))
     pre = v.pre
     post = v.post
@@ -116,7 +118,8 @@ def version(
     if value is None and not bump:
         return VersionResult(name, current, current, False)
     if value is not None and bump:
-        raise UsageError("give a version or --bump, not both")
+        raise UsageError("give a version or --bump, not both",
+                         "`prong version 1.2.0` sets the version; `prong version --bump minor` raises it.")
     if value is not None:
         from packaging.version import InvalidVersion, Version
 

@@ -41,8 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if starting:
         signal.signal(signal.SIGINT, _interrupted_while_starting)
 
-    from prong.cli.args import build_parser, command_of
-    from prong.cli.diagnostics import render_error
+    from prong.cli.args import build_parser, check_arguments, command_of
+    from prong.cli.diagnostics import interrupted, os_problem, use_color
     from prong.cli.settings import GlobalSettings
     from prong.errors import ProngError
 
@@ -54,58 +54,74 @@ def main(argv: Sequence[str] | None = None) -> int:
         if module is None:
             parser.print_help()
             return 2
+        check_arguments(ns)
         settings = GlobalSettings.from_args(ns)
+        if settings.config_file is not None:
+            settings.uv_config()  # a missing or malformed --config-file is a usage error, whatever the command
         from prong.cli.logs import setup_logging
         setup_logging(settings.verbose, settings.quiet)
+    except ProngError as err:  # argparse's usage errors (prong.cli.args.Parser) and bad global settings
+        return _report(err, _color_of(args))
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        return _report(interrupted(), _color_of(args))
+    except Exception as err:  # noqa: BLE001 - a bug while reading the command line
+        return _unexpected(err, _color_of(args), "-vv" in args)
     finally:
         if starting:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+    color = use_color(settings.color, sys.stderr)
     try:
         if settings.directory is not None:
             os.chdir(settings.directory)
         mod = importlib.import_module(f"prong.cli.commands.{module}")
         return int(mod.run(settings, ns))
     except ProngError as err:
-        print(render_error(err, settings.verbose), file=sys.stderr)
-        return int(getattr(err, "exit_code", 1))
+        return _report(err, color, settings.verbose)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        code = _report(interrupted(), color)
         # CPython remembers an interrupt that escaped an exec() of a string (dataclasses and
         # namedtuple make their methods that way, so an import interrupted at the wrong moment
         # does it) and `python -m prong` then ends by SIGINT instead of the status returned
         # here; another exec() forgets it.
         exec("")
-        return 130
+        return code
     except OSError as err:
-        print(_os_error(err), file=sys.stderr)
-        return 1
+        return _report(os_problem(err), color)
+    except Exception as err:  # noqa: BLE001 - a bug: say so; the traceback only when asked
+        return _unexpected(err, color, settings.verbose >= 2)
 
 
-_OS_HINTS = {
-    "EISDIR": "Name a file, not a directory.",
-    "ENOTDIR": "A part of the path is a file, not a directory.",
-    "ENOENT": "Check the path.",
-    "EACCES": "Check the file's permissions.",
-    "EPERM": "Check the file's permissions.",
-    "EROFS": "The file system is read-only: write somewhere else.",
-    "ENOSPC": "Free some space on that disk, or write somewhere else.",
-}
+def _unexpected(err: Exception, color: bool, verbose: bool) -> int:
+    """An exception prong did not expect: the traceback only with ``-vv`` or ``PRONG_DEBUG=1``,
+    then one ``error:`` and a hint asking to report the bug."""
+    import os
+
+    from prong.cli.diagnostics import bug, format_traceback
+
+    show = verbose or os.environ.get("PRONG_DEBUG", "") not in ("", "0")
+    if show:
+        print(format_traceback(err), file=sys.stderr)
+    return _report(bug(err, traceback=show), color)
 
 
-def _os_error(err: OSError) -> str:
-    """An ``OSError`` as a sentence naming the path, with a hint, instead of ``[Errno N] ...``."""
-    import errno as errno_names
+def _report(err: BaseException, color: bool, verbose: int = 0) -> int:
+    """Print ``err`` through the one renderer; its exit code."""
+    from prong.cli.diagnostics import render_error
 
-    from prong.client.auth import redact_text
+    print(render_error(err, verbose, color), file=sys.stderr)
+    return int(getattr(err, "exit_code", 1))
 
-    what = (err.strerror or str(err)).rstrip(".")
-    what = what[:1].lower() + what[1:]
-    where = f"{err.filename}: " if err.filename is not None else ""
-    text = f"error: {where}{what}"
-    hint = _OS_HINTS.get(errno_names.errorcode.get(err.errno or 0, ""))
-    if hint:
-        text += f"\nhint: {hint}"
-    return redact_text(text)
+
+def _color_of(args: list[str]) -> bool:
+    """Colour for an error found before the settings exist: ``--color`` as written, else auto."""
+    from prong.cli.diagnostics import use_color
+
+    choice = None
+    for i, arg in enumerate(args):
+        if arg == "--color" and i + 1 < len(args):
+            choice = args[i + 1]
+        elif arg.startswith("--color="):
+            choice = arg.split("=", 1)[1]
+    return use_color(choice, sys.stderr)

@@ -18,6 +18,20 @@ from typing import Protocol
 
 from prong.errors import ProngError
 
+
+class BuildSystemError(ProngError):
+    """A ``[build-system]`` table that cannot be used: a configuration error (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def hints(self) -> Sequence[str]:
+        return (self.hint,) if self.hint else ()
+
+
 DEFAULT_REQUIRES = ("setuptools>=40.8.0",)
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 
@@ -111,13 +125,14 @@ def read_build_system(source_dir: Path) -> BuildSystem:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise ProngError(f"{pyproject}: invalid TOML ({err})") from None
+        raise BuildSystemError(f"{pyproject}: invalid TOML ({err})") from None
     table = data.get("build-system")
     if table is None:
         return BuildSystem(DEFAULT_REQUIRES, DEFAULT_BACKEND, None)
     requires = table.get("requires")
     if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
-        raise ProngError(f"{pyproject}: [build-system] requires must be a list of strings")
+        raise BuildSystemError(f"{pyproject}: [build-system] requires must be a list of strings",
+                               'Write it as a list, e.g. `requires = ["setuptools>=61"]`.')
     backend = table.get("build-backend") or DEFAULT_BACKEND
     path = table.get("backend-path")
     return BuildSystem(tuple(requires), str(backend), tuple(path) if path else None)

@@ -128,6 +128,7 @@ class RegistryIndex:
         from prong.client.auth import redact
         from prong.client.http import HttpError, NetworkError, OfflineError
         from prong.client.registry import IndexAccessError, IndexPageError
+        from prong.client.simple import SimplePageError
         from prong.filenames import parse_dist_filename
 
         if self.client.indexes.no_index and not self.client.indexes.flat:
@@ -144,6 +145,10 @@ class RegistryIndex:
                                 index_url=redact(err.index.url), status=err.status)
         except (HttpError, NetworkError) as err:
             return IndexProblem(str(err), tuple(err.hints()), kind="http", status=getattr(err, "status", None))
+        except SimplePageError as err:  # the index answered with something that is not a page: a fetch failure
+            return IndexProblem(str(err), tuple(err.hints()) or (
+                "the index answered with something that is not a Simple API page: check the index URL",),
+                kind="http", index_url=redact(err.url))
         except ProngError as err:
             return IndexProblem(str(err), tuple(err.hints()), kind="other")
         if not pages:

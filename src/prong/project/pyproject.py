@@ -156,15 +156,16 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PyProjectError(path, None, "file not found") from None
+        raise PyProjectError(path, None, "file not found", "Check the path.") from None
     except IsADirectoryError:
-        raise PyProjectError(path, None, "is a directory, not a file", hint="Name a file, not a directory.") from None
+        raise PyProjectError(path, None, "is a directory", "Name a file, not a directory.") from None
     except UnicodeDecodeError as err:
         raise PyProjectError(path, None, f"not UTF-8 text (byte {err.start})") from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise PyProjectError(path, None, f"invalid TOML: {err}") from None
+        raise PyProjectError(path, None, f"invalid TOML: {err}",
+                             "Fix the TOML syntax at that line and column.") from None
     except RecursionError:  # tomllib recurses once per nested array or table
         raise PyProjectError(path, None, "invalid TOML: values nested too deeply") from None
 
@@ -227,7 +228,9 @@ def pyproject_from_dict(data: Mapping[str, Any], path: Path) -> PyProject:
     name = project.get("name")
     if name is not None:
         if not isinstance(name, str) or not _NAME_RE.match(name):
-            raise PyProjectError(path, "project.name", f"{name!r} is not a valid package name")
+            raise PyProjectError(path, "project.name", f"{name!r} is not a valid package name",
+                                 "A name has only ASCII letters, digits, '.', '-' and '_', and starts and ends "
+                                 "with a letter or digit.")
     version = project.get("version")
     if version is not None and not isinstance(version, str):
         raise PyProjectError(path, "project.version", "must be a string")

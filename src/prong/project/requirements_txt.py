@@ -57,6 +57,17 @@ class RequirementsFileError(ProngError):
         return f"{self.source}:{self.line}:{self.column}: {self.message}\n    {self.text}\n    {caret}"
 
 
+class _FileProblem(ProngError):
+    """A requirements file that cannot be read (exit code 1), with the fix."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def hints(self) -> tuple[str, ...]:
+        return (self.hint,)
+
+
 @dataclass(slots=True)
 class _Acc:
     requirements: list[RequirementLine] = field(default_factory=list)
@@ -136,9 +147,10 @@ def _read_into(
     try:
         text = path.read_text(encoding="utf-8-sig")  # a leading BOM is not part of the text
     except FileNotFoundError:
-        raise ProngError(f"requirements file not found: {source}") from None
+        raise _FileProblem(f"requirements file not found: {source}", "Check the path.") from None
     except IsADirectoryError:
-        raise ProngError(f"requirements file {source} is a directory, not a file") from None
+        raise _FileProblem(f"requirements file {source} is a directory, not a file",
+                           "Name a file, not a directory.") from None
     except OSError as err:
         raise ProngError(f"cannot read requirements file {source}: {err.strerror or err}") from None
     except UnicodeDecodeError as err:

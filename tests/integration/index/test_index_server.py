@@ -214,7 +214,8 @@ def test_cli_output_like_pip(server: IndexServer, tmp_path: Path, capsys: pytest
     code = main(["--cache-dir", str(tmp_path), "index", "versions", "foo", "--index-url", server.simple_url,
                  "--python-platform", "not-a-platform"])
     out, err = capsys.readouterr()
-    assert code == 1 and err.startswith("error: invalid platform: unknown platform `not-a-platform`")
+    # a bad option value is a usage error: exit 2 (docs/exit-codes.md)
+    assert code == 2 and err.startswith("error: invalid platform: unknown platform `not-a-platform`")
 
 
 def test_warm_cache_makes_no_request_and_stale_pages_are_revalidated(tmp_path: Path) -> None:

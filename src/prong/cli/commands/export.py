@@ -73,6 +73,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         header=None if ns.no_header else command_line(),
         editable=not ns.no_editable,
         output_file=Path(ns.output_file) if ns.output_file else None,
+        lock_options=None if ns.frozen else {"config": settings.uv_config(), "cache_dir": settings.cache_dir,
+                                             "no_cache": settings.no_cache, "offline": settings.offline},
     )
     print_result(result.text, f"Exported {len(result.packages)} packages from {result.lock_path} in "
                  f"{result.seconds * 1000:.0f}ms", settings, ns.output_file)

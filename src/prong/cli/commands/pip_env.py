@@ -67,7 +67,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         return 0
     if sub == "show":
         if not ns.packages:
-            raise UsageError("`prong pip show` needs a package name")
+            raise UsageError("`prong pip show` needs a package name", "For example `prong pip show requests`.")
         found = pip.show(ns.packages, ns.python, system=ns.system)
         missing = {p.lower() for p in ns.packages} - {p.name.lower() for p in found}
         for name in sorted(missing):
@@ -103,7 +103,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
 
             names += [requirement_name(r) or r for r in _read_requirements(Path(file))]
         if not names:
-            raise UsageError("`prong pip uninstall` needs a package name")
+            raise UsageError("`prong pip uninstall` needs a package name",
+                             "Name the packages (`prong pip uninstall requests`) or pass `-r requirements.txt`.")
         result = pip.uninstall(names, ns.python, system=ns.system, break_system_packages=ns.break_system_packages)
         _summary(result, settings)
         return 0

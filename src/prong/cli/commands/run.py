@@ -30,7 +30,9 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     if command and command[0] == "--":
         command = command[1:]
     if not command:
-        raise ProngError("`prong run` needs a command", )
+        from prong.errors import UsageError
+
+        raise UsageError("`prong run` needs a command", "For example `prong run python -c 'import sys'`.")
     project = settings.project if settings.project is not None else Path.cwd()
     say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
     kwargs = sync_kwargs(settings, ns)

@@ -27,7 +27,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     project = settings.project if settings.project is not None else Path.cwd()
     say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
     result = version(project, value=ns.value, bump=tuple(ns.bump), dry_run=ns.dry_run, frozen=ns.frozen,
-                     no_sync=ns.no_sync, config=settings.uv_config, cache_dir=settings.cache_dir,
+                     no_sync=ns.no_sync, config=settings.uv_config(), cache_dir=settings.cache_dir,
                      no_cache=settings.no_cache, offline=settings.offline, on_event=say)
     if ns.short:
         print(result.new)
