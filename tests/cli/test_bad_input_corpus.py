@@ -375,7 +375,7 @@ def _report_cases() -> Iterator[Case]:
                dict(TINY), 0, env=NET_ENV, output="no/such/dir/out.txt", report=("flag-out-missing-parent",))
     yield Case("r-flag-platform-empty", "exit", ("pip", "compile", "req.in", "--python-platform", ""), {"req.in": ""}, 1,
                ("invalid platform",), report=("flag-platform-empty",))
-    yield Case("r-flag-platform-foo", "exit", ("pip", "compile", "req.in", "--python-platform", "foo"), {"req.in": ""}, 1,
+    yield Case("r-flag-platform-foo", "exit", ("pip", "compile", "req.in", "--python-platform", "foo"), {"req.in": ""}, 2,
                ("invalid platform", "foo"), report=("flag-platform-foo",))
     yield Case("r-flag-project-missing", "settings", ("--project", "/nonexistent", "pip", "compile", "req.in", "--no-index"),
                {"req.in": ""}, 0, report=("flag-project-missing",))

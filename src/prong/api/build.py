@@ -57,9 +57,8 @@ def build(
         raise UsageError(f"{root} has no pyproject.toml or setup.py to build",
                          "Run `prong build` in a project directory, or give its path.")
     out = Path(out_dir).absolute() if out_dir is not None else root / "dist"
-    if not out.exists():  # a directory made for the build output is ignored by git, as uv makes it
-        out.mkdir(parents=True)
-        (out / ".gitignore").write_text("*", encoding="utf-8")
+    created = not out.exists()  # a directory made for the output: ignored by git (as uv makes it), or
+    # removed again when the build fails
     both = not sdist and not wheel
     interp = find_interpreter(python) if python else find_interpreter()
     if callable(config):
@@ -90,8 +89,16 @@ def build(
         if wheel:
             say("Building wheel...")
             files.append(build_wheel(root, out, python=interp.sys_executable, installer=dispatch, label=label))
-    except BuildError as err:
-        raise BuildFailed(label, "", str(root), err.step, err.output, err.returncode) from None
+    except BaseException as err:
+        if created and out.is_dir():
+            import shutil
+
+            shutil.rmtree(out, ignore_errors=True)
+        if isinstance(err, BuildError):
+            raise BuildFailed(label, "", str(root), err.step, err.output, err.returncode) from None
+        raise
     finally:
         registry.http.close()
+    if created and out.is_dir():
+        (out / ".gitignore").write_text("*", encoding="utf-8")
     return BuildResult(tuple(files), time.perf_counter() - started)
