@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from prong.errors import ParseError, ProngError
 
 #: Where to report a bug (the line an unexpected exception ends with).
-REPORT_URL = "https://github.com/prong-dev/prong/issues"
+REPORT_URL = "prong's issue tracker"  # no address is configured for the project yet
 
 _RED, _CYAN, _BOLD, _RESET = "\x1b[31m", "\x1b[36m", "\x1b[1m", "\x1b[0m"
 
@@ -118,7 +118,7 @@ def bug(err: BaseException, *, traceback: bool) -> ProngError:
     what = str(err).strip().splitlines()[0] if str(err).strip() else ""
     again = "." if traceback else " and the output of the same command run with -vv (or PRONG_DEBUG=1)."
     return _Problem(f"prong failed unexpectedly: {type(err).__name__}{': ' + what if what else ''}",
-                    (f"This is a bug in prong: please report it at {REPORT_URL} with the command line{again}",),
+                    (f"This is a bug in prong: please report it to {REPORT_URL} with the command line{again}",),
                     BUG_EXIT_CODE)
 
 
