@@ -58,7 +58,7 @@ def test_the_traceback_of_a_bug_only_when_asked(how: str, capsys: pytest.Capture
     assert code == 2
     assert err.startswith("Traceback (most recent call last):"), err
     assert "RuntimeError: the flux capacitor" in err and "_boom" in err
-    assert len(_errors(err)) == 1 and "report it at" in err
+    assert len(_errors(err)) == 1 and "report it to" in err
 
 
 def test_prong_debug_0_does_not_show_the_traceback(capsys: pytest.CaptureFixture[str],
