@@ -79,8 +79,9 @@ def test_sigint_at_ten_moments_of_a_cold_compile(tmp_path: Path) -> None:
             cache_tmp = [f for f in _files(tmp_path / f"cache{n}") if f.endswith(".tmp")]
             assert cache_tmp == [], (at, cache_tmp)
             assert _files(tmp) == set(), (at, _files(tmp))
-            if result.returncode in (0, -signal.SIGINT) and (tmp_path / "out.txt").read_bytes() == full:
-                # the signal came after the work was done (the interpreter shutting down): the last moment only
+            if result.returncode in (0, 130, -signal.SIGINT) and (tmp_path / "out.txt").read_bytes() == full:
+                # the signal came after the output was written whole (while the run closed its connections
+                # or the interpreter shut down): the last moments only
                 assert at >= moments[-2], (at, duration, err)
                 assert (tmp_path / "out.txt").read_bytes() == full
                 continue
