@@ -280,12 +280,6 @@ def install(requirements: Sequence[str] = (), python: str | None = None, *, requ
     """Resolve ``requirements`` (and ``-r`` files) for the environment's interpreter and install what
     is missing or different; ``exact`` (``pip sync``) also removes what they do not name."""
     from prong.api.compile import compile_requirements
-    from prong.api.sync import _http_client, _in_threads, _Item, _label, _prepare
-    from prong.cache import Cache
-    from prong.installer.install import link_unpacked
-    from prong.installer.install import uninstall as remove_dist
-    from prong.installer.plan import Wanted, make_plan, scan_installed
-    from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
 
     from packaging.pylock import is_valid_pylock_path
 
@@ -305,37 +299,11 @@ def install(requirements: Sequence[str] = (), python: str | None = None, *, requ
     compiled = compile_requirements(list(requirements_files), requirements=list(requirements),
                                     python_version=interp.version_text, cache_dir=cache_dir, no_cache=no_cache,
                                     offline=offline, header=False, annotate=False, **resolve_options)
-    wanted = []
-    for pkg in compiled.packages.values():
-        file = pkg.file
-        if file is None:
-            continue
-        artifact = LockArtifact(url=file.url, hash=f"sha256:{file.sha256}" if file.sha256 else None, size=file.size)
-        is_wheel = file.filename.endswith(".whl")
-        package = LockedPackage(PackageId(pkg.name, str(pkg.version), LockSource("registry", pkg.index_url or "")),
-                                sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
-        wanted.append(Wanted(pkg.name, str(pkg.version), payload=_Item(package, artifact if is_wheel else None)))
-    plan = make_plan(wanted, scan_installed(venv.site_packages), exact=exact, reinstall=reinstall)
-    cache = Cache.from_settings(cache_dir, no_cache=no_cache)
-    env = os.environ if environ is None else environ
-    timings: dict[str, float] = {}
-    prepared = 0
-    if not plan.empty:
-        t = time.perf_counter()
-        ready, prepared = _prepare(plan.to_install, lambda: _http_client(Path.cwd(), None, env, cache, offline, {}),
-                                   cache, venv, Path.cwd(), {}, None, on_event)
-        timings["prepare"] = time.perf_counter() - t
-        t = time.perf_counter()
-        for dist in plan.to_remove:
-            remove_dist(dist.path, venv.root)
-        timings["uninstall"] = time.perf_counter() - t
-        t = time.perf_counter()
-        _in_threads(lambda w: link_unpacked(ready[w.name].unpacked, venv), plan.to_install)
-        timings["install"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - started
-    return PipResult(venv.root, tuple(sorted(_label(w) for w in plan.to_install)),
-                     tuple(sorted(_label(d) for d in plan.to_remove)),
-                     tuple(sorted(str(w) for w, _ in plan.unchanged)), prepared, timings)
+    wanted = [wanted_file(pkg.name, str(pkg.version), pkg.file.url, pkg.file.sha256, pkg.file.size, pkg.index_url,
+                          pkg.file.filename.endswith(".whl"))
+              for pkg in compiled.packages.values() if pkg.file is not None]
+    return _apply(venv, wanted, base=Path.cwd(), exact=exact, reinstall=reinstall, cache_dir=cache_dir,
+                  no_cache=no_cache, offline=offline, environ=environ, on_event=on_event, started=started)
 
 
 def sync(requirements_files: Sequence[str], python: str | None = None, **options: Any) -> PipResult:
@@ -365,13 +333,6 @@ def install_pylock(path: str | Path, python: str | None = None, *, exact: bool =
     from packaging.pylock import (Pylock, PylockSelectError, PylockUnsupportedVersionError,
                                   PylockValidationError)
     from packaging.tags import Tag
-
-    from prong.api.sync import _in_threads, _Item, _label, _prepare, _http_client
-    from prong.cache import Cache
-    from prong.installer.install import link_unpacked
-    from prong.installer.install import uninstall as remove_dist
-    from prong.installer.plan import Wanted, make_plan, scan_installed
-    from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
 
     started = time.perf_counter()
     lock_path = Path(path)
@@ -404,22 +365,46 @@ def install_pylock(path: str | Path, python: str | None = None, *, exact: bool =
             raise ProngError(f"{lock_path}: `{package.name}` comes from a {kind[7:].lower()}, which prong cannot "
                              "install from a pylock.toml yet")  # (a VCS checkout or a directory)
         url = getattr(dist, "url", None) or (base / dist.path).as_uri()  # type: ignore[union-attr]
-        hashes = dict(getattr(dist, "hashes", {}) or {})
-        sha = hashes.get("sha256")
-        artifact = LockArtifact(url=url, hash=f"sha256:{sha}" if sha else None, size=getattr(dist, "size", None))
+        sha = (dict(getattr(dist, "hashes", {}) or {})).get("sha256")
         version = str(package.version) if package.version is not None else "0"
-        is_wheel = kind == "PackageWheel" or url.endswith(".whl")
-        locked = LockedPackage(PackageId(str(package.name), version, LockSource("registry", package.index or "")),
-                               sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
-        wanted.append(Wanted(str(package.name), version, payload=_Item(locked, artifact if is_wheel else None)))
+        wanted.append(wanted_file(str(package.name), version, url, sha, getattr(dist, "size", None), package.index,
+                                  kind == "PackageWheel" or url.endswith(".whl")))
+    return _apply(venv, wanted, base=base, exact=exact, reinstall=reinstall, cache_dir=cache_dir, no_cache=no_cache,
+                  offline=offline, environ=environ, on_event=on_event, started=started)
+
+
+def wanted_file(name: str, version: str, url: str, sha256: str | None, size: int | None, index: str | None,
+                is_wheel: bool) -> Any:
+    """A package to install from one file (a wheel to link, an sdist to build), as ``sync``'s
+    installer takes it: what ``install``, ``install_pylock`` and ``run --with`` have to install."""
+    from prong.api.sync import _Item
+    from prong.installer.plan import Wanted
+    from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
+
+    artifact = LockArtifact(url=url, hash=f"sha256:{sha256}" if sha256 else None, size=size)
+    package = LockedPackage(PackageId(name, version, LockSource("registry", index or "")),
+                            sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
+    return Wanted(name, version, payload=_Item(package, artifact if is_wheel else None))
+
+
+def _apply(venv: Any, wanted: Sequence[Any], *, base: Path, exact: bool, reinstall: bool, cache_dir: Any,
+           no_cache: bool, offline: bool, environ: Mapping[str, str] | None, on_event: Any,
+           started: float) -> PipResult:
+    """Make ``venv`` hold ``wanted`` (and, ``exact``, nothing else): plan, fetch, remove, link."""
+    from prong.api.sync import _http_client, _in_threads, _label, _prepare
+    from prong.cache import Cache
+    from prong.installer.install import link_unpacked
+    from prong.installer.install import uninstall as remove_dist
+    from prong.installer.plan import make_plan, scan_installed
+
     plan = make_plan(wanted, scan_installed(venv.site_packages), exact=exact, reinstall=reinstall)
     cache = Cache.from_settings(cache_dir, no_cache=no_cache)
-    environ_ = os.environ if environ is None else environ
+    env = os.environ if environ is None else environ
     timings: dict[str, float] = {}
     prepared = 0
     if not plan.empty:
         t = time.perf_counter()
-        ready, prepared = _prepare(plan.to_install, lambda: _http_client(base, None, environ_, cache, offline, {}),
+        ready, prepared = _prepare(plan.to_install, lambda: _http_client(base, None, env, cache, offline, {}),
                                    cache, venv, base, {}, None, on_event)
         timings["prepare"] = time.perf_counter() - t
         t = time.perf_counter()

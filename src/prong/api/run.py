@@ -95,11 +95,9 @@ def _overlay(project_venv: Path, requirements: tuple[str, ...], sync_options: Ma
     import json
 
     from prong.api.compile import compile_requirements
-    from prong.api.sync import _Item, _prepare, _http_client
+    from prong.api.sync import _http_client, _prepare
     from prong.cache import Cache
     from prong.installer.install import link_unpacked
-    from prong.installer.plan import Wanted
-    from prong.lock.model import LockArtifact, LockedPackage, LockSource, PackageId
     from prong.venv import create_venv, open_venv
 
     cache = Cache.from_settings(sync_options.get("cache_dir"), no_cache=bool(sync_options.get("no_cache")))
@@ -122,16 +120,11 @@ def _overlay(project_venv: Path, requirements: tuple[str, ...], sync_options: Ma
     if done.is_file() and open_venv(root, cache) is not None:
         return root
     venv = create_venv(root, interp, clear=True)
-    wanted = []
-    for pkg in compiled.packages.values():
-        file = pkg.file
-        if file is None:
-            continue
-        artifact = LockArtifact(url=file.url, hash=f"sha256:{file.sha256}" if file.sha256 else None, size=file.size)
-        is_wheel = file.filename.endswith(".whl")
-        package = LockedPackage(PackageId(pkg.name, str(pkg.version), LockSource("registry", pkg.index_url or "")),
-                                sdist=None if is_wheel else artifact, wheels=(artifact,) if is_wheel else ())
-        wanted.append(Wanted(pkg.name, str(pkg.version), payload=_Item(package, artifact if is_wheel else None)))
+    from prong.api.pip import wanted_file
+
+    wanted = [wanted_file(pkg.name, str(pkg.version), pkg.file.url, pkg.file.sha256, pkg.file.size, pkg.index_url,
+                          pkg.file.filename.endswith(".whl"))
+              for pkg in compiled.packages.values() if pkg.file is not None]
     ready, _n = _prepare(wanted, lambda: _http_client(project_venv.parent, None, os.environ, cache,
                                                       bool(sync_options.get("offline")), sync_options),
                          cache, venv, project_venv.parent, sync_options, None, on_event)
