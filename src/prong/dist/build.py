@@ -11,10 +11,11 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from prong.errors import ProngError
 
@@ -170,21 +171,16 @@ class _Runner:
             raise subprocess.CalledProcessError(result.returncode, cmd, result.stdout)
 
 
-def prepare_metadata(
-    source_dir: str | Path,
-    *,
-    python: str | Path = sys.executable,
-    installer: BuildInstaller,
-    label: str | None = None,
-    workdir: str | Path | None = None,
-) -> bytes:
-    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``."""
-    import pyproject_hooks
-
+@contextmanager
+def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, label: str,
+             workdir: str | Path | None, kind: str) -> Iterator[tuple[Any, _Runner, Path]]:
+    """An isolated environment with the backend's requirements, and its hook caller, for a build of
+    ``kind`` (``wheel``, ``editable`` or ``sdist``: the ``get_requires_for_build_<kind>`` hook has
+    run and its requirements are installed). Yields (caller, runner, temporary directory)."""
     import warnings
 
-    source = Path(source_dir)
-    label = label or source.name
+    import pyproject_hooks
+
     system = read_build_system(source)
     # Backends' warnings (pyproject-hooks re-raises them in this process) are build output, not
     # prong's: they are kept with the rest of the output instead of reaching the terminal.
@@ -201,14 +197,32 @@ def prepare_metadata(
             python_executable=str(env.python),
         )
         try:
-            extra = caller.get_requires_for_build_wheel({})
+            extra = getattr(caller, f"get_requires_for_build_{kind}")({})
         except pyproject_hooks.BackendUnavailable as err:
             raise BuildError(label, f"import the build backend `{system.backend}`", runner.output + str(err)) from None
         except subprocess.CalledProcessError as err:
             raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
         if extra:
             installer.install(tuple(extra), env)
-        out = Path(tmp) / "metadata"
+        yield caller, runner, Path(tmp)
+
+
+def prepare_metadata(
+    source_dir: str | Path,
+    *,
+    python: str | Path = sys.executable,
+    installer: BuildInstaller,
+    label: str | None = None,
+    workdir: str | Path | None = None,
+) -> bytes:
+    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``."""
+    import pyproject_hooks
+
+    source = Path(source_dir)
+    label = label or source.name
+    with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
+                  kind="wheel") as (caller, runner, tmp):
+        out = tmp / "metadata"
         out.mkdir()
         try:
             dist_info = caller.prepare_metadata_for_build_wheel(str(out), {}, _allow_fallback=True)
@@ -235,31 +249,12 @@ def build_sdist(
     a fresh isolated environment; returns its path."""
     import pyproject_hooks
 
-    import warnings
-
     source = Path(source_dir).absolute()
     label = label or source.name
-    system = read_build_system(source)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
-        warnings.simplefilter("ignore")
-        env = create_env(python, Path(tmp) / "env")
-        installer.install(system.requires, env)
-        runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
-        caller = pyproject_hooks.BuildBackendHookCaller(
-            str(source), system.backend,
-            backend_path=list(system.backend_path) if system.backend_path else None,
-            runner=runner, python_executable=str(env.python),
-        )
-        try:
-            extra = caller.get_requires_for_build_sdist({})
-        except pyproject_hooks.BackendUnavailable as err:
-            raise BuildError(label, f"import the build backend `{system.backend}`", runner.output + str(err)) from None
-        except subprocess.CalledProcessError as err:
-            raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
-        if extra:
-            installer.install(tuple(extra), env)
+    with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
+                  kind="sdist") as (caller, runner, _tmp):
         try:
             name = caller.build_sdist(str(out), {})
         except subprocess.CalledProcessError as err:
@@ -285,35 +280,13 @@ def build_wheel(
     Raises :class:`BuildError` naming the step that failed, with the backend's output."""
     import pyproject_hooks
 
-    import warnings
-
     source = Path(source_dir).absolute()
     label = label or source.name
-    system = read_build_system(source)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     kind = "editable" if editable else "wheel"
-    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
-        warnings.simplefilter("ignore")
-        env = create_env(python, Path(tmp) / "env")
-        installer.install(system.requires, env)
-        runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
-        caller = pyproject_hooks.BuildBackendHookCaller(
-            str(source),
-            system.backend,
-            backend_path=list(system.backend_path) if system.backend_path else None,
-            runner=runner,
-            python_executable=str(env.python),
-        )
-        try:
-            extra = (caller.get_requires_for_build_editable({}) if editable
-                     else caller.get_requires_for_build_wheel({}))
-        except pyproject_hooks.BackendUnavailable as err:
-            raise BuildError(label, f"import the build backend `{system.backend}`", runner.output + str(err)) from None
-        except subprocess.CalledProcessError as err:
-            raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
-        if extra:
-            installer.install(tuple(extra), env)
+    with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
+                  kind=kind) as (caller, runner, _tmp):
         try:
             name = caller.build_editable(str(out), {}) if editable else caller.build_wheel(str(out), {})
         except subprocess.CalledProcessError as err:
