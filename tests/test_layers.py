@@ -36,11 +36,11 @@ LAYERS: dict[str, int] = {
     # L3 the I/O shell
     "prong.cache": 3,
     "prong.client": 3,
-    "prong.dist": 3,
+    "prong.sources": 3,
     "prong.installer": 3,
     "prong.python": 3,
     "prong.venv": 3,
-    "prong.dispatch": 3,
+    "prong.pep517": 3,
     # L4 the library API: one typed function per command
     "prong.api": 4,
     # L5 presentation

@@ -1085,7 +1085,7 @@ def test_a_project_whose_files_all_404_stops_after_a_bounded_number(
     """Report worst case 8: every file of a 300-version project 404s. The resolver walked all of them
     (a 453-line error; 200 000 versions: a hang); now it stops after a few, naming the index and the
     status in one error line."""
-    from prong.dist.index import MAX_FETCH_FAILURES
+    from prong.sources.index import MAX_FETCH_FAILURES
 
     links = "\n".join(f'<a href="/files/tinypkg-{i}.0-py3-none-any.whl">tinypkg-{i}.0-py3-none-any.whl</a>'
                       for i in range(1, 301))

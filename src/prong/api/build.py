@@ -44,10 +44,10 @@ def build(
     from prong.api.index import build_registry
     from prong.api.sync import _index_urls
     from prong.cache import Cache
-    from prong.dispatch import BuildDispatch
-    from prong.dist.build import BuildError, BuildFailed, build_sdist, build_wheel
-    from prong.dist.index import RegistryIndex
-    from prong.dist.sdist import unpack
+    from prong.pep517.dispatch import BuildDispatch
+    from prong.pep517.hooks import BuildError, BuildFailed, build_sdist, build_wheel
+    from prong.sources.index import RegistryIndex
+    from prong.sources.sdist import unpack
     from prong.python import find_interpreter
 
     started = time.perf_counter()

@@ -192,7 +192,7 @@ def compile_requirements(
     (``--no-binary``) and ``no_binary_packages``; a package named in one list is exempt from the
     other's ``:all:`` (``--no-binary :all: --only-binary foo`` uses foo's wheels). Source
     distributions are read without a build when their ``pyproject.toml`` or ``PKG-INFO`` allow
-    it; a build that fails raises :class:`~prong.dist.build.BuildFailed`.
+    it; a build that fails raises :class:`~prong.pep517.hooks.BuildFailed`.
     ``dependency_metadata`` holds uv's ``dependency-metadata`` tables (``name``, ``version``,
     ``requires-dist``, ``requires-python``, ``provides-extras``), before those of ``config``:
     they replace the metadata of the versions they name, which are then never fetched or built.
@@ -200,8 +200,8 @@ def compile_requirements(
     from prong.api.index import build_registry, index_urls, make_target, pip_settings
     from prong.client.indexes import IndexConfig, to_url
     from prong.project.settings import PipOptions
-    from prong.dispatch import BuildDispatch
-    from prong.dist.index import DependencyMetadata, RegistryIndex
+    from prong.pep517.dispatch import BuildDispatch
+    from prong.sources.index import DependencyMetadata, RegistryIndex
     from prong.pep508.requirement import parse_requirement
     from prong.project.requirements_txt import PinnedLine, format_requirements_txt, order_via, read_requirements
     from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverEnvironment, ResolverOptions

@@ -526,8 +526,8 @@ def resolve_project(
     """Resolve the project in ``project`` (a directory or its pyproject.toml) for every
     environment; returns the forks' solutions, the project context and the index warnings."""
     from prong.api.index import build_registry
-    from prong.dispatch import BuildDispatch
-    from prong.dist.index import RegistryIndex
+    from prong.pep517.dispatch import BuildDispatch
+    from prong.sources.index import RegistryIndex
     from prong.resolver.universal import env_from_fork_marker, resolve_universal
 
     env_vars = os.environ if environ is None else environ

@@ -903,8 +903,8 @@ def _dispatch(http: HttpClient, cache: Cache, venv: Venv, root: Path, lock_optio
               config: Any = None) -> Any:
     """A build dispatch whose build requirements come from the project's indexes."""
     from prong.api.index import build_registry
-    from prong.dispatch import BuildDispatch
-    from prong.dist.index import RegistryIndex
+    from prong.pep517.dispatch import BuildDispatch
+    from prong.sources.index import RegistryIndex
 
     registry = build_registry(_index_urls(root, config, os.environ, lock_options), cache_dir=cache.root)
     dispatch = BuildDispatch(registry.http, cache, python=str(venv.interpreter.base_interpreter))

@@ -122,7 +122,7 @@ def _versions_question(lk: Any, locked: Any, parents: dict[Any, list[tuple[Any, 
     try:
         from prong.api.index import build_registry
         from prong.client.indexes import IndexConfig, IndexUrls
-        from prong.dist.index import RegistryIndex
+        from prong.sources.index import RegistryIndex
 
         url = locked.source.value
         urls = IndexUrls(indexes=(IndexConfig(None, url, default=True),))  # type: ignore[call-arg]

@@ -1,6 +1,6 @@
 """The resolver/I-O seam: what the resolver asks of a package index.
 
-The real implementation (HTTP, cache, threads) lives in ``prong.dist.index``; tests use
+The real implementation (HTTP, cache, threads) lives in ``prong.sources.index``; tests use
 ``tests.support.scenario_index.ScenarioIndex``. Every answer is a value: an index that cannot
 be reached, a page with no files or a 401 are data the resolver turns into explanations; the
 resolvers raise :class:`IndexFetchFailed` when a package they need could not be fetched at all.

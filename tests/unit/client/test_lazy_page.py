@@ -11,7 +11,7 @@ import pytest
 
 import prong.client.simple as simple
 from prong.client.simple import dump_page, load_page, parse_json
-from prong.dist.index import RegistryIndex
+from prong.sources.index import RegistryIndex
 from prong.dists import IndexFile
 from prong.pep440.version import parse_version as V
 from prong.resolver.index import Found, VersionCandidate

@@ -150,7 +150,7 @@ class _Http:
 def test_registry_index_when_versions_runs_callback_once_loaded_and_fetches_once() -> None:
     import threading
 
-    from prong.dist.index import RegistryIndex
+    from prong.sources.index import RegistryIndex
 
     client, http = _Client(), _Http()
     index = RegistryIndex(client, http)  # type: ignore[arg-type]
@@ -183,7 +183,7 @@ def test_registry_index_when_metadata_fetches_wheels_only(monkeypatch: Any) -> N
     import threading
 
     import prong.client.metadata as client_metadata
-    from prong.dist.index import RegistryIndex
+    from prong.sources.index import RegistryIndex
     from prong.dists import IndexFile
     from prong.resolver.index import MetadataFound
 
@@ -223,7 +223,7 @@ def test_a_package_tried_again_gets_a_longer_lookahead() -> None:
 def test_a_queued_prefetch_the_solver_needs_is_loaded_on_the_solver_thread() -> None:
     import threading
 
-    from prong.dist.index import RegistryIndex
+    from prong.sources.index import RegistryIndex
 
     class Stuck:
         """An executor whose queue never runs (every worker busy with other prefetches)."""

@@ -1,9 +1,9 @@
 """``BuildDispatch``: metadata of source distributions, with build environments prong fills itself.
 
 Metadata is read without a build where the sdist allows it (a static ``pyproject.toml``
-``[project]`` table, else a PEP 643 ``PKG-INFO``: :mod:`prong.dist.sdist`); otherwise the
+``[project]`` table, else a PEP 643 ``PKG-INFO``: :mod:`prong.sources.sdist`); otherwise the
 backend's ``prepare_metadata_for_build_wheel`` runs, and its failure is a
-:class:`~prong.dist.build.BuildFailed` error naming the package, version and source.
+:class:`~prong.pep517.hooks.BuildFailed` error naming the package, version and source.
 
 It implements the index client's ``MetadataBuilder`` (sdist -> METADATA) and the builder's
 ``BuildInstaller`` (requirements -> an isolated env): build requirements are resolved with
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from prong.client.metadata import MetadataUnavailable
 from prong.client.auth import redact
-from prong.dist.build import BuildError, BuildFailed, IsolatedEnv, prepare_metadata
-from prong.dist.sdist import sdist_static_metadata, unpack
+from prong.pep517.hooks import BuildError, BuildFailed, IsolatedEnv, prepare_metadata
+from prong.sources.sdist import sdist_static_metadata, unpack
 
 if TYPE_CHECKING:
     from prong.cache import Cache
@@ -59,9 +59,9 @@ class BuildDispatch:
 
     def build_metadata(self, file: IndexFile) -> bytes:
         """METADATA of the sdist ``file``: read from its ``pyproject.toml`` or ``PKG-INFO`` when
-        they are static (:func:`~prong.dist.sdist.sdist_static_metadata`), else built.
+        they are static (:func:`~prong.sources.sdist.sdist_static_metadata`), else built.
 
-        A failed build raises :class:`~prong.dist.build.BuildFailed`, which ends the resolution."""
+        A failed build raises :class:`~prong.pep517.hooks.BuildFailed`, which ends the resolution."""
         from prong.errors import ProngError
         from prong.filenames import SdistFilename
 
@@ -94,8 +94,8 @@ class BuildDispatch:
     def build_wheel(self, source: Path, out_dir: Path, *, name: str, version: str, origin: str,
                     editable: bool = False) -> Path:
         """A wheel (or, with ``editable``, a PEP 660 editable wheel) of the source tree or sdist
-        ``source``, written to ``out_dir``; a failure is :class:`~prong.dist.build.BuildFailed`."""
-        from prong.dist.build import build_wheel
+        ``source``, written to ``out_dir``; a failure is :class:`~prong.pep517.hooks.BuildFailed`."""
+        from prong.pep517.hooks import build_wheel
         from prong.errors import ProngError
 
         if self._builds_disabled(name):

@@ -6,7 +6,7 @@ It turns the index client's pages into version candidates, fetches metadata (whe
 runs prefetches on the HTTP client's thread pool so that the solver, which runs on the
 calling thread, finds the answers already there. Failures become values the resolver can
 explain (``IndexProblem``, ``Offline``, ``MetadataUnavailable``), with one exception: a build
-that fails raises :class:`~prong.dist.build.BuildFailed` out of ``metadata()``, which ends the
+that fails raises :class:`~prong.pep517.hooks.BuildFailed` out of ``metadata()``, which ends the
 resolution (as uv's does) instead of letting it move on to an older version.
 """
 
@@ -218,7 +218,7 @@ class RegistryIndex:
 
     def metadata(self, name: str, version: Version, file: IndexFile | None) -> MetadataResponse:
         """The metadata of ``name==version`` from ``file``, unless ``dependency_metadata`` has
-        an entry for it. Raises :class:`~prong.dist.build.BuildFailed` when the file is an
+        an entry for it. Raises :class:`~prong.pep517.hooks.BuildFailed` when the file is an
         sdist whose build failed (the only exception: every other failure is a value)."""
         declared = self.dependency_metadata.get(name, version) if self.dependency_metadata else None
         if declared is not None:
@@ -294,7 +294,7 @@ class RegistryIndex:
         from prong.client.http import HttpError, NetworkError
         from prong.client.metadata import dist_metadata, parse_metadata
 
-        from prong.dist.build import BuildFailed
+        from prong.pep517.hooks import BuildFailed
 
         try:
             raw = dist_metadata(self.http, file, self.builder)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from prong.dist.build import BuildError, IsolatedEnv, prepare_metadata, read_build_system
-from prong.dist.sdist import SdistError, read_pkg_info, static_metadata, unpack
+from prong.pep517.hooks import BuildError, IsolatedEnv, prepare_metadata, read_build_system
+from prong.sources.sdist import SdistError, read_pkg_info, static_metadata, unpack
 
 
 def _tar(path: Path, files: dict[str, bytes]) -> Path:

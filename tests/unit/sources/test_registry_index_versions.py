@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from prong.dist.index import RegistryIndex
+from prong.sources.index import RegistryIndex
 from prong.dists import IndexFile
 from prong.errors import ProngError
 from prong.filenames import parse_dist_filename

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from prong.client.metadata import parse_metadata
-from prong.dist.build import BuildFailed
-from prong.dist.index import DependencyMetadata, DependencyMetadataError
-from prong.dist.sdist import pyproject_metadata, sdist_static_metadata, static_metadata
+from prong.pep517.hooks import BuildFailed
+from prong.sources.index import DependencyMetadata, DependencyMetadataError
+from prong.sources.sdist import pyproject_metadata, sdist_static_metadata, static_metadata
 from prong.pep440.version import parse_version
 from tests.support.wheels import Dist, make_dist
 
@@ -198,7 +198,7 @@ class _FailingBuilder:
 def test_a_failed_build_raises_out_of_the_index_and_is_not_retried_in_the_run() -> None:
     from types import SimpleNamespace
 
-    from prong.dist.index import RegistryIndex
+    from prong.sources.index import RegistryIndex
     from prong.dists import IndexFile
 
     builder = _FailingBuilder()
@@ -214,7 +214,7 @@ def test_a_failed_build_raises_out_of_the_index_and_is_not_retried_in_the_run() 
 def test_dependency_metadata_is_answered_without_touching_the_file() -> None:
     from types import SimpleNamespace
 
-    from prong.dist.index import RegistryIndex
+    from prong.sources.index import RegistryIndex
     from prong.dists import IndexFile
     from prong.resolver.index import MetadataFound
 
