@@ -148,7 +148,7 @@ def _bad_cases() -> Iterator[Case]:
                2, ("not an extra!",))
     yield Case("add-nothing", ("add",), project(), 2, ("add",), True)
     yield Case("init-name-bad", ("init", "--name", "bad name!", "new"), {}, 2, ("bad name!",))
-    yield Case("init-python-bad", ("init", "--python", "snake", "new"), {}, 1, ("snake",), True)
+    yield Case("init-python-bad", ("init", "--python", "snake", "new"), {}, 2, ("snake",), True)
     yield Case("pip-install-nothing", ("pip", "install", "--python", "{venv}"), {}, 2, ("nothing to install",), True)
     yield Case("pip-uninstall-nothing", ("pip", "uninstall"), {}, 2, ("uninstall",), True)
     yield Case("export-pylock-bad-name", ("export", "--frozen", "--format", "pylock.toml", "-o", "locked.toml"),
@@ -258,8 +258,8 @@ def _bad_cases() -> Iterator[Case]:
     # -- environments: venv, pip without one, interpreters ------------------------------------------
     yield Case("venv-existing-dir", ("venv", "mydir"), {"mydir/keep.txt": "precious"}, 2, ("mydir",), True)
     yield Case("venv-is-file", ("venv", "afile"), {"afile": "precious"}, 2, ("afile",), True)
-    yield Case("venv-python-missing", ("venv", "--python", "2.6"), {}, 1, ("2.6",), True)
-    yield Case("venv-python-bad-path", ("venv", "--python", "/nonexistent/python"), {}, 1, ("/nonexistent/python",),
+    yield Case("venv-python-missing", ("venv", "--python", "2.6"), {}, 2, ("2.6",), True)
+    yield Case("venv-python-bad-path", ("venv", "--python", "/nonexistent/python"), {}, 2, ("/nonexistent/python",),
                True)
     yield Case("init-existing-project", ("init",), project(), 2, ("pyproject.toml",), True)
     yield Case("init-path-is-file", ("init", "afile"), {"afile": "precious"}, 1, ("afile",), True)
@@ -268,13 +268,13 @@ def _bad_cases() -> Iterator[Case]:
     yield Case("pip-install-no-venv", ("pip", "install", "tinypkg"), {}, 2, ("virtual environment",), True,
                env={"VIRTUAL_ENV": ""})
     yield Case("pip-list-no-venv", ("pip", "list"), {}, 2, ("virtual environment",), True, env={"VIRTUAL_ENV": ""})
-    yield Case("pip-freeze-python-missing", ("pip", "freeze", "--python", "/nonexistent/python"), {}, 1,
+    yield Case("pip-freeze-python-missing", ("pip", "freeze", "--python", "/nonexistent/python"), {}, 2,
                ("/nonexistent/python",))
-    yield Case("pip-check-python-missing", ("pip", "check", "--python", "nope-env"), {}, 1, ("nope-env",))
-    yield Case("pip-show-python-missing", ("pip", "show", "six", "--python", "nope-env"), {}, 1, ("nope-env",))
-    yield Case("sync-python-missing", ("sync", "--frozen", "--python", "2.6"), project(), 1, ("2.6",), True)
+    yield Case("pip-check-python-missing", ("pip", "check", "--python", "nope-env"), {}, 2, ("nope-env",))
+    yield Case("pip-show-python-missing", ("pip", "show", "six", "--python", "nope-env"), {}, 2, ("nope-env",))
+    yield Case("sync-python-missing", ("sync", "--frozen", "--python", "2.6"), project(), 2, ("2.6",), True)
     yield Case("run-no-command", ("run",), project(), 2, ("command",), True)
-    yield Case("run-no-sync-no-venv", ("run", "--no-sync", "nosuchcommand-xyz"), project(), 1,
+    yield Case("run-no-sync-no-venv", ("run", "--no-sync", "nosuchcommand-xyz"), project(), 2,
                ("nosuchcommand-xyz",))
     yield Case("build-out-dir-is-file", ("build", "-o", "afile"),
                {"pyproject.toml": NODEPS + '[build-system]\nrequires = ["setuptools"]\n', "afile": "x"}, 1,

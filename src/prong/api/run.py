@@ -21,6 +21,20 @@ from prong.errors import ProngError
 __all__ = ["RunResult", "run"]
 
 
+class SpawnError(ProngError):
+    """The command to run cannot be started (not found, not executable): a usage error (exit 2, as
+    uv), since the command line names it."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def hints(self) -> Sequence[str]:
+        return (self.hint,)
+
+
 @dataclass(frozen=True, slots=True)
 class RunResult:
     returncode: int
@@ -76,10 +90,12 @@ def run(
     try:
         proc = subprocess.run(argv, env=env, check=False)
     except FileNotFoundError:
-        raise ProngError(f"Failed to spawn: `{argv[0]}`: no such file or directory",
-                         ) from None
+        raise SpawnError(f"Failed to spawn: `{argv[0]}`: no such file or directory",
+                         "Check its name, or install the package that provides it (`prong add PACKAGE`, or "
+                         f"`prong run --with PACKAGE {argv[0]} ...` for this run only).") from None
     except PermissionError:
-        raise ProngError(f"Failed to spawn: `{argv[0]}`: permission denied") from None
+        raise SpawnError(f"Failed to spawn: `{argv[0]}`: permission denied",
+                         f"Make it executable (`chmod +x {argv[0]}`).") from None
     code = proc.returncode
     if code < 0:  # killed by a signal: the shell's convention
         code = 128 - code

@@ -75,7 +75,10 @@ print(json.dumps({
 
 
 class InterpreterNotFound(ProngError):
-    """No interpreter satisfies the request; lists those that were found."""
+    """No interpreter satisfies the request; lists those that were found. A usage error (exit
+    2, as uv): the request (``--python``, ``requires-python``, ``.python-version``) is what to fix."""
+
+    exit_code = 2
 
     def __init__(self, wanted: str, found: Sequence[Interpreter], failed: Sequence[str] = ()) -> None:
         self.wanted, self.found, self.failed = wanted, tuple(found), tuple(failed)

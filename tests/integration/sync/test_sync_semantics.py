@@ -136,7 +136,7 @@ def test_run_puts_the_venv_first_and_returns_the_exit_code(
                  "--frozen", "python", "-c", "raise SystemExit(7)"])
     assert code == 7
     code, err = prong(project, capsys, "run", "--frozen", "no-such-command-here")
-    assert code == 1 and "error: Failed to spawn: `no-such-command-here`" in err
+    assert code == 2 and "error: Failed to spawn: `no-such-command-here`" in err
 
 
 def test_run_a_script_with_the_venvs_python(project: Path, tmp_path: Path) -> None:
