@@ -681,10 +681,6 @@ SIGNAL_CASES = "tests/cli/test_sigint.py"  # the report's 15 signal runs (sig-*)
 KNOWN_FAILURES = {
     "r-req-long-name": "a 100,000-character name is sent to the index and echoed in the error (200 kB of stderr)",
     "r-iv-long-name": "a 100,000-character name is sent to the index and echoed in the error (100 kB of stderr)",
-    "r-net-empty-page": "an empty project page ends as `there are no versions of tinypkg`, naming no URL",
-    "r-net-garbage-bytes": "a page of random bytes ends as `there are no versions of tinypkg`, naming no URL",
-    "r-net-json-types": "a JSON page with wrongly typed files ends as `there are no versions of tinypkg`, naming no URL",
-    "r-net-redirect-no-location": "a 302 without Location ends as `there are no versions of tinypkg`, naming no URL",
 }
 
 
