@@ -679,8 +679,6 @@ SIGNAL_CASES = "tests/cli/test_sigint.py"  # the report's 15 signal runs (sig-*)
 
 # Rows that still fail, and why (xfail, strict: a fix makes the row pass and must remove its entry).
 KNOWN_FAILURES = {
-    "r-req-long-name": "a 100,000-character name is sent to the index and echoed in the error (200 kB of stderr)",
-    "r-iv-long-name": "a 100,000-character name is sent to the index and echoed in the error (100 kB of stderr)",
 }
 
 
