@@ -101,3 +101,31 @@ class NotImplementedYet(ProngError):
     def __init__(self, what: str) -> None:
         self.what = what
         super().__init__(f"{what} is not implemented yet")
+
+
+#: A value echoed in a message is cut to its first ``SHORT_KEEP`` characters past ``SHORT_LIMIT``.
+SHORT_LIMIT = 200
+SHORT_KEEP = 60
+
+
+def shorten(value: str, limit: int = SHORT_LIMIT, keep: int = SHORT_KEEP) -> str:
+    """``value`` as a message shows it: whole up to ``limit`` characters, else its first ``keep``
+    and how long it is (``aaaa…(100000 characters)``), so that a 100 000-character name or URL
+    does not become 100 kB of error text."""
+    return value if len(value) <= limit else f"{value[:keep]}…({len(value)} characters)"
+
+
+def shorten_words(text: str, limit: int = SHORT_LIMIT, keep: int = SHORT_KEEP) -> str:
+    """``text`` with each run of non-blank characters longer than ``limit`` shortened (see
+    :func:`shorten`): what the CLI applies to every error it prints."""
+    import re
+
+    if len(text) <= limit:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        value = m.group()
+        core = value.rstrip(".,:;!?")  # the sentence's punctuation stays after the value
+        return shorten(core, limit, keep) + value[len(core):]
+
+    return re.sub(r"[^\s`'\"()<>\[\]]{%d,}" % (limit + 1), one, text)

@@ -679,14 +679,6 @@ SIGNAL_CASES = "tests/cli/test_sigint.py"  # the report's 15 signal runs (sig-*)
 
 # Rows that still fail, and why (xfail, strict: a fix makes the row pass and must remove its entry).
 KNOWN_FAILURES = {
-    "r-req-long-name": "a 100,000-character name is sent to the index and echoed in the error (200 kB of stderr)",
-    "r-iv-long-name": "a 100,000-character name is sent to the index and echoed in the error (100 kB of stderr)",
-    "r-env-index-url-notaurl": "the error names the value but says it came from --index-url, not UV_INDEX_URL",
-    "r-lock-bad-marker": "an invalid marker in uv.lock is reported as `invalid marker` naming neither uv.lock nor the package",
-    "r-net-empty-page": "an empty project page ends as `there are no versions of tinypkg`, naming no URL",
-    "r-net-garbage-bytes": "a page of random bytes ends as `there are no versions of tinypkg`, naming no URL",
-    "r-net-json-types": "a JSON page with wrongly typed files ends as `there are no versions of tinypkg`, naming no URL",
-    "r-net-redirect-no-location": "a 302 without Location ends as `there are no versions of tinypkg`, naming no URL",
 }
 
 

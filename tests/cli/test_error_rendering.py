@@ -180,3 +180,17 @@ def test_colour_on_a_terminal_and_not_with_no_color(tmp_path: Path) -> None:
 
     assert b"\x1b[1m\x1b[31merror" in run({})
     assert b"\x1b[" not in run({"NO_COLOR": "1"})
+
+
+def test_a_long_value_is_shown_as_its_start_and_its_length() -> None:
+    """Issue 15 (r-req-long-name): a 100 000-character name was echoed whole, twice (200 kB)."""
+    from prong.errors import ProngError, shorten, shorten_words
+
+    name = "a" * 100_000
+    assert shorten(name) == "a" * 60 + "…(100000 characters)" and shorten("six") == "six"
+    assert shorten_words(f"versions of `{name}`: http://h/simple/{name}/: refused") == (
+        f"versions of `{'a' * 60}…(100000 characters)`: http://h/simple/{'a' * 44}…(100017 characters): refused")
+    text = render_error(ProngError(f"could not fetch `{name}`"))
+    assert len(text) < 200 and "(100000 characters)`" in text
+    url = "http://alice:s3cr3tpw@h.invalid/" + "x" * 300
+    assert "s3cr3tpw" not in render_error(ProngError(f"failed to fetch {url}"))

@@ -193,6 +193,7 @@ def index_urls(args: PipOptions, config: UvConfig | None, *, environ: Mapping[st
         no_index=bool(no_index) or extra_no_index,
         configured=configured,
         environ=environ,
+        origins=cli.origins,
     )
     _check_index_urls(urls)
     return urls

@@ -52,8 +52,11 @@ def render_error(err: BaseException, verbose: int = 0, color: bool = False) -> s
         lines.append(f"hint: {first}")
         lines.extend(f"      {line}" if line else "" for line in rest)
     from prong.client.auth import redact_text
+    from prong.errors import shorten_words
 
-    text = redact_text("\n".join(lines))
+    # credentials out first (a cut could hide the `@` that marks them), then no echoed value longer
+    # than a line or two: a 100 000-character name is shown as its start and its length
+    text = shorten_words(redact_text("\n".join(lines)))
     if color:
         text = "\n".join(_paint(line) for line in text.split("\n"))
     return text

@@ -800,6 +800,10 @@ class HttpClient:
                         self.auth.remember(current, found)
                     raw = retry
             location = raw.headers.get("location")
+            if raw.status in _REDIRECTS and not (location or "").strip():
+                # nowhere to go: not a page (nor a file) to read, and not "this index lacks it"
+                raise NetworkError(current, f"the server answered HTTP {raw.status} (a redirect) without a "
+                                            "Location header saying where to")
             if raw.status in _REDIRECTS and location:
                 if len(history) >= MAX_REDIRECTS:
                     raise NetworkError(clean, f"more than {MAX_REDIRECTS} redirects")

@@ -222,23 +222,31 @@ class IndexUrls:
         configured: Iterable[IndexConfig] = (),
         environ: Mapping[str, str] | None = None,
         base: Path | None = None,
+        origins: Mapping[str, str] | None = None,
     ) -> IndexUrls:
         """Combine command-line options with configured indexes the way uv does.
 
         ``--index`` entries come first, then ``--extra-index-url``, then the configured ones;
         ``--default-index`` (or ``--index-url``) replaces any configured default; with none at
         all, the default is :func:`default_index_url`.
+
+        ``origins`` names where each value came from when it was not the command line (an
+        environment variable such as ``UV_INDEX_URL``), keyed ``index_args``, ``extra_index_url``,
+        ``default_index``, ``index_url`` and ``find_links``; messages name that origin.
         """
-        cli: list[IndexConfig] = [parse_index_arg(v, "--index", base) for v in indexes]
-        cli += [IndexConfig(None, to_url(u, base), origin="--extra-index-url") for u in extra_index_urls]
+        where = {"index_args": "--index", "extra_index_url": "--extra-index-url", "default_index": "--default-index",
+                 "index_url": "--index-url", "find_links": "--find-links"}
+        where.update({k: v for k, v in (origins or {}).items() if k in where and v})
+        cli: list[IndexConfig] = [parse_index_arg(v, where["index_args"], base) for v in indexes]
+        cli += [IndexConfig(None, to_url(u, base), origin=where["extra_index_url"]) for u in extra_index_urls]
         default: IndexConfig | None = None
         if default_index is not None:
-            default = replace(parse_index_arg(default_index, "--default-index", base), default=True)
+            default = replace(parse_index_arg(default_index, where["default_index"], base), default=True)
         elif index_url is not None:
-            default = IndexConfig(None, to_url(index_url, base), default=True, origin="--index-url")
+            default = IndexConfig(None, to_url(index_url, base), default=True, origin=where["index_url"])
         ordered: list[IndexConfig] = []
         flat: list[IndexConfig] = [
-            IndexConfig(None, to_url(p, base), format="flat", origin="--find-links") for p in find_links
+            IndexConfig(None, to_url(p, base), format="flat", origin=where["find_links"]) for p in find_links
         ]
         seen_names: set[str] = set()
         for idx in [*cli, *configured]:

@@ -61,6 +61,8 @@ _BASE = re.compile(r"""<base\b([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)>""", re.I
 _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.IGNORECASE | re.DOTALL)
 _SPACES = re.compile(r"\s+")
+# control bytes no text page holds (tab, newlines, form feed and escape aside)
+_BINARY = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 
 
 class SimplePageError(ProngError):
@@ -84,10 +86,23 @@ def parse_page(content: bytes, url: str, project: str, content_type: str,
     try:
         if is_json_content_type(content_type):
             return parse_json(content, url, project, content_type=content_type, server_version=server_version)
-        return parse_html(content, url, project, content_type=content_type, server_version=server_version)
+        page = parse_html(content, url, project, content_type=content_type, server_version=server_version)
+        if not page.info.n_links:
+            _refuse_binary(content, url)
+        return page
     except SimplePageError as err:
         err.content_type = err.content_type or content_type
         raise
+
+
+def _refuse_binary(content: bytes, url: str) -> None:
+    """A response without links that holds binary data is not a page that lists nothing: it is not
+    a page (random bytes, a file served in its place). ``parse_html`` reads anything; the index
+    client asks this of what it fetched."""
+    binary = _BINARY.search(content)
+    if binary is not None:
+        raise SimplePageError(url, f"the body is not an HTML page: it holds binary data (byte "
+                                   f"0x{binary.group()[0]:02x} at offset {binary.start()} of {len(content)})")
 
 
 # --------------------------------------------------------------------------------------- HTML
@@ -571,6 +586,19 @@ def _common_dir(a: str, b: str) -> str:
     return a[: a.rfind("/", 0, n) + 1]
 
 
+def _json_kind(value: object) -> str:
+    """A JSON value's type, with the value when it is short (for messages)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"a boolean ({'true' if value else 'false'})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})" if len(repr(value)) <= 20 else "a number"
+    if isinstance(value, str):
+        return f"a string ({json.dumps(value)})" if len(value) <= 40 else "a string"
+    return "an array" if isinstance(value, list) else "an object"
+
+
 def parse_json(content: bytes, url: str, project: str, *,
                content_type: str = "application/vnd.pypi.simple.v1+json",
                server_version: str | None = None) -> ProjectPage:
@@ -593,6 +621,8 @@ def parse_json(content: bytes, url: str, project: str, *,
     if not isinstance(raw_files, list):
         if "projects" in data:
             raise SimplePageError(url, "got the index's project list, not a project page")
+        if "files" in data:
+            raise SimplePageError(url, f"`files` must be an array, found {_json_kind(raw_files)}")
         raise SimplePageError(url, "the JSON body has no `files` list")
     versions = data.get("versions")
     del data  # the decoded page is transient: let it go as soon as it is read
@@ -607,13 +637,17 @@ def parse_json(content: bytes, url: str, project: str, *,
     order: list[int] = []
     names: dict[str, bool] = {}  # a name part -> names this project
     prefix: str | None = None  # the URLs' common prefix (to a '/')
-    for entry in raw_files:
+    for i, entry in enumerate(raw_files):
         if not isinstance(entry, dict):
-            continue
+            raise SimplePageError(url, f"`files[{i}]` must be an object, found {_json_kind(entry)}")
         filename = entry.get("filename")
         file_url = entry.get("url")
         if not isinstance(filename, str) or not isinstance(file_url, str):
-            continue
+            key_ = "filename" if not isinstance(filename, str) else "url"
+            raise SimplePageError(url, f"`files[{i}].{key_}` must be a string, found {_json_kind(entry.get(key_))}")
+        hashes_ = entry.get("hashes")
+        if hashes_ is not None and not isinstance(hashes_, dict):
+            raise SimplePageError(url, f"`files[{i}].hashes` must be an object, found {_json_kind(hashes_)}")
         key: str | None = None
         sdist = False
         if filename[-4:] == ".whl":

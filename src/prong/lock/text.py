@@ -416,11 +416,26 @@ class _Reader:
         name = self.string(t["name"], _at(where, "name"))
         version = self.opt_string(t, "version", where)
         source = self.source(t["source"], _at(where, "source")) if "source" in t else None
+        marker = self.opt_string(t, "marker", where)
+        if marker is not None:
+            self.check_marker(marker, _at(where, "marker"))
         return LockDependency(
             package=graph.resolve(name, version, source, where),
             extras=self.strings(t, "extra", where),
-            marker=self.opt_string(t, "marker", where),
+            marker=marker,
         )
+
+    def check_marker(self, text: str, where: str) -> None:
+        """Refuse a marker that PEP 508 does not allow (uv fails to read such a lock too), naming the
+        place (the package and the edge) and the marker, with the parser's caret under the fault."""
+        from prong.errors import InvalidMarker
+        from prong.pep508.markers import parse_marker
+
+        try:
+            parse_marker(text)
+        except InvalidMarker as err:
+            detail = str(err).removeprefix("Invalid marker: ")
+            raise self.fail(where, f"`{text}` is not a valid marker (PEP 508): {detail}") from None
 
     def artifact(self, value: Any, where: str, *, wheel: bool) -> LockArtifact:
         keys = ("url", "path", "filename", "hash", "size", "upload-time", "zstd") if wheel else (

@@ -35,9 +35,10 @@ from prong.resolver.index import (
 
 if TYPE_CHECKING:
     from prong.client.http import HttpClient
+    from prong.client.indexes import IndexConfig
     from prong.client.metadata import CoreMetadata, MetadataBuilder
     from prong.client.registry import RegistryClient
-    from prong.dists import IndexFile
+    from prong.dists import IndexFile, ProjectPage
     from prong.pep440.version import Version
     from prong.pep508.requirement import Requirement
 
@@ -67,6 +68,21 @@ class FilesUnavailable(ProngError):
     def hints(self) -> Sequence[str]:
         return (f"prong stops after {MAX_FETCH_FAILURES} versions of a project whose files fail; "
                 f"check that the index serves the files it lists, or use another index",)
+
+
+def _empty_page(name: str, index: IndexConfig, page: ProjectPage) -> IndexProblem:
+    """The index has a page for ``name`` that lists nothing (an empty body, an HTML page without
+    links, a JSON page with no files): uv says "there are no versions"; prong says so too, and
+    which page it read, so that a broken mirror is not mistaken for a missing project."""
+    from prong.client.auth import redact
+
+    ctype = page.info.content_type.split(";", 1)[0].strip()
+    what = f" ({ctype})" if ctype else ""
+    return IndexProblem(
+        f"The index page {redact(page.url)}{what} lists no files of `{name}`.",
+        (f"If `{name}` should be on this index, check the index URL (a project's files are listed on its "
+         f"Simple API page, PEP 503/691) and that the index serves that page whole.",),
+        kind="empty-page", index_url=redact(index.url))
 
 
 class RegistryIndex:
@@ -153,6 +169,8 @@ class RegistryIndex:
             return IndexProblem(str(err), tuple(err.hints()), kind="other")
         if not pages:
             return NotFound()
+        if all(not page.files and not page.info.n_links for _idx, page in pages):
+            return _empty_page(name, *pages[0])
         by_version: dict[Version, tuple[list[Sequence[IndexFile]], str]] = {}
 
         def add(version: Version, files: Sequence[IndexFile], url: str) -> None:

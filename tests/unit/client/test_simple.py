@@ -184,6 +184,12 @@ def test_parse_json_pep_691_and_700() -> None:
         (b'{"meta": {"api-version": "2.0"}, "files": []}', "unsupported api-version"),
         (b'{"meta": {"api-version": "1.0"}, "projects": [{"name": "torch"}]}', "project list"),
         (b'{"meta": {"api-version": "1.0"}}', "no `files`"),
+        (b'{"meta": {"api-version": "1.0"}, "files": "nope"}', '`files` must be an array, found a string ("nope")'),
+        (b'{"meta": {"api-version": "1.0"}, "files": [5]}', "`files[0]` must be an object, found a number (5)"),
+        (b'{"meta": {"api-version": "1.0"}, "files": [{"filename": "foo-1.0.tar.gz", "url": null}]}',
+         "`files[0].url` must be a string, found null"),
+        (b'{"meta": {"api-version": "1.0"}, "files": [{"filename": "foo-1.0.tar.gz", "url": "a", "hashes": "x"}]}',
+         '`files[0].hashes` must be an object, found a string ("x")'),
     ],
 )
 def test_parse_json_errors(body: bytes, reason: str) -> None:
@@ -191,6 +197,14 @@ def test_parse_json_errors(body: bytes, reason: str) -> None:
         parse_json(body, "http://h.invalid/simple/foo/", "foo")
     assert reason in str(info.value)
     assert "http://h.invalid/simple/foo/" in str(info.value)
+
+
+def test_a_page_of_binary_data_without_links_is_not_a_page() -> None:
+    with pytest.raises(SimplePageError, match=r"http://h.invalid/s/foo/: .*binary data \(byte 0x00 at offset 3 of 5\)"):
+        parse_page(b"abc\x00d", "http://h.invalid/s/foo/", "foo", "text/html")
+    assert parse_page(b"", "http://h.invalid/s/foo/", "foo", "text/html").files == ()  # empty: a page listing nothing
+    page = parse_page(b"<a href='foo-1.0.tar.gz'>\xff\x00</a>", "http://h.invalid/s/foo/", "foo", "text/html")
+    assert len(page.files) == 1  # a link: a page, whatever else it holds
 
 
 def test_parse_page_dispatches_on_content_type() -> None:

@@ -64,6 +64,12 @@ def test_cli_default_replaces_configured_default() -> None:
     assert [i.url for i in u.indexes] == ["https://di.invalid/simple"]
 
 
+def test_an_index_from_a_variable_names_the_variable() -> None:
+    u = IndexUrls.from_args(index_url="https://iu.invalid/simple", extra_index_urls=["https://e.invalid/simple"],
+                            origins={"index_url": "UV_INDEX_URL", "extra_index_url": ""})
+    assert [i.origin for i in u.indexes] == ["--extra-index-url", "UV_INDEX_URL"]
+
+
 def test_implicit_default_comes_from_the_environment() -> None:
     u = IndexUrls.from_args(indexes=["https://a.invalid/simple"], environ={"UV_DEFAULT_INDEX": "https://d.invalid/s"})
     assert [i.url for i in u.indexes] == ["https://a.invalid/simple", "https://d.invalid/s"]

@@ -165,6 +165,8 @@ PKG = '\n[[package]]\nname = "a"\nversion = "1.0"\nsource = { registry = "https:
         (GOOD_HEAD + PKG + PKG.replace('"1.0"', '"2.0"') + '\n[[package]]\nname = "c"\nversion = "1"\n'
          'source = { registry = "https://pypi.org/simple" }\ndependencies = [{ name = "a" }]\n',
          "package c 1: `dependencies[0]`", "2 packages of the lock match"),
+        (GOOD_HEAD + PKG + PKG.replace('"a"', '"b"') + "dependencies = [{ name = \"a\", marker = \"os_name >< 'x'\" }]\n",
+         "package b 1.0: `dependencies[0].marker`", "`os_name >< 'x'` is not a valid marker"),
         (GOOD_HEAD + PKG + 'wheels = [{ url = "https://x/a.whl", hash = "md5 nope" }]\n',
          "package a 1.0: `wheels[0].hash`", "expected `algorithm:hexdigest`"),
         (GOOD_HEAD + PKG + 'wheels = [{ hash = "sha256:00" }]\n', "package a 1.0: `wheels[0]`", "exactly one of"),
