@@ -104,7 +104,7 @@ class NotImplementedYet(ProngError):
 
 
 #: A value echoed in a message is cut to its first ``SHORT_KEEP`` characters past ``SHORT_LIMIT``.
-SHORT_LIMIT = 200
+SHORT_LIMIT = 1000  # no real URL or path is this long (a signed download URL stays whole)
 SHORT_KEEP = 60
 
 
