@@ -107,7 +107,9 @@ def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = Fa
 
 def direct_project(lr: Any, root: Path, direct: Any) -> Any:
     """The resolver's ``LocalProject`` for the requirement ``lr`` with a file, url or git source."""
-    from prong.api.lock import ProjectError
+    from dataclasses import replace
+
+    from prong.api.lock import ProjectError, _specifier_text
     from prong.lock.model import LockArtifact
     from prong.pep440.version import parse_version
     from prong.pep508.names import normalize_name
@@ -148,7 +150,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
     md = dist.metadata
     try:
         version = parse_version(dist.version)
-        requires = tuple(_lower_plain(r) for r in md.requires_dist)
+        requires = tuple(replace(_lower_plain(r), specifier_text=_specifier_text(r)) for r in md.requires_dist)
     except ProngError as err:
         raise ProjectError(f"{shown}: its metadata cannot be used ({err})") from None
     return LocalProject(
