@@ -107,8 +107,9 @@ def read_wheel(path: Path, shown: str) -> DirectDist:
     try:
         WheelFilename.parse(path.name)
     except ProngError as err:
+        detail = str(err).splitlines()[0].replace(f"`{path.name}`: ", "")
         raise DirectSourceError(
-            f"{shown}: `{path.name}` is not a valid wheel file name ({err})",
+            f"{shown}: `{path.name}` is not a valid wheel file name ({detail})",
             "A wheel is named `{name}-{version}-{python tag}-{abi tag}-{platform tag}.whl`; rename the file "
             "or point the source at the wheel as it was built.", exit_code=2) from None
     try:
