@@ -159,7 +159,7 @@ def _lower(
     ]
     if not sources:
         if req.url is not None:  # a PEP 508 direct reference: a url, path or git source of its own
-            from prong.sources.lowering import direct_reference
+            from prong.api._sources import direct_reference
 
             return [LoweredRequirement(req, base, specifier_text=spec_text,
                                        source=direct_reference(req.url, f"{pp.path}: `{where}`"))]
@@ -175,7 +175,7 @@ def _lower(
         smarker = parse_marker(s.marker) if s.marker else TRUE
         total = total.or_(smarker)
         if s.index is None and (s.url or s.git or (s.path is not None and (pp.path.parent / s.path).is_file())):
-            from prong.sources.lowering import source_entry
+            from prong.api._sources import source_entry
 
             marker = smarker.and_(base)
             if not marker.is_false():
@@ -271,7 +271,7 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = 
         kind, rel = lr.source[:2]
         if kind not in ("editable", "directory"):
             if lr.source not in out:
-                from prong.sources.lowering import direct_project
+                from prong.api._sources import direct_project
 
                 out[lr.source] = direct_project(lr, root, direct)
             continue
@@ -449,7 +449,7 @@ def _context(
         provides_extra=tuple(extras), dependency_groups={k: tuple(v) for k, v in groups.items()},
         requires_python=pp.requires_python,
     )
-    from prong.sources.lowering import direct_sources
+    from prong.api._sources import direct_sources
 
     with direct_sources(urls, cache_dir=cache_dir, offline=offline) as direct:
         path_projects = _path_projects(directory, [*requires_dist, *(r for rs in groups.values() for r in rs)],

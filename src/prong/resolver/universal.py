@@ -343,7 +343,7 @@ class LoweredRequirement:
     conflict: ConflictItemRef | None = None
     specifier_text: str | None = None  # the specifiers as written (a lock keeps their order)
     #: a non-index source: (``editable`` or ``directory``, the path relative to the workspace root),
-    #: or a file, url or git source as :mod:`prong.sources.lowering` makes it
+    #: or a file, url or git source as :mod:`prong.api._sources` makes it
     source: tuple[str, ...] | None = None
 
 
