@@ -208,6 +208,7 @@ class DirectSources:
         return self._dispatch
 
     def _remember(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        key = (str(self.cache_root), *key)
         with self._memo_lock:
             found = self._memo.get(key)
         if found is None:
