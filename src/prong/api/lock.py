@@ -158,6 +158,11 @@ def _lower(
         if (s.extra is None or s.extra == marker_extra) and (s.group is None or s.group == group)
     ]
     if not sources:
+        if req.url is not None:  # a PEP 508 direct reference: a url, path or git source of its own
+            from prong.api._sources import direct_reference
+
+            return [LoweredRequirement(req, base, specifier_text=spec_text,
+                                       source=direct_reference(req.url, f"{pp.path}: `{where}`"))]
         return [LoweredRequirement(req, base, specifier_text=spec_text)]
     project = pp.name.replace("_", "-").replace(".", "-").lower() if pp.name else None
     path_root = (path_root or pp.path.parent).resolve()
@@ -169,13 +174,20 @@ def _lower(
         key = f"tool.uv.sources.{req.name}[{i}]"
         smarker = parse_marker(s.marker) if s.marker else TRUE
         total = total.or_(smarker)
+        if s.index is None and (s.url or s.git or (s.path is not None and (pp.path.parent / s.path).is_file())):
+            from prong.api._sources import source_entry
+
+            marker = smarker.and_(base)
+            if not marker.is_false():
+                out.append(LoweredRequirement(req, marker, None, None, specifier_text=spec_text,
+                                              source=source_entry(s, pp.path.parent, path_root)))
+            continue
         if s.index is None and s.path is not None:
             target = (pp.path.parent / s.path)
             if not target.is_dir():
-                what = "does not exist" if not target.exists() else "is a file (wheel and sdist paths are not " \
-                    "supported by `prong lock` yet)"
-                raise ProjectError(f"{pp.path}: `{key}.path`: {s.path} {what}",
-                                   hint="Point it at a project directory with a pyproject.toml.")
+                raise ProjectError(f"{pp.path}: `{key}.path`: {s.path} does not exist",
+                                   hint="Point it at a project directory, a wheel or an sdist (relative to "
+                                   f"{pp.path.parent}).")
             rel = os.path.relpath(target.resolve(), path_root).replace(os.sep, "/")
             marker = smarker.and_(base)
             if not marker.is_false():
@@ -183,10 +195,10 @@ def _lower(
                                               source=("editable" if s.editable else "directory", rel)))
             continue
         if s.index is None:
-            kind = "path" if s.path else "url" if s.url else "git" if s.git else "workspace" if s.workspace else "?"
+            kind = "workspace" if s.workspace else "?"
             raise ProjectError(
-                f"{pp.path}: `{key}`: {kind} sources are not supported by `prong lock` yet (only `index` and "
-                "directory `path` sources)"
+                f"{pp.path}: `{key}`: {kind} sources are not supported by `prong lock` yet (only `index`, `path`, "
+                "`url` and `git` sources)"
             )
         index_url = None
         for idx in indexes:
@@ -241,10 +253,12 @@ def _discovered_python(directory: Path, environ: Mapping[str, str]) -> str:
     return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any) -> list[Any]:
-    """The projects that directory ``path`` sources name (and theirs, transitively), each read
-    from its own pyproject.toml: a static name, version and dependencies, lowered through its
-    own ``[tool.uv.sources]`` (paths kept relative to ``root``)."""
+def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = None) -> list[Any]:
+    """The projects that non-index sources name (and theirs, transitively): a directory ``path``
+    source's read from its own pyproject.toml (a static name, version and dependencies, lowered
+    through its own ``[tool.uv.sources]``, paths kept relative to ``root``); a wheel or sdist
+    file's, a URL's and a git checkout's from their fixed metadata (:mod:`prong.sources.direct`,
+    read through ``direct``, a ``DirectSources``)."""
     from prong.pep440.version import parse_version
     from prong.project.pyproject import read_pyproject
     from prong.resolver.universal import LocalProject
@@ -254,7 +268,13 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any) -> list[Any]:
     pending = [lr for lr in reqs if lr.source is not None]
     while pending:
         lr = pending.pop()
-        kind, rel = lr.source
+        kind, rel = lr.source[:2]
+        if kind not in ("editable", "directory"):
+            if lr.source not in out:
+                from prong.api._sources import direct_project
+
+                out[lr.source] = direct_project(lr, root, direct)
+            continue
         if rel in out:
             continue
         target = (root / rel).resolve()
@@ -358,6 +378,8 @@ def _context(
     resolution: str | None,
     prerelease: str | None,
     fork_strategy: str | None,
+    cache_dir: Any = None,
+    offline: bool = False,
 ) -> _Context:
     from prong.api.compile import _exclude_newer
     from prong.api.index import index_urls as make_index_urls
@@ -427,8 +449,11 @@ def _context(
         provides_extra=tuple(extras), dependency_groups={k: tuple(v) for k, v in groups.items()},
         requires_python=pp.requires_python,
     )
-    path_projects = _path_projects(directory, [*requires_dist, *(r for rs in groups.values() for r in rs)],
-                                   all_indexes)
+    from prong.api._sources import direct_sources
+
+    with direct_sources(urls, cache_dir=cache_dir, offline=offline) as direct:
+        path_projects = _path_projects(directory, [*requires_dist, *(r for rs in groups.values() for r in rs)],
+                                       all_indexes, direct)
     # conflicts
     conflicts: list[list[ConflictItemRef]] = []
     for si, cset in enumerate(pp.tool_uv.conflicts):
@@ -536,6 +561,7 @@ def resolve_project(
         directory, config=config, environ=env_vars, default_index=default_index, indexes=indexes,
         index_url=index_url, extra_index_urls=extra_index_urls, index_strategy=index_strategy,
         exclude_newer=exclude_newer, resolution=resolution, prerelease=prerelease, fork_strategy=fork_strategy,
+        cache_dir=cache_dir, offline=offline,
     )
     registry = build_registry(ctx.index_urls, strategy=index_strategy or "first-index",  # type: ignore[arg-type]
                               strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
@@ -604,7 +630,8 @@ def lock(
         checked = _context(directory, config=config, environ=env_vars,
                            **{k: resolve_options.get(k) for k in _CONTEXT_OPTIONS},
                            indexes=resolve_options.get("indexes") or (),
-                           extra_index_urls=resolve_options.get("extra_index_urls") or ())
+                           extra_index_urls=resolve_options.get("extra_index_urls") or (),
+                           cache_dir=resolve_options.get("cache_dir"), offline=bool(resolve_options.get("offline")))
         status = check_lock(previous, lock_inputs(checked))
         log.debug("%s", status)
         refreshing = bool(resolve_options.get("refresh") or resolve_options.get("refresh_packages"))
@@ -850,7 +877,10 @@ def _path_source_files(directory: Path) -> list[Path]:
             for item in entry if isinstance(entry, list) else [entry]:
                 if isinstance(item, dict) and isinstance(item.get("path"), str):
                     target = (here / item["path"]).resolve()
-                    if target not in seen and target.is_dir():
+                    if target not in seen and target.is_file():  # a wheel or sdist: its bytes
+                        seen.add(target)
+                        out.append(target)
+                    elif target not in seen and target.is_dir():
                         seen.add(target)
                         out.append(target / "pyproject.toml")
                         pending.append(target)

@@ -613,6 +613,7 @@ class _Item:
     editable: bool = False
     local_file: Path | None = None  # a `path` source: a wheel to unpack, or an sdist to build
     direct_url: Mapping[str, object] | None = None  # direct_url.json of a path, directory or url install
+    git: tuple[str, str, str | None] | None = None  # a git source: (repository URL, commit, subdirectory)
 
 
 def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
@@ -654,7 +655,23 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
                               payload=_Item(package, local_file=file,
                                             direct_url={"url": file.as_uri(), "archive_info": {}})))
             continue
-        if source.kind == "url" and source.subdirectory is None:
+        if source.kind == "git":
+            from prong.sources.git import parse_lock_url
+
+            repo, ref, subdirectory, commit = parse_lock_url(source.value)
+            if commit is None:
+                raise SyncError(f"`{package.name}`: the lock names no commit of {source.value}",
+                                "Lock again with `prong lock`.")
+            vcs: dict[str, object] = {"vcs": "git", "commit_id": commit}
+            if ref.value:
+                vcs["requested_revision"] = ref.value
+            info_: dict[str, object] = {"url": repo, "vcs_info": vcs}
+            if subdirectory:
+                info_["subdirectory"] = subdirectory
+            out.append(Wanted(package.name, version, direct_url=repo,
+                              payload=_Item(package, direct_url=info_, git=(repo, commit, subdirectory))))
+            continue
+        if source.kind == "url":
             try:
                 wheel = pick_wheel(package, target, tags) if package.wheels else None
             except NoCompatibleWheel as err:
@@ -666,8 +683,11 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             if artifact is not None and artifact.hash:
                 algo, _, value = artifact.hash.partition(":")
                 info = {"hash": f"{algo}={value}", "hashes": {algo: value}}
+            record: dict[str, object] = {"url": url, "archive_info": info}
+            if source.subdirectory and wheel is None:
+                record["subdirectory"] = source.subdirectory
             out.append(Wanted(package.name, version, direct_url=url,
-                              payload=_Item(package, wheel, direct_url={"url": url, "archive_info": info})))
+                              payload=_Item(package, wheel, direct_url=record)))
             continue
         if source.kind == "registry":
             try:
@@ -938,6 +958,21 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
             wheel = dispatch.build_wheel(source, Path(tmp), name=package.name, version=version, origin=str(source))
             digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
             return _Ready(unpack_wheel(wheel, cache.bucket("archive-v1") / digest), direct_url=item.direct_url)
+    if item.git is not None:
+        from prong.sources.git import checkout
+
+        repo, commit, subdirectory = item.git
+        key = hashlib.sha256(f"{repo}#{commit}#{subdirectory or ''}".encode()).hexdigest()[:32]
+        built = cache.bucket("builds-v1") / f"git-{key}-cp{major}{minor}-{venv.interpreter.machine}"
+        found = open_unpacked(built)
+        if found is not None:
+            return _Ready(found, direct_url=item.direct_url)
+        tree = checkout(cache.root, repo, commit)
+        tree = tree / subdirectory if subdirectory else tree
+        with tempfile.TemporaryDirectory(prefix="prong-wheel-") as tmp:
+            wheel = dispatch.build_wheel(tree, Path(tmp), name=package.name, version=version,
+                                         origin=f"git+{repo}@{commit}")
+            return _Ready(unpack_wheel(wheel, built), direct_url=item.direct_url)
     if item.editable:
         assert item.build_source is not None
         with tempfile.TemporaryDirectory(prefix="prong-editable-") as tmp:
@@ -947,27 +982,41 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
             dest = cache.bucket("archive-v1") / digest
             unpacked = unpack_wheel(wheel, dest)
         return _Ready(unpacked, direct_url={"url": item.build_source.as_uri(), "dir_info": {"editable": True}})
+    from prong.client.auth import redact as _redact
+
     sdist = package.sdist
-    if sdist is None or sdist.url is None:
+    sdist_url = sdist.url if sdist is not None else None
+    subdirectory = None
+    if sdist is not None and sdist_url is None and package.source.kind == "url":  # a URL source's own archive
+        sdist_url, subdirectory = package.source.value, package.source.subdirectory
+    if sdist is None or sdist_url is None:
         raise SyncError(f"`{package.name}` {version} has no wheel for this platform and no source "
                         "distribution to build")
-    sha = _sha256(sdist) or hashlib.sha256(sdist.url.encode()).hexdigest()
+    sha = _sha256(sdist) or hashlib.sha256(sdist_url.encode()).hexdigest()
+    if subdirectory:
+        sha += "-" + hashlib.sha256(subdirectory.encode()).hexdigest()[:16]
     built = cache.bucket("builds-v1") / f"{sha}-cp{major}{minor}-{venv.interpreter.machine}"
     found = open_unpacked(built)
     if found is not None:
-        return _Ready(found)
+        return _Ready(found, direct_url=item.direct_url)
     from prong.dists import IndexFile
 
     hashes = {}
     if sdist.hash:
         algo, _, value = sdist.hash.partition(":")
         hashes[algo] = value
-    file = IndexFile(filename=sdist.name or f"{package.name}-{version}.tar.gz", url=sdist.url,
-                     hashes=tuple(hashes.items()))
+    name = sdist.name or sdist_url.split("#", 1)[0].rsplit("/", 1)[-1] or f"{package.name}-{version}.tar.gz"
+    file = IndexFile(filename=name, url=sdist_url, hashes=tuple(hashes.items()))
     path = dispatch.fetch(file)
     with tempfile.TemporaryDirectory(prefix="prong-wheel-") as tmp:
-        wheel = dispatch.build_wheel(path, Path(tmp), name=package.name, version=version, origin=sdist.url)
-        return _Ready(unpack_wheel(wheel, built))
+        source: Path = path
+        if subdirectory:
+            from prong.sources.sdist import unpack
+
+            source = unpack(path, Path(tmp) / "src") / subdirectory
+        wheel = dispatch.build_wheel(source, Path(tmp), name=package.name, version=version,
+                                     origin=_redact(sdist_url))
+        return _Ready(unpack_wheel(wheel, built), direct_url=item.direct_url)
 
 
 def _compile(venv: Venv, files: Sequence[Path]) -> None:

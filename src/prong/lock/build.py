@@ -445,6 +445,8 @@ def lock_requirement(lr: LoweredRequirement, *, raw_specifier: str | None = None
         fields.append(("marker", marker))
     if lr.source is not None:
         fields.append((lr.source[0], lr.source[1]))
+        if lr.source[0] == "url" and len(lr.source) > 2 and lr.source[2]:
+            fields.append(("subdirectory", lr.source[2]))
     elif req.url is not None:
         fields.append(("url", req.url))
     else:
@@ -512,7 +514,7 @@ def _package_id(node: Node, dynamic_version: set[str]) -> PackageId:
     src = node.source
     assert src is not None
     version = None if node.name in dynamic_version and src.kind != "registry" else str(node.version)
-    return PackageId(node.name, version, LockSource(src.kind, src.value))  # type: ignore[arg-type]
+    return PackageId(node.name, version, LockSource(src.kind, src.value, src.subdirectory))  # type: ignore[arg-type]
 
 
 def build_lock(
@@ -589,7 +591,9 @@ def build_lock(
             wheels.sort(key=lambda a: a.name or "")
         metadata = PackageMetadata()
         project = local.get(node.name)  # type: ignore[arg-type]
-        if project is not None:
+        if project is not None and project.source.kind in ("path", "url"):  # a wheel or sdist file / URL
+            sdist, wheels = project.sdist, list(project.wheels)
+        if project is not None and project.source.kind != "git":  # as uv: a commit's metadata is fixed
             metadata = _metadata(project)
         packages[pid] = {
             "id": pid,

@@ -416,6 +416,8 @@ def _check_members(lock: Lock, inputs: LockInputs) -> Stale | None:
                          f"found: `{project.version}`)",
                          (f"`{project.name}`: the version changed from `{locked.version}` to `{project.version}`",),
                          package=project.name)
+        if project.source.kind == "git":
+            continue  # a commit's metadata is fixed: the lock records none (the requirement names the ref)
         status = _check_metadata(locked, project, rp, shown, lock.revision)
         if status is not None:
             return status
@@ -530,8 +532,17 @@ def _lowered_key(lr: LoweredRequirement, requires_python: str) -> _Key:
     req = lr.requirement
     marker = lr.marker.simplify_python(requires_python)
     extras = tuple(sorted({normalize_name(e) for e in req.extras}))
-    if req.url is not None:
-        source: tuple[Any, ...] = ("url", _strip_url(req.url))
+    if lr.source is not None and lr.source[0] == "url":
+        source: tuple[Any, ...] = ("url", _strip_url(lr.source[1]))
+        spec = None
+    elif lr.source is not None:
+        from prong.lock.build import lock_requirement
+
+        fields = lock_requirement(lr).fields
+        source = ("local", tuple((k, str(v)) for k, v in fields if k not in ("name", "extras", "marker")))
+        spec = None
+    elif req.url is not None:
+        source = ("url", _strip_url(req.url))
         spec = None
     else:
         spec = lr.specifier_text

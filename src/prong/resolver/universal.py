@@ -342,8 +342,9 @@ class LoweredRequirement:
     index: str | None = None
     conflict: ConflictItemRef | None = None
     specifier_text: str | None = None  # the specifiers as written (a lock keeps their order)
-    #: a local source: (``editable`` or ``directory``, the path relative to the workspace root)
-    source: tuple[str, str] | None = None
+    #: a non-index source: (``editable`` or ``directory``, the path relative to the workspace root),
+    #: or a file, url or git source as :mod:`prong.api._sources` makes it
+    source: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,6 +361,9 @@ class LocalProject:
     #: a workspace member (the resolution starts from it); ``False``: a path dependency of one,
     #: resolved from its pyproject when something requires it
     member: bool = True
+    #: the lock's artifacts of a wheel or sdist file / URL source (``LockArtifact``s)
+    sdist: Any = None
+    wheels: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ class DistSource:
 
     kind: str
     value: str
+    subdirectory: str | None = None  # a ``url`` source's
 
 
 @dataclass(frozen=True, slots=True, order=True)
