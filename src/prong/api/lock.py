@@ -392,20 +392,16 @@ def _context(
     prerelease: str | None,
     fork_strategy: str | None,
 ) -> _Context:
+    from prong.api._workspace import member_projects, requires_python_of, root_groups
     from prong.api.compile import _exclude_newer
     from prong.api.index import index_urls as make_index_urls
     from prong.api.index import pip_settings
     from prong.client.indexes import IndexConfig
-    from prong.pep440.version import parse_version
     from prong.pep508.markers import parse_marker
-    from prong.project.pyproject import read_pyproject
     from prong.project.settings import PipOptions
-    from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverOptions
-    from prong.resolver.universal import LocalProject
-    from prong.resolver.universal_result import ConflictItemRef, DistSource
-
-    from prong.api._workspace import member_projects, requires_python_of, root_groups
     from prong.project.workspace import discover_workspace
+    from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverOptions
+    from prong.resolver.universal_result import ConflictItemRef
 
     path = directory / "pyproject.toml"
     ws = discover_workspace(directory)
