@@ -46,8 +46,8 @@ def build_selection(pyproject: PyProject, pyproject_path: Path, lock: Lock, opts
     elif opts.package is not None:
         name = normalize_name(opts.package)
         if name not in members and name != pyproject.normalized_name:
-            raise SelectionError(f"Could not find root package `{opts.package}`",
-                                 f"The workspace's packages: {', '.join(members) or pyproject.normalized_name}.")
+            raise SelectionError(f"The workspace does not have a member {opts.package}: {pyproject_path.parent}",
+                                 f"The workspace's members: {', '.join(members) or pyproject.normalized_name}.")
         roots = (name,)
     else:
         if pyproject.normalized_name is None:

@@ -86,7 +86,8 @@ class _Context:
     root: Path
     pyproject: PyProject
     config: UvConfig | None
-    project: LocalProject
+    #: the root project (None: a virtual workspace root)
+    project: LocalProject | None
     requires_python: str
     conflicts: list[list[ConflictItemRef]]
     environments: list[Any]
@@ -101,6 +102,12 @@ class _Context:
     index_fixes: list[tuple[str, str]] = field(default_factory=list)
     #: the projects that directory `path` sources name (resolved from their pyproject.toml)
     path_projects: list[Any] = field(default_factory=list)
+    #: every workspace member (the root project among them), in name order
+    members: list[Any] = field(default_factory=list)
+    #: the workspace (:class:`prong.project.workspace.Workspace`)
+    workspace: Any = None
+    #: a virtual root's dependency groups, lowered (``[manifest.dependency-groups]``)
+    manifest_groups: dict[str, Any] = field(default_factory=dict)
 
 
 def find_project(start: str | Path) -> Path:
@@ -113,6 +120,14 @@ def find_project(start: str | Path) -> Path:
             return d
     raise ProjectError(f"No `pyproject.toml` found in `{here}` or any parent directory",
                        "Run `prong init` to create a project here, or pass `--project DIR`.")
+
+
+def workspace_root(start: str | Path) -> Path:
+    """The directory of the workspace root of the project at or above ``start`` (uv's discovery:
+    the project's own directory unless a ``[tool.uv.workspace]`` above includes it)."""
+    from prong.api._workspace import workspace_of
+
+    return workspace_of(start).root
 
 
 def _is_package(pp: PyProject) -> bool:
@@ -137,9 +152,10 @@ def _specifier_text(text: str) -> str | None:
 
 def _lower(
     pp: PyProject, text: str, marker_extra: str | None, group: str | None, indexes: Any, where: str,
-    path_root: Path | None = None,
+    path_root: Path | None = None, workspace: Any = None,
 ) -> list[LoweredRequirement]:
-    """uv's lowering of one requirement through ``[tool.uv.sources]``."""
+    """uv's lowering of one requirement through ``[tool.uv.sources]`` (the project's own, else the
+    workspace root's: ``workspace`` is the :class:`~prong.project.workspace.Workspace`)."""
     from prong.pep508.markers import TRUE, parse_marker
     from prong.pep508.requirement import parse_requirement
     from prong.resolver.universal import LoweredRequirement
@@ -153,10 +169,18 @@ def _lower(
     base = req.marker_tree if req.marker_tree is not None else TRUE
     if marker_extra is not None:
         base = base.and_(parse_marker(f"extra == '{marker_extra}'"))
+    if workspace is not None and req.name not in pp.tool_uv.sources:
+        pp_sources = workspace.pyproject  # the root's sources apply where the member has none
+    else:
+        pp_sources = pp
     sources = [
-        s for s in pp.tool_uv.sources.get(req.name, ())
+        s for s in pp_sources.tool_uv.sources.get(req.name, ())
         if (s.extra is None or s.extra == marker_extra) and (s.group is None or s.group == group)
     ]
+    if workspace is not None:
+        from prong.api._workspace import check_member_sources
+
+        check_member_sources(workspace, pp, pp_sources, req.name, sources, where)
     if not sources:
         if req.url is not None:  # a PEP 508 direct reference: a url, path or git source of its own
             from prong.api._sources import direct_reference
@@ -168,26 +192,32 @@ def _lower(
     path_root = (path_root or pp.path.parent).resolve()
     out: list[LoweredRequirement] = []
     total = parse_marker("python_version < '0'")  # FALSE
-    for i, s in enumerate(pp.tool_uv.sources.get(req.name, ())):
+    for i, s in enumerate(pp_sources.tool_uv.sources.get(req.name, ())):
         if s not in sources:
             continue
         key = f"tool.uv.sources.{req.name}[{i}]"
         smarker = parse_marker(s.marker) if s.marker else TRUE
         total = total.or_(smarker)
-        if s.index is None and (s.url or s.git or (s.path is not None and (pp.path.parent / s.path).is_file())):
-            from prong.api._sources import source_entry
-
+        if s.workspace or (s.index is None and (s.url or s.git or (
+                s.path is not None and (pp_sources.path.parent / s.path).is_file()))):
             marker = smarker.and_(base)
             if not marker.is_false():
-                out.append(LoweredRequirement(req, marker, None, None, specifier_text=spec_text,
-                                              source=source_entry(s, pp.path.parent, path_root)))
+                if s.workspace:
+                    from prong.api._workspace import workspace_source
+
+                    entry = workspace_source(workspace, pp_sources.path, key, req.name, path_root)
+                else:
+                    from prong.api._sources import source_entry
+
+                    entry = source_entry(s, pp_sources.path.parent, path_root)
+                out.append(LoweredRequirement(req, marker, None, None, specifier_text=spec_text, source=entry))
             continue
         if s.index is None and s.path is not None:
-            target = (pp.path.parent / s.path)
+            target = (pp_sources.path.parent / s.path)
             if not target.is_dir():
-                raise ProjectError(f"{pp.path}: `{key}.path`: {s.path} does not exist",
+                raise ProjectError(f"{pp_sources.path}: `{key}.path`: {s.path} does not exist",
                                    hint="Point it at a project directory, a wheel or an sdist (relative to "
-                                   f"{pp.path.parent}).")
+                                   f"{pp_sources.path.parent}).")
             rel = os.path.relpath(target.resolve(), path_root).replace(os.sep, "/")
             marker = smarker.and_(base)
             if not marker.is_false():
@@ -381,25 +411,26 @@ def _context(
     cache_dir: Any = None,
     offline: bool = False,
 ) -> _Context:
+    from prong.api._workspace import member_projects, requires_python_of, root_groups
     from prong.api.compile import _exclude_newer
     from prong.api.index import index_urls as make_index_urls
     from prong.api.index import pip_settings
     from prong.client.indexes import IndexConfig
-    from prong.pep440.version import parse_version
     from prong.pep508.markers import parse_marker
-    from prong.project.pyproject import read_pyproject
     from prong.project.settings import PipOptions
+    from prong.project.workspace import discover_workspace
     from prong.resolver.options import PrereleaseMode, ResolutionMode, ResolverOptions
-    from prong.resolver.universal import LocalProject
-    from prong.resolver.universal_result import ConflictItemRef, DistSource
+    from prong.resolver.universal_result import ConflictItemRef
 
     path = directory / "pyproject.toml"
-    pp = read_pyproject(path)
-    if pp.name is None:
-        raise ProjectError(f"{path}: `project.name`: a project to lock needs a [project] table with a name")
-    name = pp.name.replace("_", "-").replace(".", "-").lower()
-    warnings: list[str] = []
-    requires_python = pp.requires_python
+    ws = discover_workspace(directory)
+    pp = ws.pyproject
+    if pp.name is None and not ws.explicit:
+        raise ProjectError(f"{path}: `project.name`: a project to lock needs a [project] table with a name",
+                           hint="Add a [project] table, or a [tool.uv.workspace] table to make it a workspace root.")
+    name = pp.normalized_name or ""
+    warnings: list[str] = list(ws.warnings)
+    requires_python = requires_python_of(ws)
     if not requires_python:
         requires_python = f">={_discovered_python(directory, environ)}"
         warnings.append(
@@ -411,49 +442,24 @@ def _context(
                                         exclude_newer=exclude_newer)
     config_files = {p.resolve() for p in config.files} if config is not None else set()
     all_indexes = list(urls.indexes)
-    _check_sources(pp, path)
-    # lowering
-    requires_dist: list[LoweredRequirement] = []
-    for i, text in enumerate(pp.dependencies):
-        requires_dist += _lower(pp, text, None, None, all_indexes, f"project.dependencies[{i}]")
-    extras = list(pp.optional_dependencies)  # the written order: `provides-extras` keeps it
-    for extra in extras:
-        for i, text in enumerate(pp.optional_dependencies[extra]):
-            requires_dist += _lower(pp, text, extra, None, all_indexes,
-                                    f"project.optional-dependencies.{extra}[{i}]")
-    groups: dict[str, list[LoweredRequirement]] = {}
-    for group, reqs in pp.dependency_groups.items():
-        for i, text in enumerate(reqs):
-            groups.setdefault(group, []).extend(
-                _lower(pp, text, None, group, all_indexes, f"dependency-groups.{group}[{i}]"))
-    if pp.tool_uv.dev_dependencies:
-        for i, text in enumerate(pp.tool_uv.dev_dependencies):
-            groups.setdefault("dev", []).extend(
-                _lower(pp, text, None, "dev", all_indexes, f"tool.uv.dev-dependencies[{i}]"))
-    for group in pp.dependency_groups:
-        groups.setdefault(group, [])
-    if "version" in pp.dynamic:
-        version = parse_version("0")
-    elif pp.version is None:
-        raise ProjectError(f"{path}: `project.version`: a version is required unless it is listed in `dynamic`")
-    else:
-        version = parse_version(pp.version)
-    if "dependencies" in pp.dynamic or "optional-dependencies" in pp.dynamic:
-        raise ProjectError(
-            f"{path}: `project.dynamic`: dynamic dependencies need a build of the project, which `prong lock` "
-            "cannot do yet"
-        )
-    source = DistSource("editable" if _is_package(pp) else "virtual", ".")
-    project = LocalProject(
-        name=name, version=version, source=source, requires_dist=tuple(requires_dist),
-        provides_extra=tuple(extras), dependency_groups={k: tuple(v) for k, v in groups.items()},
-        requires_python=pp.requires_python,
-    )
+    for m in ws.members.values():
+        _check_sources(m.pyproject, m.pyproject.path)
+    if ws.virtual_root:
+        _check_sources(pp, path)
+    members = member_projects(ws, all_indexes)  # every member, lowered (the root project among them)
+    project = next((m for m in members if m.source.value == "."), None)
+    extras = list(pp.optional_dependencies)
+    manifest_groups = root_groups(ws, all_indexes)
+    groups = {g: list(project.dependency_groups.get(g, ())) for g in pp.dependency_groups} if project else \
+        dict(manifest_groups)
+    rels = {m.source.value for m in members}
     from prong.api._sources import direct_sources
 
     with direct_sources(urls, cache_dir=cache_dir, offline=offline) as direct:
-        path_projects = _path_projects(directory, [*requires_dist, *(r for rs in groups.values() for r in rs)],
-                                       all_indexes, direct)
+        path_projects = _path_projects(directory, [r for m in members
+                                                   for r in (*m.requires_dist,
+                                                             *(x for rs in m.dependency_groups.values() for x in rs))
+                                                   if r.source is None or r.source[1] not in rels], all_indexes, direct)
     # conflicts
     conflicts: list[list[ConflictItemRef]] = []
     for si, cset in enumerate(pp.tool_uv.conflicts):
@@ -515,7 +521,8 @@ def _context(
     from prong.pep508.requirement import parse_requirement
 
     return _Context(
-        root=directory, pyproject=pp, config=config, project=project, requires_python=requires_python,
+        root=directory, pyproject=pp, config=config, project=project, members=members, workspace=ws,
+        manifest_groups=manifest_groups, requires_python=requires_python,
         conflicts=conflicts, environments=environments, required_environments=required, index_urls=urls,
         path_projects=path_projects,
         options=options, fork_strategy=strategy,
@@ -556,7 +563,7 @@ def resolve_project(
     from prong.resolver.universal import env_from_fork_marker, resolve_universal
 
     env_vars = os.environ if environ is None else environ
-    directory = find_project(project)
+    directory = workspace_root(project)
     ctx = _context(
         directory, config=config, environ=env_vars, default_index=default_index, indexes=indexes,
         index_url=index_url, extra_index_urls=extra_index_urls, index_strategy=index_strategy,
@@ -572,11 +579,12 @@ def resolve_project(
         index = RegistryIndex(registry, http, builder=dispatch)
         dispatch.index = index
         result = resolve_universal(
-            [ctx.project, *ctx.path_projects], requires_python=ctx.requires_python, index=index, options=ctx.options,
+            [*ctx.members, *ctx.path_projects], requires_python=ctx.requires_python, index=index, options=ctx.options,
             conflicts=ctx.conflicts, constraints=ctx.constraints, overrides=ctx.overrides,
             environments=ctx.environments, required_environments=ctx.required_environments,
             preferences=preferences, fork_strategy=ctx.fork_strategy,
             initial_forks=[env_from_fork_marker(_marker(m), ctx.conflicts) for m in fork_markers],
+            root_requirements=[r for rs in ctx.manifest_groups.values() for r in rs],
         )
         index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
         ctx.index_fixes = list(dict.fromkeys((w.index.url, w.suggested_url) for w in registry.warnings
@@ -605,7 +613,7 @@ def lock(
     (as preferences) unless ``upgrade`` or the package is in ``upgrade_packages``.
     """
     started = time.perf_counter()
-    directory = find_project(project)
+    directory = workspace_root(project)
     lock_path = directory / "uv.lock"
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
     fingerprint = None
@@ -709,7 +717,6 @@ def lock_inputs(ctx: _Context) -> LockInputs:
     opts = _build_options(ctx)
     urls = ctx.index_urls
     configured = urls.no_index or bool(urls.flat) or any(i.origin != "default" for i in urls.indexes)
-    name = ctx.project.name
     return LockInputs(
         projects=tuple(opts["projects"]),
         requires_python=opts["requires_python"],
@@ -720,7 +727,9 @@ def lock_inputs(ctx: _Context) -> LockInputs:
         constraints=tuple(opts["constraints"]),
         overrides=tuple(opts["overrides"]),
         dynamic_version=tuple(opts["dynamic_version"]),
-        default_groups={name: ctx.pyproject.tool_uv.default_groups},
+        default_groups={m.name: m.pyproject.tool_uv.default_groups for m in ctx.workspace.members.values()},
+        members=tuple(opts["members"]),
+        manifest_groups=opts["manifest_groups"],
         index_urls=tuple(i.url for i in (*urls.indexes, *urls.flat)) if configured else None,
         root=ctx.root,
     )
@@ -747,7 +756,7 @@ def lock_status(
     from prong.lock import read_lock
     from prong.lock.check import check_lock
 
-    directory = find_project(project)
+    directory = workspace_root(project)
     lk = read_lock(directory / "uv.lock")
     ctx = _context(
         directory, config=config, environ=os.environ if environ is None else environ,
@@ -838,7 +847,7 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
         return None
     h = hashlib.sha256(b"prong-lock-inputs-2\0")
     files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ()),
-             *_path_source_files(directory)]
+             *_path_source_files(directory), *_member_files(directory)]
     for f in files:
         try:
             h.update(f.read_bytes())
@@ -887,6 +896,18 @@ def _path_source_files(directory: Path) -> list[Path]:
     return sorted(out)
 
 
+def _member_files(directory: Path) -> list[Path]:
+    """The pyproject.toml of every workspace member (their contents are inputs of the lock), and
+    the member directories themselves: a member added or removed changes the list."""
+    from prong.api._workspace import workspace_of
+
+    try:
+        ws = workspace_of(directory)
+    except ProngError:
+        return []
+    return [m.path / "pyproject.toml" for m in ws.members.values() if m.rel != "."]
+
+
 def _fingerprint_file(cache_dir: Any, fingerprint: str) -> Path:
     from prong.cache import default_cache_dir
 
@@ -921,7 +942,7 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
 
     opts = ctx.options
     return {
-        "projects": [ctx.project, *ctx.path_projects],
+        "projects": [*ctx.members, *ctx.path_projects],
         "requires_python": ctx.requires_python,
         "conflicts": ctx.conflicts,
         "environments": ctx.environments,
@@ -937,9 +958,13 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
                         for c in ctx.constraints],
         "overrides": [LoweredRequirement(o, o.marker_tree or TRUE, specifier_text=_specifier_text(str(o)))
                       for o in ctx.overrides],
-        "dynamic_version": [ctx.project.name] if "version" in ctx.pyproject.dynamic else [],
-        "default_groups": {ctx.project.name: ctx.pyproject.tool_uv.default_groups}
-        if _sets_default_groups(ctx.pyproject.path) else {},
+        "dynamic_version": [m.name for m in ctx.workspace.members.values() if "version" in m.pyproject.dynamic],
+        "default_groups": {m.name: m.pyproject.tool_uv.default_groups for m in ctx.workspace.members.values()
+                           if _sets_default_groups(m.pyproject.path)},
+        # uv leaves out the members of a lone project (it is its own workspace)
+        "members": list(ctx.workspace.members) if ctx.workspace.virtual_root or len(ctx.workspace.members) > 1
+        else [],
+        "manifest_groups": ctx.manifest_groups,
     }
 
 

@@ -58,7 +58,6 @@ def run(
     code (the command's output goes to this process's standard streams)."""
     from prong.api.lock import find_project
     from prong.api.sync import ensure_venv, sync
-    from prong.project.pyproject import read_pyproject
 
     if not command:
         raise ProngError("no command to run", )
@@ -66,9 +65,11 @@ def run(
     directory = find_project(project)
     result = None
     if no_sync:
-        pyproject = read_pyproject(directory / "pyproject.toml")
-        venv, _created = ensure_venv(directory, python=sync_options.get("python"),
-                                     requires_python=pyproject.requires_python, environ=env, on_event=on_event)
+        from prong.api._workspace import requires_python_of, workspace_of
+
+        workspace = workspace_of(directory)  # the venv is the workspace's, at its root
+        venv, _created = ensure_venv(workspace.root, python=sync_options.get("python"),
+                                     requires_python=requires_python_of(workspace), environ=env, on_event=on_event)
         root = venv.root
     else:
         sync_options.setdefault("inexact", True)

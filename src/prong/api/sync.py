@@ -227,8 +227,13 @@ def sync(
     env = os.environ if environ is None else environ
     say = on_event or (lambda _line: None)
     timings: dict[str, float] = {}
-    directory = find_project(project)
-    pyproject_path = directory / "pyproject.toml"
+    from prong.api._workspace import requires_python_of, workspace_of
+
+    start = find_project(project)
+    workspace = workspace_of(start)
+    directory = workspace.root  # the lock and the venv are the workspace's
+    current = workspace.member_at(start)  # uv syncs the member it is run in
+    pyproject_path = (current.path if current is not None else directory) / "pyproject.toml"
     lock_path = directory / "uv.lock"
     if frozen and not lock_path.is_file():
         raise SyncError(f"Unable to find lockfile at `{_shown(lock_path)}`",
@@ -236,7 +241,7 @@ def sync(
 
     stamp_options = repr((extras, all_extras, no_extras, groups, no_groups, only_groups, all_groups, no_default_groups,
                           dev, only_dev, package, all_packages, no_install_project, no_install_packages, inexact,
-                          python, python_platform, env.get("UV_PYTHON")))
+                          python, python_platform, env.get("UV_PYTHON"), str(start)))
     if frozen and not (dry_run or reinstall or reinstall_packages):
         started = time.perf_counter()
         fresh = _fresh_stamp(directory, env, lock_path.read_bytes(), stamp_options)
@@ -250,11 +255,12 @@ def sync(
     from prong.project.pyproject import read_pyproject
 
     pyproject = read_pyproject(pyproject_path)
+    requires_python = requires_python_of(workspace)
     cache = Cache.from_settings(cache_dir, no_cache=no_cache)
     if callable(config):  # a loader, called only now that the configuration is needed
         config = config()
     with _environment_lock(cache, project_environment(directory, env), say):
-        venv, created = ensure_venv(directory, python=python, requires_python=_spec(pyproject.requires_python),
+        venv, created = ensure_venv(directory, python=python, requires_python=_spec(requires_python),
                                     environ=env,
                                     cache=cache, on_event=say, dry_run=dry_run)
         lock_result = None
@@ -280,7 +286,8 @@ def sync(
         timings["lock"] = time.perf_counter() - started
 
         selection = build_selection(pyproject, pyproject_path, lk, SelectionOptions(
-            package=package, all_packages=all_packages, extras=extras, all_extras=all_extras, no_extras=no_extras,
+            package=package, all_packages=all_packages or (workspace.virtual_root and package is None),
+            extras=extras, all_extras=all_extras, no_extras=no_extras,
             groups=groups, no_groups=no_groups, only_groups=only_groups, all_groups=all_groups,
             no_default_groups=no_default_groups, dev=dev, only_dev=only_dev))
         target = _target(venv.interpreter, python_platform)

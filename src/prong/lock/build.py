@@ -531,11 +531,13 @@ def build_lock(
     members: Sequence[str] = (),
     dynamic_version: Iterable[str] = (),
     default_groups: Mapping[str, tuple[str, ...] | str] | None = None,
+    manifest_groups: Mapping[str, Sequence[LoweredRequirement]] | None = None,
 ) -> Lock:
     """The ``uv.lock`` for ``resolution`` (see the module docstring).
 
     ``projects`` are the workspace members (their ``[package.metadata]``); ``dynamic_version``
-    names the members whose version is dynamic (locked without a version).
+    names the members whose version is dynamic (locked without a version); ``members`` are the
+    names ``[manifest]`` lists; ``manifest_groups`` a virtual workspace root's dependency groups.
     """
     from prong.pep508.markers import FALSE, TRUE
     from prong.resolver.universal import PythonTarget
@@ -660,6 +662,11 @@ def build_lock(
                           for c in sorted(constraints, key=_requirement_key)),
         overrides=tuple(lock_requirement(o, raw_specifier=o.specifier_text)
                         for o in sorted(overrides, key=_requirement_key)),
+        dependency_groups={
+            g: tuple(lock_requirement(lr, raw_specifier=lr.specifier_text)
+                     for lr in sorted(_dedupe(reqs), key=_requirement_key))
+            for g, reqs in sorted((manifest_groups or {}).items())
+        },
     )
     return Lock(
         requires_python=rp_text,

@@ -154,6 +154,8 @@ class LockInputs:
     default_groups: Mapping[str, tuple[str, ...] | str] = field(default_factory=dict)
     index_urls: tuple[str, ...] | None = None
     root: Path | None = None
+    #: a virtual workspace root's dependency groups, lowered (``[manifest.dependency-groups]``)
+    manifest_groups: Mapping[str, tuple[LoweredRequirement, ...]] = field(default_factory=dict)
 
 
 def check_lock(lock: Lock, inputs: LockInputs) -> LockStatus:
@@ -366,11 +368,18 @@ def _check_manifest(lock: Lock, inputs: LockInputs) -> Stale | None:
         if diff:
             return Stale(kind, f"mismatched {kind}",  # type: ignore[arg-type]
                          tuple(f"{label} {line}" for line in diff))
-    # A project-less workspace root's own requirements and groups, excludes, build constraints and
+    recorded_groups = {g: v for g, v in manifest.dependency_groups.items() if v}
+    wanted_groups = {g: v for g, v in inputs.manifest_groups.items() if v}
+    for group in sorted(set(recorded_groups) | set(wanted_groups)):
+        diff = _requirement_diff([_locked_key(r, rp) for r in recorded_groups.get(group, ())],
+                                 [_lowered_key(r, rp) for r in wanted_groups.get(group, ())])
+        if diff:
+            return Stale("dependency-groups", "mismatched dependency groups",
+                         tuple(f"workspace group `{group}`: {line}" for line in diff))
+    # A project-less workspace root's own requirements, excludes, build constraints and
     # dependency metadata: prong's lock writes none of them, so a lock that records some is stale.
     for kind, label, present in (
         ("requirements", "requirements", bool(manifest.requirements)),
-        ("dependency-groups", "dependency groups", any(manifest.dependency_groups.values())),
         ("excludes", "excludes", bool(manifest.excludes)),
         ("build-constraints", "build constraints", bool(manifest.build_constraints)),
         ("static-metadata", "static metadata", bool(manifest.dependency_metadata)),

@@ -214,7 +214,7 @@ def load_config(
     if no_config:
         return UvConfig()
     found: list[tuple[ConfigSource, ToolUv]] = []
-    project = find_project_config(Path(start), warnings)
+    project = find_project_config(_workspace_root(Path(start)), warnings)
     if project is not None:
         found.append(project)
     user = user_config_path(env, home)
@@ -231,6 +231,22 @@ def load_config(
     for source, tool in reversed(found):
         merged = pip_options(tool, source.path).combine(merged)
     return UvConfig(tuple(s for s, _ in found), merged, tuple(warnings))
+
+
+def _workspace_root(start: Path) -> Path:
+    """Where uv reads project settings from: the workspace root of the project at or above
+    ``start`` when there is one, else ``start``."""
+    from prong.errors import ProngError
+    from prong.project.workspace import discover_workspace
+
+    here = start.absolute()
+    for directory in (here, *here.parents):
+        if (directory / "pyproject.toml").is_file():
+            try:
+                return discover_workspace(directory).root
+            except (ProngError, OSError, ValueError):
+                return start
+    return start
 
 
 def find_project_config(start: Path, warnings: list[str] | None = None) -> tuple[ConfigSource, ToolUv] | None:
