@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prong.api import _path_metadata
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
@@ -264,9 +265,10 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any) -> list[Any]:
                                hint="Point it at a project directory (setup.py-only projects are not supported).")
         pp = read_pyproject(pyproject)
         dynamic = {"version", "dependencies", "optional-dependencies"} & set(pp.dynamic)
-        if pp.name is None or pp.version is None or dynamic:
-            raise ProjectError(f"{pyproject}: `project`: a path dependency needs a static name, version and "
-                               "dependencies for `prong lock` (building its metadata is not supported yet)")
+        if pp.name is None or pp.version is None or dynamic:  # the backend's metadata, cached (issue 12)
+            from prong.api._path_metadata import built_pyproject
+
+            pp = built_pyproject(target, pp, indexes)
         name = pp.name.replace("_", "-").replace(".", "-").lower()
         requires: list[Any] = []
         for i, text in enumerate(pp.dependencies):
@@ -500,6 +502,7 @@ def _context(
     )
 
 
+@_path_metadata.uses_build_settings
 def resolve_project(
     project: str | Path = ".",
     *,
@@ -560,6 +563,7 @@ def resolve_project(
     return result, ctx, index_warnings
 
 
+@_path_metadata.uses_build_settings
 def lock(
     project: str | Path = ".",
     *,
@@ -810,8 +814,9 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
     if lock_text is None:
         return None
     h = hashlib.sha256(b"prong-lock-inputs-2\0")
+    path_sources = _path_source_files(directory)
     files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ()),
-             *_path_source_files(directory)]
+             *path_sources]
     for f in files:
         try:
             h.update(f.read_bytes())
@@ -819,6 +824,7 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
             h.update(b"<absent>")
         h.update(b"\0")
     h.update(lock_text.encode("utf-8") + b"\0")
+    h.update(_path_metadata.dynamic_tree_keys(path_sources).encode("utf-8", "surrogateescape") + b"\0")
     env = os.environ if environ is None else environ
     for key in _ENV_KEYS:
         h.update(f"{key}={env.get(key, '')}\0".encode())
@@ -907,7 +913,8 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
                         for c in ctx.constraints],
         "overrides": [LoweredRequirement(o, o.marker_tree or TRUE, specifier_text=_specifier_text(str(o)))
                       for o in ctx.overrides],
-        "dynamic_version": [ctx.project.name] if "version" in ctx.pyproject.dynamic else [],
+        "dynamic_version": ([ctx.project.name] if "version" in ctx.pyproject.dynamic else [])
+        + _path_metadata.dynamic_versions(ctx.root, ctx.path_projects),
         "default_groups": {ctx.project.name: ctx.pyproject.tool_uv.default_groups}
         if _sets_default_groups(ctx.pyproject.path) else {},
     }

@@ -119,6 +119,36 @@ class BuildDispatch:
             except ProngError as err:
                 raise BuildFailed(name, version, origin, "install the build requirements", str(err)) from None
 
+    def tree_metadata(self, directory: Path, *, package: str) -> bytes:
+        """METADATA of the local source tree ``directory`` (a path dependency whose metadata is
+        dynamic), from ``prepare_metadata_for_build_wheel``; cached by the tree's cache key
+        (:mod:`prong.pep517.metadata_cache`), so an unchanged directory is not built again.
+        A failure is :class:`~prong.pep517.hooks.BuildFailed` naming the package and directory."""
+        from prong.pep517.metadata_cache import tree_metadata
+
+        return tree_metadata(directory, package=package, cache=self.cache,
+                             python=self.python, build=lambda: self.build_tree_metadata(directory, package=package))
+
+    def build_tree_metadata(self, directory: Path, *, package: str) -> bytes:
+        from prong.errors import ProngError
+
+        hint = (f"`{package}` is a path dependency whose metadata is dynamic, so its build backend has to "
+                f"compute it: fix the build, or write `version` and `dependencies` statically in "
+                f"{directory / 'pyproject.toml'}")
+        self.builds += 1
+        log.info("%s: building the metadata of %s (dynamic in its pyproject.toml)", package, directory)
+        with tempfile.TemporaryDirectory(prefix="prong-tree-") as tmp:
+            try:
+                return prepare_metadata(directory, python=self.python, installer=self, label=package, workdir=tmp)
+            except BuildError as err:
+                raise BuildFailed(package, "", str(directory), err.step, err.output, err.returncode,
+                                  hint=hint) from None
+            except BuildFailed:
+                raise
+            except ProngError as err:
+                raise BuildFailed(package, "", str(directory), "install the build requirements", str(err),
+                                  hint=hint) from None
+
     def _builds_disabled(self, name: str) -> bool:
         if callable(self.no_build):
             return bool(self.no_build(name))

@@ -82,14 +82,16 @@ class BuildFailed(ProngError):
     TAIL = 20
 
     def __init__(self, package: str, version: str, source: str, step: str, output: str,
-                 returncode: int | None = None) -> None:
+                 returncode: int | None = None, *, hint: str | None = None) -> None:
         self.package, self.version, self.source = package, version, source
         self.step, self.output, self.returncode = step, output, returncode
+        self.hint = hint  # replaces the default advice (a local directory is not an index's sdist)
         super().__init__(package, version, source, step)
 
     def _head(self) -> str:
         status = f" (exit status {self.returncode})" if self.returncode is not None else ""
-        return f"failed to build `{self.package}=={self.version}` from {self.source}: could not {self.step}{status}"
+        what = f"{self.package}=={self.version}" if self.version else self.package
+        return f"failed to build `{what}` from {self.source}: could not {self.step}{status}"
 
     def _render(self, lines: Sequence[str], hidden: int) -> str:
         if not lines:
@@ -107,6 +109,8 @@ class BuildFailed(ProngError):
         return self._render(self.output.rstrip().splitlines(), 0)
 
     def hints(self) -> Sequence[str]:
+        if self.hint is not None:
+            return (self.hint,)
         return (
             f"to use only wheels of `{self.package}`, pass `--no-build-package {self.package}` "
             f"(with `pip compile` also `--only-binary {self.package}`); or give its metadata in "
