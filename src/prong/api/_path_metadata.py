@@ -45,10 +45,11 @@ def uses_build_settings(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any]) -> Any:
+def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any], *, editable: bool = False) -> Any:
     """``pp`` (the directory's pyproject view) with the name, version, dependencies, optional
     dependencies and Requires-Python of the metadata its backend builds (cached by the
-    directory's cache key). A failed build is :class:`~prong.pep517.hooks.BuildFailed`."""
+    directory's cache key; ``editable``: by the PEP 660 hooks, as uv asks an editable path
+    dependency). A failed build is :class:`~prong.pep517.hooks.BuildFailed`."""
     from prong.cache import Cache
     from prong.client.metadata import parse_metadata
     from prong.pep517.metadata_cache import tree_metadata
@@ -69,11 +70,12 @@ def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any]) -> Any:
         try:
             dispatch = BuildDispatch(http, cache)
             dispatch.index = RegistryIndex(registry, http, builder=dispatch)
-            return dispatch.build_tree_metadata(directory, package=package)
+            return dispatch.build_tree_metadata(directory, package=package, editable=editable)
         finally:
             http.close()
 
-    raw = tree_metadata(directory, package=package, cache=cache, python=sys.executable, build=build)
+    raw = tree_metadata(directory, package=package, cache=cache, python=sys.executable, build=build,
+                        editable=editable)
     md = parse_metadata(raw)
     if pp.name is not None and _normalize(md.name) != _normalize(pp.name):
         from prong.api.lock import ProjectError

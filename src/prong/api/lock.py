@@ -268,7 +268,7 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any) -> list[Any]:
         if pp.name is None or pp.version is None or dynamic:  # the backend's metadata, cached (issue 12)
             from prong.api._path_metadata import built_pyproject
 
-            pp = built_pyproject(target, pp, indexes)
+            pp = built_pyproject(target, pp, indexes, editable=kind == "editable")
         name = pp.name.replace("_", "-").replace(".", "-").lower()
         requires: list[Any] = []
         for i, text in enumerate(pp.dependencies):

@@ -119,17 +119,17 @@ class BuildDispatch:
             except ProngError as err:
                 raise BuildFailed(name, version, origin, "install the build requirements", str(err)) from None
 
-    def tree_metadata(self, directory: Path, *, package: str) -> bytes:
+    def tree_metadata(self, directory: Path, *, package: str, editable: bool = False) -> bytes:
         """METADATA of the local source tree ``directory`` (a path dependency whose metadata is
         dynamic), from ``prepare_metadata_for_build_wheel``; cached by the tree's cache key
         (:mod:`prong.pep517.metadata_cache`), so an unchanged directory is not built again.
         A failure is :class:`~prong.pep517.hooks.BuildFailed` naming the package and directory."""
         from prong.pep517.metadata_cache import tree_metadata
 
-        return tree_metadata(directory, package=package, cache=self.cache,
-                             python=self.python, build=lambda: self.build_tree_metadata(directory, package=package))
+        return tree_metadata(directory, package=package, cache=self.cache, python=self.python, editable=editable,
+                             build=lambda: self.build_tree_metadata(directory, package=package, editable=editable))
 
-    def build_tree_metadata(self, directory: Path, *, package: str) -> bytes:
+    def build_tree_metadata(self, directory: Path, *, package: str, editable: bool = False) -> bytes:
         from prong.errors import ProngError
 
         hint = (f"`{package}` is a path dependency whose metadata is dynamic, so its build backend has to "
@@ -139,7 +139,8 @@ class BuildDispatch:
         log.info("%s: building the metadata of %s (dynamic in its pyproject.toml)", package, directory)
         with tempfile.TemporaryDirectory(prefix="prong-tree-") as tmp:
             try:
-                return prepare_metadata(directory, python=self.python, installer=self, label=package, workdir=tmp)
+                return prepare_metadata(directory, python=self.python, installer=self, label=package, workdir=tmp,
+                                        editable=editable)
             except BuildError as err:
                 raise BuildFailed(package, "", str(directory), err.step, err.output, err.returncode,
                                   hint=hint) from None
@@ -190,6 +191,7 @@ class BuildDispatch:
         with self._env_lock:
             hit = self._envs.get(memo)
         if hit is not None:
+            log.debug("build environment %s: reused (this run)", hit.path)
             return hit
         pinned = dict(self._env_pins.get(base.path, {})) if base is not None else {}
         resolved = self._resolve_build(requirements, pinned) if requirements else []

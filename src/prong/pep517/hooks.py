@@ -242,18 +242,24 @@ def prepare_metadata(
     installer: BuildInstaller,
     label: str | None = None,
     workdir: str | Path | None = None,
+    editable: bool = False,
 ) -> bytes:
-    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``."""
+    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``; with
+    ``editable``, the PEP 660 hooks (``prepare_metadata_for_build_editable``, else
+    ``build_editable``), as uv asks an editable path dependency."""
     import pyproject_hooks
 
     source = Path(source_dir)
     label = label or source.name
     with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
-                  kind="wheel") as (caller, runner, tmp):
+                  kind="editable" if editable else "wheel") as (caller, runner, tmp):
         out = tmp / "metadata"
         out.mkdir()
         try:
-            dist_info = caller.prepare_metadata_for_build_wheel(str(out), {}, _allow_fallback=True)
+            if editable:
+                dist_info = caller.prepare_metadata_for_build_editable(str(out), {}, _allow_fallback=True)
+            else:
+                dist_info = caller.prepare_metadata_for_build_wheel(str(out), {}, _allow_fallback=True)
         except subprocess.CalledProcessError as err:
             raise BuildError(label, "prepare the metadata", runner.output, err.returncode) from None
         except pyproject_hooks.HookMissing as err:

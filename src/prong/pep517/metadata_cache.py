@@ -134,14 +134,15 @@ def _interpreter(python: str | Path) -> str:
 
 
 def tree_metadata(directory: str | Path, *, package: str, cache: Any, python: str | Path,
-                  build: Callable[[], bytes]) -> bytes:
+                  build: Callable[[], bytes], editable: bool = False) -> bytes:
     """METADATA of the source tree ``directory``: from the cache when its cache key has not
     changed, else ``build()`` (then kept). ``package`` (a normalized name, or a placeholder when
-    the name itself is dynamic) is the entry's first key component, for ``prong cache clean``."""
+    the name itself is dynamic) is the entry's first key component, for ``prong cache clean``;
+    ``editable`` metadata (PEP 660 hooks) is kept apart from the wheel's."""
     from prong.cache import package_key
 
     key = tree_cache_key(directory, python=python)
-    entry = f"{package_key(package)}/tree-{key}"
+    entry = f"{package_key(package)}/tree-{'editable-' if editable else ''}{key}"
     with _MEMO_LOCK:
         hit = _MEMO.get(entry)
     if hit is None and cache is not None:
