@@ -24,19 +24,22 @@ from typing import Any, TypeVar
 from prong.errors import ProngError
 
 _SETTINGS: ContextVar[Mapping[str, Any]] = ContextVar("prong_build_settings", default={})
-_KEYS = ("cache_dir", "no_cache", "offline")
+_KEYS = ("cache_dir", "no_cache", "offline", "refresh", "refresh_packages")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def uses_build_settings(fn: F) -> F:
-    """Make the ``cache_dir``/``no_cache``/``offline`` keyword arguments of ``fn`` the settings of
-    the builds that reading the project may need, while ``fn`` runs."""
+    """Make the ``cache_dir``/``no_cache``/``offline``/``refresh``/``refresh_packages`` keyword
+    arguments of ``fn`` the settings of the builds that reading the project may need, while ``fn``
+    runs (``--refresh``, or ``--refresh-package`` naming the package, builds the tree again)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         given = {k: kwargs[k] for k in _KEYS if kwargs.get(k) is not None}
-        token = _SETTINGS.set({**_SETTINGS.get(), **given})
+        outer = _SETTINGS.get()
+        # one memo per command (the outermost call): what it built, it does not build twice
+        token = _SETTINGS.set({"memo": {}, **outer, **given})
         try:
             return fn(*args, **kwargs)
         finally:
@@ -74,8 +77,10 @@ def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any], *, editabl
         finally:
             http.close()
 
+    refreshed = {_normalize(n) for n in settings.get("refresh_packages") or ()}
+    refresh = bool(settings.get("refresh")) or package in refreshed
     raw = tree_metadata(directory, package=package, cache=cache, python=sys.executable, build=build,
-                        editable=editable)
+                        editable=editable, refresh=refresh, memo=settings.get("memo"))
     md = parse_metadata(raw)
     if pp.name is not None and _normalize(md.name) != _normalize(pp.name):
         from prong.api.lock import ProjectError

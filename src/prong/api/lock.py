@@ -588,7 +588,8 @@ def lock(
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
     fingerprint = None
     remember = not resolve_options.get("no_cache")
-    if not upgrade and not upgrade_packages and not resolve_options.get("refresh") and remember:
+    refreshing = bool(resolve_options.get("refresh") or resolve_options.get("refresh_packages"))
+    if not upgrade and not upgrade_packages and not refreshing and remember:
         fingerprint = _fingerprint(directory, existing_text, config, environ, resolve_options)
         known = _known_fingerprint(resolve_options.get("cache_dir"), directory, fingerprint)
         if known is not None:  # the same inputs gave this lock: nothing to resolve

@@ -37,8 +37,6 @@ DEFAULT_CACHE_KEYS: tuple[Any, ...] = ({"file": "pyproject.toml"}, {"file": "set
 #: Files whose contents (not only their modification times) enter the key when they match.
 _CONTENT_KEYED = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 
-# metadata built in this process, by cache key: a run with --no-cache builds each tree once
-_MEMO: dict[str, bytes] = {}
 _MEMO_LOCK = threading.Lock()
 
 
@@ -134,25 +132,29 @@ def _interpreter(python: str | Path) -> str:
 
 
 def tree_metadata(directory: str | Path, *, package: str, cache: Any, python: str | Path,
-                  build: Callable[[], bytes], editable: bool = False) -> bytes:
+                  build: Callable[[], bytes], editable: bool = False, refresh: bool = False,
+                  memo: dict[str, bytes] | None = None) -> bytes:
     """METADATA of the source tree ``directory``: from the cache when its cache key has not
     changed, else ``build()`` (then kept). ``package`` (a normalized name, or a placeholder when
     the name itself is dynamic) is the entry's first key component, for ``prong cache clean``;
-    ``editable`` metadata (PEP 660 hooks) is kept apart from the wheel's."""
+    ``editable`` metadata (PEP 660 hooks) is kept apart from the wheel's; ``refresh`` builds
+    again whatever the cache keeps. ``memo`` holds what one command built already (it reads the
+    project more than once; with ``--no-cache`` or ``--refresh`` a tree is still built once)."""
     from prong.cache import package_key
 
     key = tree_cache_key(directory, python=python)
     entry = f"{package_key(package)}/tree-{'editable-' if editable else ''}{key}"
     with _MEMO_LOCK:
-        hit = _MEMO.get(entry)
-    if hit is None and cache is not None:
+        hit = memo.get(entry) if memo is not None else None
+    if hit is None and cache is not None and not refresh:
         hit = cache.read(BUCKET, entry)
     if hit is not None:
         log.debug("%s: metadata of %s from the cache (its cache key is unchanged)", package, directory)
         return hit
     raw = build()
-    with _MEMO_LOCK:
-        _MEMO[entry] = raw
+    if memo is not None:
+        with _MEMO_LOCK:
+            memo[entry] = raw
     if cache is not None:
         try:
             cache.write(BUCKET, entry, raw)

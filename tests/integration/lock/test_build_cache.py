@@ -221,6 +221,10 @@ def test_path_dependencies_with_dynamic_metadata_lock_as_uv_and_rebuild_only_wha
     block = (ours / "uv.lock").read_text().split('[[package]]\nname = "lib-b"')[1].split("[[package]]")[0]
     assert 'dependencies = [\n    { name = "dep" },\n    { name = "six" },\n]' in block
 
+    # --refresh-package builds that one again, whatever its cache key says
+    _prong(work, capsys, ours, "lock", "--refresh-package", "lib-b")
+    assert _by_package(_hooks(work)) == {"lib-b": 1}
+
 
 def test_sync_builds_a_directory_wheel_once(server: IndexServer, work: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
