@@ -50,6 +50,9 @@ class Dist:
     #: The in-tree backend: ``"metadata"`` (its metadata is ``PKG-INFO``) or ``"fail"`` (every
     #: hook prints :data:`FAIL_LINES` numbered lines to stderr and exits with status 1).
     backend: str = "metadata"
+    #: ``[build-system] requires`` of the sdist (the in-tree backend needs none; a test of build
+    #: environments names wheels of the index here).
+    build_requires: Sequence[str] = ()
 
     @property
     def filename(self) -> str:
@@ -210,7 +213,8 @@ def _split_extras(d: Dist) -> tuple[list[str], dict[str, list[str]]]:
 def pyproject_text(d: Dist) -> str:
     """The sdist's ``pyproject.toml``: the in-tree backend, and a ``[project]`` table that agrees
     with ``PKG-INFO`` (minus the ``project_dynamic`` fields), unless ``project_table`` is off."""
-    lines = ["[build-system]", "requires = []", 'build-backend = "backend"', 'backend-path = ["."]', ""]
+    lines = ["[build-system]", "requires = [" + ", ".join(_toml_str(r) for r in d.build_requires) + "]",
+             'build-backend = "backend"', 'backend-path = ["."]', ""]
     if not d.project_table:
         return "\n".join(lines)
     dyn = set(d.project_dynamic)

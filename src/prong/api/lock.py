@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prong.api import _path_metadata
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
@@ -314,9 +315,10 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = 
                                hint="Point it at a project directory (setup.py-only projects are not supported).")
         pp = read_pyproject(pyproject)
         dynamic = {"version", "dependencies", "optional-dependencies"} & set(pp.dynamic)
-        if pp.name is None or pp.version is None or dynamic:
-            raise ProjectError(f"{pyproject}: `project`: a path dependency needs a static name, version and "
-                               "dependencies for `prong lock` (building its metadata is not supported yet)")
+        if pp.name is None or pp.version is None or dynamic:  # the backend's metadata, cached (issue 12)
+            from prong.api._path_metadata import built_pyproject
+
+            pp = built_pyproject(target, pp, indexes, editable=kind == "editable")
         name = pp.name.replace("_", "-").replace(".", "-").lower()
         requires: list[Any] = []
         for i, text in enumerate(pp.dependencies):
@@ -532,6 +534,7 @@ def _context(
     )
 
 
+@_path_metadata.uses_build_settings
 def resolve_project(
     project: str | Path = ".",
     *,
@@ -594,6 +597,7 @@ def resolve_project(
     return result, ctx, index_warnings
 
 
+@_path_metadata.uses_build_settings
 def lock(
     project: str | Path = ".",
     *,
@@ -618,7 +622,8 @@ def lock(
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
     fingerprint = None
     remember = not resolve_options.get("no_cache")
-    if not upgrade and not upgrade_packages and not resolve_options.get("refresh") and remember:
+    refreshing = bool(resolve_options.get("refresh") or resolve_options.get("refresh_packages"))
+    if not upgrade and not upgrade_packages and not refreshing and remember:
         fingerprint = _fingerprint(directory, existing_text, config, environ, resolve_options)
         known = _known_fingerprint(resolve_options.get("cache_dir"), directory, fingerprint)
         if known is not None:  # the same inputs gave this lock: nothing to resolve
@@ -846,8 +851,9 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
     if lock_text is None:
         return None
     h = hashlib.sha256(b"prong-lock-inputs-2\0")
+    path_sources = _path_source_files(directory)
     files = [directory / "pyproject.toml", directory / "uv.toml", *(config.files if config is not None else ()),
-             *_path_source_files(directory), *_member_files(directory)]
+             *path_sources, *_member_files(directory)]
     for f in files:
         try:
             h.update(f.read_bytes())
@@ -855,6 +861,7 @@ def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None
             h.update(b"<absent>")
         h.update(b"\0")
     h.update(lock_text.encode("utf-8") + b"\0")
+    h.update(_path_metadata.dynamic_tree_keys(path_sources).encode("utf-8", "surrogateescape") + b"\0")
     env = os.environ if environ is None else environ
     for key in _ENV_KEYS:
         h.update(f"{key}={env.get(key, '')}\0".encode())
@@ -958,7 +965,8 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
                         for c in ctx.constraints],
         "overrides": [LoweredRequirement(o, o.marker_tree or TRUE, specifier_text=_specifier_text(str(o)))
                       for o in ctx.overrides],
-        "dynamic_version": [m.name for m in ctx.workspace.members.values() if "version" in m.pyproject.dynamic],
+        "dynamic_version": [m.name for m in ctx.workspace.members.values() if "version" in m.pyproject.dynamic]
+        + _path_metadata.dynamic_versions(ctx.root, ctx.path_projects),
         "default_groups": {m.name: m.pyproject.tool_uv.default_groups for m in ctx.workspace.members.values()
                            if _sets_default_groups(m.pyproject.path)},
         # uv leaves out the members of a lone project (it is its own workspace)

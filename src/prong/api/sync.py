@@ -961,10 +961,20 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
         if not source.exists():
             raise SyncError(f"`{package.name}`: {source}, which the lock names, does not exist",
                             "Restore it, or lock again.")
+        # a local sdist by its contents, a directory by its cache key (uv's: see pep517.metadata_cache)
+        if source.is_dir():
+            from prong.pep517.metadata_cache import tree_cache_key
+
+            key = "tree-" + tree_cache_key(source, python=dispatch.python)
+        else:
+            key = "file-" + hashlib.sha256(source.read_bytes()).hexdigest()
+        built = cache.bucket("builds-v1") / f"{key}-cp{major}{minor}-{venv.interpreter.machine}"
+        found = open_unpacked(built)
+        if found is not None:
+            return _Ready(found, direct_url=item.direct_url)
         with tempfile.TemporaryDirectory(prefix="prong-wheel-") as tmp:
             wheel = dispatch.build_wheel(source, Path(tmp), name=package.name, version=version, origin=str(source))
-            digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
-            return _Ready(unpack_wheel(wheel, cache.bucket("archive-v1") / digest), direct_url=item.direct_url)
+            return _Ready(unpack_wheel(wheel, built), direct_url=item.direct_url)
     if item.git is not None:
         from prong.sources.git import checkout
 

@@ -724,22 +724,27 @@ class HttpClient:
 
                 self._proxies = getproxies()
             proxy = _proxy_for(url, self._proxies)
-            manager = pools.get(proxy)
+            # plain-HTTP requests without a proxy (a local index) get a manager without TLS: building
+            # the SSL context (~35 ms: the ssl module and the CA certificates) waits for a need
+            tls = proxy is not None or not url.startswith("http:")
+            manager = pools.get((proxy, tls))
             if manager is None:
-                manager = pools[proxy] = self._new_manager(proxy)
+                manager = pools[(proxy, tls)] = self._new_manager(proxy, tls=tls)
             return manager
 
-    def _new_manager(self, proxy: str | None) -> Any:
-        import ssl
-
+    def _new_manager(self, proxy: str | None, *, tls: bool = True) -> Any:
         import urllib3
 
-        # one SSL context for every connection: building one per connection costs ~20 ms of CPU
-        ctx = ssl.create_default_context()
-        cert_file = os.environ.get("SSL_CERT_FILE")
-        # OpenSSL's default paths already read SSL_CERT_FILE: loading it twice costs ~0.1 s
-        if cert_file and os.path.isfile(cert_file) and ssl.get_default_verify_paths().cafile != cert_file:
-            ctx.load_verify_locations(cert_file)
+        ctx = None
+        if tls:
+            import ssl
+
+            # one SSL context for every connection: building one per connection costs ~20 ms of CPU
+            ctx = ssl.create_default_context()
+            cert_file = os.environ.get("SSL_CERT_FILE")
+            # OpenSSL's default paths already read SSL_CERT_FILE: loading it twice costs ~0.1 s
+            if cert_file and os.path.isfile(cert_file) and ssl.get_default_verify_paths().cafile != cert_file:
+                ctx.load_verify_locations(cert_file)
         kw: dict[str, Any] = dict(
             num_pools=64,
             maxsize=self.max_per_host,

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import sysconfig
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prong.client.metadata import MetadataUnavailable
 from prong.client.auth import redact
@@ -54,6 +55,10 @@ class BuildDispatch:
         self.builds = 0  # metadata builds started by this dispatch (static reads are not counted)
         self.python = python
         self._installed: dict[Path, dict[str, str]] = {}  # env -> name -> version already installed
+        self.environments_created = 0  # shared build environments this dispatch created
+        self._envs: dict[tuple[Any, ...], IsolatedEnv] = {}  # (requirements, python, base) -> env
+        self._env_pins: dict[Path, dict[str, tuple[str, Any]]] = {}  # env -> name -> (version, file)
+        self._env_lock = threading.Lock()
 
     # -- MetadataBuilder --------------------------------------------------------------------
 
@@ -114,6 +119,37 @@ class BuildDispatch:
             except ProngError as err:
                 raise BuildFailed(name, version, origin, "install the build requirements", str(err)) from None
 
+    def tree_metadata(self, directory: Path, *, package: str, editable: bool = False) -> bytes:
+        """METADATA of the local source tree ``directory`` (a path dependency whose metadata is
+        dynamic), from ``prepare_metadata_for_build_wheel``; cached by the tree's cache key
+        (:mod:`prong.pep517.metadata_cache`), so an unchanged directory is not built again.
+        A failure is :class:`~prong.pep517.hooks.BuildFailed` naming the package and directory."""
+        from prong.pep517.metadata_cache import tree_metadata
+
+        return tree_metadata(directory, package=package, cache=self.cache, python=self.python, editable=editable,
+                             build=lambda: self.build_tree_metadata(directory, package=package, editable=editable))
+
+    def build_tree_metadata(self, directory: Path, *, package: str, editable: bool = False) -> bytes:
+        from prong.errors import ProngError
+
+        hint = (f"`{package}` is a path dependency whose metadata is dynamic, so its build backend has to "
+                f"compute it: fix the build, or write `version` and `dependencies` statically in "
+                f"{directory / 'pyproject.toml'}")
+        self.builds += 1
+        log.info("%s: building the metadata of %s (dynamic in its pyproject.toml)", package, directory)
+        with tempfile.TemporaryDirectory(prefix="prong-tree-") as tmp:
+            try:
+                return prepare_metadata(directory, python=self.python, installer=self, label=package, workdir=tmp,
+                                        editable=editable)
+            except BuildError as err:
+                raise BuildFailed(package, "", str(directory), err.step, err.output, err.returncode,
+                                  hint=hint) from None
+            except BuildFailed:
+                raise
+            except ProngError as err:
+                raise BuildFailed(package, "", str(directory), "install the build requirements", str(err),
+                                  hint=hint) from None
+
     def _builds_disabled(self, name: str) -> bool:
         if callable(self.no_build):
             return bool(self.no_build(name))
@@ -131,34 +167,121 @@ class BuildDispatch:
     # -- BuildInstaller ---------------------------------------------------------------------
 
     def install(self, requirements: Sequence[str], env: IsolatedEnv) -> None:
+        """Install ``requirements`` (resolved with what this dispatch put there before) into ``env``."""
         if not requirements:
             return
+        installed = self._installed.setdefault(env.path, {})
+        # The backend's extra requirements are resolved together with what is already there,
+        # so that nothing installed earlier is installed a second time.
+        for name, version, file in self._resolve_build(requirements, installed):
+            if name in installed:
+                continue
+            install_wheel(self.fetch(file), env)
+            installed[name] = version
+
+    def environment(self, requirements: Sequence[str], *, python: str | Path,
+                    base: IsolatedEnv | None = None) -> IsolatedEnv:
+        """A build environment holding ``requirements`` (and, with ``base``, ``base``'s packages),
+        shared: kept in the cache's ``environments-v1`` under a digest of the resolved set
+        (``name==version`` and each wheel's hash) and the interpreter, so that a second build
+        needing the same set reuses it instead of creating and filling another. Created in a
+        temporary directory and renamed into place, under a file lock (two processes build it
+        once); never changed afterwards."""
+        memo = (tuple(requirements), str(python), base.path if base is not None else None)
+        with self._env_lock:
+            hit = self._envs.get(memo)
+        if hit is not None:
+            log.debug("build environment %s: reused (this run)", hit.path)
+            return hit
+        pinned = dict(self._env_pins.get(base.path, {})) if base is not None else {}
+        resolved = self._resolve_build(requirements, pinned) if requirements else []
+        pins = {**{n: (v, f) for n, (v, f) in pinned.items()},
+                **{name: (version, file) for name, version, file in resolved}}
+        if base is not None and set(pins) == set(pinned):
+            env = base  # the extra requirements were there already
+        else:
+            env = self._shared_env(pins, python)
+        with self._env_lock:
+            self._envs[memo] = env
+            self._env_pins[env.path] = pins
+        return env
+
+    def _shared_env(self, pins: dict[str, tuple[str, Any]], python: str | Path) -> IsolatedEnv:
+        import hashlib
+        import os
+        import shutil
+
+        from filelock import FileLock
+
+        from prong.pep517.hooks import create_env
+
+        h = hashlib.sha256(b"prong-build-env-1\0" + _interpreter_id(python).encode() + b"\0")
+        for name in sorted(pins):
+            version, file = pins[name]
+            h.update(f"{name}=={version} {file.sha256 or file.url}\n".encode())
+        key = h.hexdigest()[:32]
+        bucket = self.cache.bucket("environments-v1")
+        final = bucket / f"build-{key}"
+        exe = final / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        if exe.exists():
+            log.debug("build environment %s: reused (%s)", final, _pins_text(pins))
+            return IsolatedEnv(final, exe)
+        with FileLock(str(self.cache.bucket("locks-v1") / f"build-env-{key}.lock")):
+            if exe.exists():  # another process made it while this one waited
+                log.debug("build environment %s: reused (%s)", final, _pins_text(pins))
+                return IsolatedEnv(final, exe)
+            tmp = Path(tempfile.mkdtemp(prefix=f".build-{key}-", suffix=".tmp", dir=bucket))
+            try:
+                env = create_env(python, tmp / "env")
+                for name in sorted(pins):
+                    install_wheel(self.fetch(pins[name][1]), env, interpreter=exe)
+                os.replace(tmp / "env", final)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+        self.environments_created += 1
+        log.debug("build environment %s: created (%s)", final, _pins_text(pins))
+        return IsolatedEnv(final, exe)
+
+    def _resolve_build(self, requirements: Sequence[str], pinned: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+        """(name, version, wheel file) of every package ``requirements`` need, with the packages
+        of ``pinned`` kept at their versions; wheels only, for this interpreter."""
         if self.index is None:
-            raise BuildError(str(env.path), "install build requirements", "no index to install them from")
+            raise BuildError("build environment", "install build requirements", "no index to install them from")
         from prong.resolver.options import ResolverEnvironment, ResolverOptions
         from prong.resolver.resolver import resolve
         from prong.tags import Target
 
-        installed = self._installed.setdefault(env.path, {})
-        # The backend's extra requirements are resolved together with what is already there,
-        # so that nothing installed earlier is installed a second time.
-        pinned = [f"{name}=={version}" for name, version in installed.items()]
+        pins = [f"{name}=={v[0] if isinstance(v, tuple) else v}" for name, v in pinned.items()]
         resolution = resolve(
-            [*pinned, *requirements],
+            [*pins, *requirements],
             env=ResolverEnvironment(Target.current()),
             index=self.index,
             options=ResolverOptions(no_build=True),
         )
-        for name, pkg in resolution.packages.items():
-            if pkg.file is None or name in installed:
-                continue
-            wheel = self.fetch(pkg.file)
-            install_wheel(wheel, env)
-            installed[name] = str(pkg.version)
+        return [(name, str(pkg.version), pkg.file) for name, pkg in resolution.packages.items()
+                if pkg.file is not None]
 
 
-def install_wheel(wheel: Path, env: IsolatedEnv) -> None:
-    """Install one wheel into a venv (scripts, data, purelib/platlib) with ``installer``."""
+def _pins_text(pins: Mapping[str, tuple[str, Any]]) -> str:
+    return ", ".join(f"{n}=={pins[n][0]}" for n in sorted(pins)) or "no requirements"
+
+
+def _interpreter_id(python: str | Path) -> str:
+    """The interpreter a build environment is made from: its path, and the real file's size and
+    modification time (an upgraded interpreter gets new environments)."""
+    import os
+
+    real = os.path.realpath(python)
+    try:
+        st = os.stat(real)
+        return f"{os.path.abspath(python)}\0{real}\0{st.st_size}\0{st.st_mtime_ns}"
+    except OSError:
+        return f"{os.path.abspath(python)}\0{real}"
+
+
+def install_wheel(wheel: Path, env: IsolatedEnv, *, interpreter: Path | None = None) -> None:
+    """Install one wheel into a venv (scripts, data, purelib/platlib) with ``installer``; scripts
+    name ``interpreter`` (where the venv's Python will be) or the venv's own."""
     from installer import install
     from installer.destinations import SchemeDictionaryDestination
     from installer.sources import WheelFile
@@ -168,7 +291,7 @@ def install_wheel(wheel: Path, env: IsolatedEnv) -> None:
     destination = SchemeDictionaryDestination(
         {"purelib": scheme["purelib"], "platlib": scheme["platlib"], "headers": scheme["include"],
          "scripts": scheme["scripts"], "data": scheme["data"]},
-        interpreter=str(env.python),
+        interpreter=str(interpreter or env.python),
         script_kind="posix",
     )
     with WheelFile.open(wheel) as source:

@@ -46,7 +46,13 @@ class IsolatedEnv:
 
 
 class BuildInstaller(Protocol):
-    """Installs requirements into a build environment (prong's dispatch implements it)."""
+    """Installs requirements into a build environment (prong's dispatch implements it).
+
+    An installer may also offer ``environment(requirements, *, python, base=None) -> IsolatedEnv``:
+    a ready environment holding ``requirements`` (with ``base``: ``base``'s packages plus these),
+    which it may share between builds (prong's dispatch keeps them in the cache, keyed by the
+    resolved requirements and the interpreter). Then :func:`_backend` creates no environment of
+    its own and never installs into the one it is given."""
 
     def install(self, requirements: Sequence[str], env: IsolatedEnv) -> None: ...
 
@@ -76,14 +82,16 @@ class BuildFailed(ProngError):
     TAIL = 20
 
     def __init__(self, package: str, version: str, source: str, step: str, output: str,
-                 returncode: int | None = None) -> None:
+                 returncode: int | None = None, *, hint: str | None = None) -> None:
         self.package, self.version, self.source = package, version, source
         self.step, self.output, self.returncode = step, output, returncode
+        self.hint = hint  # replaces the default advice (a local directory is not an index's sdist)
         super().__init__(package, version, source, step)
 
     def _head(self) -> str:
         status = f" (exit status {self.returncode})" if self.returncode is not None else ""
-        return f"failed to build `{self.package}=={self.version}` from {self.source}: could not {self.step}{status}"
+        what = f"{self.package}=={self.version}" if self.version else self.package
+        return f"failed to build `{what}` from {self.source}: could not {self.step}{status}"
 
     def _render(self, lines: Sequence[str], hidden: int) -> str:
         if not lines:
@@ -101,6 +109,8 @@ class BuildFailed(ProngError):
         return self._render(self.output.rstrip().splitlines(), 0)
 
     def hints(self) -> Sequence[str]:
+        if self.hint is not None:
+            return (self.hint,)
         return (
             f"to use only wheels of `{self.package}`, pass `--no-build-package {self.package}` "
             f"(with `pip compile` also `--only-binary {self.package}`); or give its metadata in "
@@ -186,16 +196,20 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
     # prong's: they are kept with the rest of the output instead of reaching the terminal.
     with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
         warnings.simplefilter("ignore")
-        env = create_env(python, Path(tmp) / "env")
-        installer.install(system.requires, env)
-        runner = _Runner(label, {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")})
-        caller = pyproject_hooks.BuildBackendHookCaller(
-            str(source),
-            system.backend,
-            backend_path=list(system.backend_path) if system.backend_path else None,
-            runner=runner,
-            python_executable=str(env.python),
-        )
+        env = _environment(installer, system.requires, python, Path(tmp) / "env")
+        runner = _Runner(label, {})
+
+        def hook_caller(env: IsolatedEnv) -> Any:
+            runner.env_extra = {"PATH": str(env.python.parent) + os.pathsep + os.environ.get("PATH", "")}
+            return pyproject_hooks.BuildBackendHookCaller(
+                str(source),
+                system.backend,
+                backend_path=list(system.backend_path) if system.backend_path else None,
+                runner=runner,
+                python_executable=str(env.python),
+            )
+
+        caller = hook_caller(env)
         try:
             extra = getattr(caller, f"get_requires_for_build_{kind}")({})
         except pyproject_hooks.BackendUnavailable as err:
@@ -203,8 +217,22 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
         except subprocess.CalledProcessError as err:
             raise BuildError(label, "get the build requirements", runner.output, err.returncode) from None
         if extra:
-            installer.install(tuple(extra), env)
+            full = _environment(installer, tuple(extra), python, env.path, base=env)
+            if full.path != env.path:  # a shared environment is never changed: another one holds both sets
+                caller = hook_caller(full)
         yield caller, runner, Path(tmp)
+
+
+def _environment(installer: BuildInstaller, requirements: Sequence[str], python: str | Path, dest: Path,
+                 base: IsolatedEnv | None = None) -> IsolatedEnv:
+    """An environment with ``requirements`` (and ``base``'s): the installer's own (shared, cached)
+    when it offers one, else a venv at ``dest`` (or ``base`` itself) filled by ``install``."""
+    shared = getattr(installer, "environment", None)
+    if shared is not None:
+        return shared(tuple(requirements), python=python, base=base)  # type: ignore[no-any-return]
+    env = base if base is not None else create_env(python, dest)
+    installer.install(tuple(requirements), env)
+    return env
 
 
 def prepare_metadata(
@@ -214,18 +242,24 @@ def prepare_metadata(
     installer: BuildInstaller,
     label: str | None = None,
     workdir: str | Path | None = None,
+    editable: bool = False,
 ) -> bytes:
-    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``."""
+    """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``; with
+    ``editable``, the PEP 660 hooks (``prepare_metadata_for_build_editable``, else
+    ``build_editable``), as uv asks an editable path dependency."""
     import pyproject_hooks
 
     source = Path(source_dir)
     label = label or source.name
     with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
-                  kind="wheel") as (caller, runner, tmp):
+                  kind="editable" if editable else "wheel") as (caller, runner, tmp):
         out = tmp / "metadata"
         out.mkdir()
         try:
-            dist_info = caller.prepare_metadata_for_build_wheel(str(out), {}, _allow_fallback=True)
+            if editable:
+                dist_info = caller.prepare_metadata_for_build_editable(str(out), {}, _allow_fallback=True)
+            else:
+                dist_info = caller.prepare_metadata_for_build_wheel(str(out), {}, _allow_fallback=True)
         except subprocess.CalledProcessError as err:
             raise BuildError(label, "prepare the metadata", runner.output, err.returncode) from None
         except pyproject_hooks.HookMissing as err:

@@ -1,0 +1,263 @@
+"""Builds that are cached (issue 12): sdist metadata by the file's sha256, build environments by
+their resolved requirements, path dependencies with dynamic metadata by the directory's cache key,
+and wheels that `sync` builds from a directory.
+
+Every test backend notes the hooks it runs in the file named by ``PRONG_TEST_BUILD_LOG``, so a
+test counts the builds that ran (and proves that none did)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from prong.cli.main import main
+from tests.support.index_server import IndexServer
+from tests.support.uv import run_uv
+from tests.support.wheels import BUILD_LOG_VAR, Dist
+
+
+def _sdist(name: str, **kw: object) -> Dist:
+    return Dist(name, "1.0", tag=None, requires_dist=["dep>=1"], project_dynamic=["dependencies"],
+                build_requires=["buildtool"], **kw)  # type: ignore[arg-type]
+
+
+DISTS = [Dist("dep", "1.0"), Dist("buildtool", "1.0"), Dist("six", "1.17.0"), _sdist("alpha"), _sdist("beta")]
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[IndexServer]:
+    with IndexServer(DISTS) as s:
+        yield s
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(BUILD_LOG_VAR, str(tmp_path / "builds.log"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for key in [k for k in os.environ if k.startswith("UV_")]:
+        monkeypatch.delenv(key)
+    return tmp_path
+
+
+def _hooks(work: Path) -> list[str]:
+    log = work / "builds.log"
+    lines = log.read_text().splitlines() if log.exists() else []
+    log.unlink(missing_ok=True)
+    return lines
+
+
+def _prong(work: Path, capsys: pytest.CaptureFixture[str], project: Path, *args: str) -> str:
+    code = main(["-vv", "--directory", str(project), "--cache-dir", str(work / "cache"), *args])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    return err
+
+
+def _envs(err: str) -> tuple[int, int]:
+    """(created, reused) build environments, from the -vv trace."""
+    return (len(re.findall(r"build environment \S+: created", err)),
+            len(re.findall(r"build environment \S+: reused", err)))
+
+
+def test_sdist_metadata_is_built_once_and_build_environments_are_shared(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = work / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["alpha", "beta"]\n\n'
+        f'[[tool.uv.index]]\nname = "local"\nurl = "{server.simple_url}"\ndefault = true\n')
+    err = _prong(work, capsys, app, "lock")
+    assert _hooks(work).count("prepare_metadata_for_build_wheel") == 2
+    assert _envs(err) == (1, 1)  # alpha's environment (buildtool==1.0) serves beta's build too
+    first = (app / "uv.lock").read_text()
+    assert 'name = "dep"' in first
+
+    (app / "uv.lock").unlink()  # resolved again: the metadata comes from the cache
+    err = _prong(work, capsys, app, "lock")
+    assert _hooks(work) == []
+    assert _envs(err) == (0, 0)
+    assert (app / "uv.lock").read_text() == first
+    _prong(work, capsys, app, "lock", "--upgrade")
+    assert _hooks(work) == []
+
+    # alpha's metadata is gone: it is built again, in the environment kept from the first run
+    _prong(work, capsys, app, "cache", "clean", "alpha")
+    (app / "uv.lock").unlink()
+    err = _prong(work, capsys, app, "lock")
+    assert _hooks(work) == ["get_requires_for_build_wheel", "prepare_metadata_for_build_wheel"]
+    assert _envs(err) == (0, 1)
+    assert (app / "uv.lock").read_text() == first
+
+
+# -- path dependencies with dynamic metadata --------------------------------------------------------
+
+# An in-tree backend: the metadata is the file METADATA.in; each hook is noted as "<dir> <hook>".
+BACKEND = '''
+import os, zipfile
+def _log(hook):
+    path = os.environ.get("PRONG_TEST_BUILD_LOG")
+    if path:
+        with open(path, "a") as f:
+            f.write(os.path.basename(os.getcwd()) + " " + hook + "\\n")
+def _fields():
+    with open("METADATA.in") as f:
+        text = f.read()
+    return text, dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+def get_requires_for_build_wheel(config_settings=None):
+    _log("get_requires_for_build_wheel")
+    return []
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    _log("prepare_metadata_for_build_wheel")
+    text, fields = _fields()
+    dist_info = fields["Name"].replace("-", "_") + "-" + fields["Version"] + ".dist-info"
+    os.makedirs(os.path.join(metadata_directory, dist_info))
+    with open(os.path.join(metadata_directory, dist_info, "METADATA"), "w") as f:
+        f.write(text)
+    return dist_info
+def get_requires_for_build_editable(config_settings=None):
+    _log("get_requires_for_build_editable")
+    return []
+def prepare_metadata_for_build_editable(metadata_directory, config_settings=None):
+    _log("prepare_metadata_for_build_editable")
+    return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    _log("build_editable")
+    return _wheel(wheel_directory)
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    _log("build_wheel")
+    return _wheel(wheel_directory)
+def _wheel(wheel_directory):
+    text, fields = _fields()
+    stem = fields["Name"].replace("-", "_") + "-" + fields["Version"]
+    files = {stem + ".dist-info/METADATA": text,
+             stem + ".dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: t\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
+             stem + ".dist-info/RECORD": ""}
+    with zipfile.ZipFile(os.path.join(wheel_directory, stem + "-py3-none-any.whl"), "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return stem + "-py3-none-any.whl"
+'''
+
+
+def _lib(root: Path, name: str, metadata: str, dynamic: str, extra: str = "") -> None:
+    root.mkdir(parents=True)
+    (root / "backend.py").write_text(BACKEND)
+    (root / "METADATA.in").write_text(f"Metadata-Version: 2.1\nName: {name}\n{metadata}")
+    version = "" if "version" in dynamic else 'version = "2.0.0"\n'
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "{name}"\n{version}dynamic = {dynamic}\n\n'
+        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n' + extra)
+
+
+def _path_project(base: Path, index_url: str) -> Path:
+    _lib(base / "lib-a", "lib-a", "Version: 1.2.3\nRequires-Python: >=3.9\nRequires-Dist: dep>=1\n"
+         "Provides-Extra: more\nRequires-Dist: six; extra == \"more\"\n",
+         '["version", "dependencies", "optional-dependencies", "requires-python"]')
+    _lib(base / "lib-b", "lib-b", "Version: 2.0.0\nRequires-Dist: six; python_version >= \"3.8\"\n",
+         '["dependencies"]', '\n[tool.uv]\ncache-keys = [{ file = "pyproject.toml" }, { file = "METADATA.in" }]\n')
+    app = base / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+        'dependencies = ["lib-a[more]", "lib-b"]\n\n'
+        '[tool.uv.sources]\nlib-a = { path = "../lib-a", editable = true }\nlib-b = { path = "../lib-b" }\n\n'
+        f'[[tool.uv.index]]\nname = "local"\nurl = "{index_url}"\ndefault = true\n')
+    return app
+
+
+def _by_package(lines: list[str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in lines:
+        if line.endswith("prepare_metadata_for_build_editable"):  # (it runs the wheel's hook as well)
+            continue
+        if line.endswith("prepare_metadata_for_build_wheel"):
+            out[line.split()[0]] = out.get(line.split()[0], 0) + 1
+    return out
+
+
+def test_path_dependencies_with_dynamic_metadata_lock_as_uv_and_rebuild_only_what_changed(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = _path_project(work / "prong", server.simple_url)
+    theirs = _path_project(work / "uv", server.simple_url)
+    _prong(work, capsys, ours, "lock")
+    assert _by_package(_hooks(work)) == {"lib-a": 1, "lib-b": 1}
+    done = run_uv(["lock"], theirs, work)
+    assert done.returncode == 0, done.stderr
+    _hooks(work)
+    text = (ours / "uv.lock").read_text()
+    assert text == (theirs / "uv.lock").read_text()
+    assert 'name = "lib-a"\nsource = { editable = "../lib-a" }' in text  # a dynamic version: none written
+    assert 'name = "lib-b"\nversion = "2.0.0"\nsource = { directory = "../lib-b" }' in text
+    assert run_uv(["lock", "--locked"], ours, work).returncode == 0
+    _hooks(work)
+
+    # nothing changed: no build, and the lock is current
+    _prong(work, capsys, ours, "lock", "--locked")
+    (ours / "uv.lock").unlink()
+    _prong(work, capsys, ours, "lock")
+    assert _hooks(work) == []
+    assert (ours / "uv.lock").read_text() == text
+
+    # lib-a's pyproject.toml changes (uv's default cache keys): only lib-a is built again
+    with open(ours.parent / "lib-a" / "pyproject.toml", "a") as f:
+        f.write("# touched\n")
+    _prong(work, capsys, ours, "lock")
+    assert _by_package(_hooks(work)) == {"lib-a": 1}
+
+    # lib-b names METADATA.in in its cache-keys: a new dependency there is seen
+    meta = ours.parent / "lib-b" / "METADATA.in"
+    meta.write_text(meta.read_text() + "Requires-Dist: dep\n")
+    st = meta.stat()
+    os.utime(meta, ns=(st.st_atime_ns, st.st_mtime_ns + 2_000_000_000))
+    _prong(work, capsys, ours, "lock")
+    assert _by_package(_hooks(work)) == {"lib-b": 1}
+    block = (ours / "uv.lock").read_text().split('[[package]]\nname = "lib-b"')[1].split("[[package]]")[0]
+    assert 'dependencies = [\n    { name = "dep" },\n    { name = "six" },\n]' in block
+
+    # --refresh-package builds that one again, whatever its cache key says
+    _prong(work, capsys, ours, "lock", "--refresh-package", "lib-b")
+    assert _by_package(_hooks(work)) == {"lib-b": 1}
+
+
+def test_sync_builds_a_directory_wheel_once(server: IndexServer, work: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    app = _path_project(work, server.simple_url)
+    _prong(work, capsys, app, "sync")
+    assert [line for line in _hooks(work) if line.endswith(" build_wheel")] == ["lib-b build_wheel"]
+    shutil.rmtree(app / ".venv")
+    _prong(work, capsys, app, "sync")
+    assert [line for line in _hooks(work) if line.endswith(" build_wheel")] == []
+
+
+def test_a_failing_path_dependency_build_names_the_package_and_directory(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lib = work / "broken"
+    lib.mkdir()
+    (lib / "backend.py").write_text(
+        "import sys\ndef get_requires_for_build_wheel(config_settings=None):\n    return []\n"
+        "def prepare_metadata_for_build_wheel(d, config_settings=None):\n"
+        "    for i in range(1, 31):\n        print(f'backend line {i}', file=sys.stderr)\n    raise SystemExit(1)\n")
+    (lib / "pyproject.toml").write_text(
+        '[project]\nname = "broken"\ndynamic = ["version"]\n\n'
+        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n')
+    app = work / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["broken"]\n\n'
+        '[tool.uv.sources]\nbroken = { path = "../broken" }\n')
+    code = main(["--directory", str(app), "--cache-dir", str(work / "cache"), "lock"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"error: failed to build `broken` from {lib}: could not prepare the metadata (exit status 1); "
+                          "the last 20 of its 30 lines of output (all with `-v`):\n  backend line 11\n"), err
+    assert "  backend line 30\n" in err and "backend line 10\n" not in err
+    assert "hint: `broken` is a path dependency whose metadata is dynamic" in err
+    assert not (app / "uv.lock").exists()
