@@ -126,9 +126,9 @@ def find_project(start: str | Path) -> Path:
 def workspace_root(start: str | Path) -> Path:
     """The directory of the workspace root of the project at or above ``start`` (uv's discovery:
     the project's own directory unless a ``[tool.uv.workspace]`` above includes it)."""
-    from prong.api._workspace import workspace_of
+    from prong.project import workspace
 
-    return workspace_of(start).root
+    return workspace.workspace_root(find_project(start))
 
 
 def _is_package(pp: PyProject) -> bool:

@@ -275,6 +275,8 @@ def pyproject_from_dict(data: Mapping[str, Any], path: Path) -> PyProject:
 
 
 def _expand_groups(raw: Mapping[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    if not raw:
+        return {}  # (packaging's resolver costs 20 ms to import)
     for group, items in raw.items():
         if not isinstance(items, list):
             raise PyProjectError(path, f"dependency-groups.{group}", "must be a list")

@@ -237,13 +237,13 @@ def _workspace_root(start: Path) -> Path:
     """Where uv reads project settings from: the workspace root of the project at or above
     ``start`` when there is one, else ``start``."""
     from prong.errors import ProngError
-    from prong.project.workspace import discover_workspace
+    from prong.project.workspace import workspace_root
 
     here = start.absolute()
     for directory in (here, *here.parents):
         if (directory / "pyproject.toml").is_file():
             try:
-                return discover_workspace(directory).root
+                return workspace_root(directory)
             except (ProngError, OSError, ValueError):
                 return start
     return start

@@ -35,6 +35,7 @@ __all__ = [
     "Member",
     "Workspace",
     "discover_workspace",
+    "workspace_root",
     "excluded",
     "included",
     "normalize_glob",
@@ -241,6 +242,18 @@ def _find_root(project: Path) -> tuple[Path, dict[str, Any], tuple[str, ...], tu
             return None
         return ancestor, data, table[0], table[1]
     return None
+
+
+def workspace_root(project: Path) -> Path:
+    """The root of the workspace of the project in directory ``project``, without reading its
+    members (see :func:`discover_workspace`): ``project`` itself when it declares a workspace or
+    no workspace above includes it."""
+    project = project.resolve()
+    path = project / "pyproject.toml"
+    if workspace_table(read_toml(path), path) is not None:
+        return project
+    found = _find_root(project)
+    return found[0] if found is not None else project
 
 
 def discover_workspace(project: Path) -> Workspace:
