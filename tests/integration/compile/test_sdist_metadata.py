@@ -214,3 +214,42 @@ def test_build_options_from_the_configuration(
     assert code == 0, err
     assert out == uv.stdout == expected
     assert _builds(work) == []
+
+
+def _lock_project(work: Path, server: IndexServer, requirement: str) -> Path:
+    project = work / f"app-{requirement}"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        f'[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["{requirement}"]\n\n'
+        f'[[tool.uv.index]]\nname = "test"\nurl = "{server.simple_url}"\ndefault = true\n')
+    return project
+
+
+@pytest.mark.parametrize("project", ["static", "pkginfo"])
+def test_lock_reads_the_newest_sdist_without_a_build_as_uv_does(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str], project: str
+) -> None:
+    from tests.support.uv import run_uv
+
+    ours = _lock_project(work, server, project)
+    code = main(["--directory", str(ours), "--cache-dir", str(work / "prong-cache"), "lock"])
+    assert code == 0, capsys.readouterr().err
+    text = (ours / "uv.lock").read_text()
+    assert f'name = "{project}"\nversion = "2.0"\n' in text
+    assert _builds(work) == []  # no backend ran
+    theirs = run_uv(["lock", "--locked"], ours, work)  # uv agrees, building nothing either
+    assert theirs.returncode == 0, theirs.stderr
+    assert _builds(work) == []
+
+
+def test_lock_of_dynamic_dependencies_fails_with_the_build_error(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ours = _lock_project(work, server, "dynamic")
+    code = main(["--directory", str(ours), "--cache-dir", str(work / "prong-cache"), "lock"])
+    err = capsys.readouterr().err
+    assert code == 1 and not (ours / "uv.lock").exists()  # not a lock of dynamic==1.0
+    assert f"error: failed to build `dynamic==2.0` from {server.url}/files/dynamic-2.0.tar.gz" in err
+    assert "  backend line 30\n" in err and "backend line 10\n" not in err
+    assert "hint: to use only wheels of `dynamic`, pass `--no-build-package dynamic`" in err
+    assert _builds(work) == ["get_requires_for_build_wheel"]
