@@ -169,6 +169,10 @@ def dynamic_tree_keys(pyprojects: Sequence[Path]) -> str:
 
     out = []
     for path in pyprojects:
+        if not path.exists() and path.suffix == ".toml":  # a setuptools project without one: all built
+            if (path.parent / "setup.py").is_file() or (path.parent / "setup.cfg").is_file():
+                out.append(f"{path.parent} {tree_cache_key(path.parent, python=sys.executable)}")
+            continue
         try:
             pp = read_pyproject(path)
         except ProngError:

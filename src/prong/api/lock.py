@@ -310,10 +310,16 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = 
             continue
         target = (root / rel).resolve()
         pyproject = target / "pyproject.toml"
-        if not pyproject.is_file():
-            raise ProjectError(f"{root / 'pyproject.toml'}: the path source `{rel}` has no pyproject.toml",
-                               hint="Point it at a project directory (setup.py-only projects are not supported).")
-        pp = read_pyproject(pyproject)
+        if pyproject.is_file():
+            pp = read_pyproject(pyproject)
+        elif (target / "setup.py").is_file() or (target / "setup.cfg").is_file():
+            from prong.project.pyproject import pyproject_from_dict
+
+            pp = pyproject_from_dict({}, pyproject)  # a setuptools project: its metadata is built
+        else:
+            raise ProjectError(f"{root / 'pyproject.toml'}: the path source `{rel}` is not a Python project: "
+                               f"{target} has no pyproject.toml, setup.py or setup.cfg",
+                               hint="Point the source at the directory that holds the project's pyproject.toml.")
         dynamic = {"version", "dependencies", "optional-dependencies"} & set(pp.dynamic)
         if pp.name is None or pp.version is None or dynamic:  # the backend's metadata, cached (issue 12)
             from prong.api._path_metadata import built_pyproject
