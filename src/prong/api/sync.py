@@ -162,10 +162,13 @@ def _prompt(root: Path) -> str:
 
 
 def _shown(path: Path) -> str:
+    """``path`` as uv shows it: relative to the working directory when it is below it, else
+    absolute (a workspace's venv seen from a member's directory)."""
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(Path(path).absolute()) if shown == ".." or shown.startswith(".." + os.sep) else shown
 
 
 # -- sync -----------------------------------------------------------------------------------------
