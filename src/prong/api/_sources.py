@@ -13,7 +13,7 @@ lock never sees them): ``("path", "../dists/a-1.0-py3-none-any.whl")``,
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from prong.errors import ProngError
 
-__all__ = ["direct_project", "direct_reference", "direct_sources", "source_entry"]
+__all__ = ["direct_project", "direct_reference", "direct_sources", "locked_git_commits", "source_entry"]
 
 
 def _path_value(given: str, base: Path, path_root: Path) -> str:
@@ -76,10 +76,28 @@ def direct_reference(url: str, where: str) -> tuple[str, ...]:
                        "`name @ git+https://...@tag`.")
 
 
+def locked_git_commits(lock: Any, upgrade: Collection[str] = ()) -> dict[tuple[str, Any], str]:
+    """The commits an existing lock keeps for its git sources: (repository URL, reference) ->
+    commit, from every git package not named in ``upgrade``. As uv's, the key leaves the
+    subdirectory out: another package from the same repository and reference gets the same commit."""
+    from prong.sources.git import base_url, parse_lock_url
+
+    out: dict[tuple[str, Any], str] = {}
+    for pkg in lock.packages:
+        if pkg.source.kind != "git" or pkg.name in upgrade:
+            continue
+        repo, ref, _subdirectory, commit = parse_lock_url(pkg.source.value)
+        if commit:
+            out.setdefault((base_url(repo), ref), commit)
+    return out
+
+
 @contextmanager
-def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = False) -> Iterator[Any]:
+def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = False,
+                   git_pins: Mapping[tuple[str, Any], str] | None = None) -> Iterator[Any]:
     """A :class:`~prong.sources.direct.DirectSources` for one pass over the project's sources; a
-    metadata build installs its build requirements from the project's indexes."""
+    metadata build installs its build requirements from the project's indexes. ``git_pins``: the
+    commits to keep (:func:`locked_git_commits`)."""
     from prong.cache import default_cache_dir
     from prong.sources.direct import DirectSources
 
@@ -96,7 +114,7 @@ def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = Fa
         dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
         return dispatch
 
-    direct = DirectSources(default_cache_dir(cache_dir), offline=offline, builder=builder)
+    direct = DirectSources(default_cache_dir(cache_dir), offline=offline, builder=builder, git_pins=git_pins)
     try:
         yield direct
     finally:

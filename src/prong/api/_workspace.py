@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from prong.project.pyproject import PyProject, Source
-    from prong.project.workspace import Workspace
+    from prong.project.workspace import Member, Workspace
     from prong.resolver.universal import LocalProject, LoweredRequirement
 
-__all__ = ["check_member_sources", "member_projects", "requires_python_of", "root_groups", "workspace_of",
-           "workspace_source"]
+__all__ = ["ProjectTarget", "check_member_sources", "member_projects", "project_target", "requires_python_of",
+           "root_groups", "workspace_of", "workspace_source"]
 
 
 def workspace_of(start: str | Path) -> Workspace:
@@ -24,6 +25,56 @@ def workspace_of(start: str | Path) -> Workspace:
     from prong.project.workspace import discover_workspace
 
     return discover_workspace(find_project(start))
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectTarget:
+    """What a project command acts on, found as uv finds it: the workspace (its root holds
+    ``uv.lock`` and ``.venv``) and the member the command is about (the one it was run in, or the
+    one ``--package`` names; ``None`` for a virtual root)."""
+
+    workspace: Workspace
+    member: Member | None
+
+    @property
+    def root(self) -> Path:
+        """The workspace root (where ``uv.lock`` and ``.venv`` are)."""
+        return self.workspace.root
+
+    @property
+    def lock_path(self) -> Path:
+        return self.workspace.root / "uv.lock"
+
+    @property
+    def directory(self) -> Path:
+        """The directory of the project acted on (the member's, else the root's)."""
+        return self.member.path if self.member is not None else self.workspace.root
+
+    @property
+    def pyproject_path(self) -> Path:
+        """The pyproject.toml a command reads or edits: the member's, else the root's."""
+        return self.directory / "pyproject.toml"
+
+
+def project_target(start: str | Path, package: str | None = None) -> ProjectTarget:
+    """The workspace of the project at or above ``start`` and the member a command acts on: the
+    one ``package`` names, else the one whose directory holds ``start``'s project (uv's rule for
+    ``add``, ``remove``, ``version``, ``export``, ``tree``...). An unknown ``package`` is refused
+    in uv's words."""
+    from prong.api.lock import find_project
+    from prong.install.selection import SelectionError
+    from prong.pep508.names import normalize_name
+    from prong.project.workspace import discover_workspace
+
+    directory = find_project(start)
+    ws = discover_workspace(directory)
+    if package is not None:
+        member = ws.members.get(normalize_name(package))
+        if member is None:
+            raise SelectionError(f"The workspace does not have a member {package}: {ws.root}",
+                                 f"The workspace's members: {', '.join(ws.members) or 'none'}.")
+        return ProjectTarget(ws, member)
+    return ProjectTarget(ws, ws.member_at(directory))
 
 
 def check_member_sources(ws: Workspace, pp: PyProject, pp_sources: PyProject, name: str,

@@ -81,10 +81,11 @@ def _bound(version: str, bounds: str) -> str:
 
 
 class _Transaction:
-    """pyproject.toml and uv.lock as they were, put back by :meth:`restore`."""
+    """The project's pyproject.toml and its workspace's uv.lock as they were, put back by
+    :meth:`restore`."""
 
-    def __init__(self, directory: Path) -> None:
-        self.files = [directory / "pyproject.toml", directory / "uv.lock"]
+    def __init__(self, pyproject: Path, lock: Path) -> None:
+        self.files = [pyproject, lock]
         self.saved: dict[Path, bytes | None] = {}
         for path in self.files:
             self.saved[path] = path.read_bytes() if path.is_file() else None
@@ -126,6 +127,7 @@ def add(
     raw: bool = False,
     bounds: str | None = None,
     requirements_files: Sequence[str | Path] = (),
+    package: str | None = None,
     no_sync: bool = False,
     frozen: bool = False,
     locked: bool = False,
@@ -143,13 +145,15 @@ def add(
     ``indexes`` are ``NAME=URL`` (pinned by ``[tool.uv.sources]``) or plain URLs; ``frozen``
     edits pyproject.toml only; ``no_sync`` locks but does not sync; ``locked`` refuses a change of
     uv.lock. Any failure after the edit restores pyproject.toml and uv.lock and raises
-    :class:`RestoredError` carrying the cause."""
-    from prong.api.lock import find_project
+    :class:`RestoredError` carrying the cause. In a workspace, the pyproject.toml edited is the
+    member's (the one ``project`` is in, or the one ``package`` names) and the lock is the root's."""
+    from prong.api._workspace import project_target
     from prong.project.edit import DependencyTarget, PyProjectEditor, requirement_name
 
     started = time.perf_counter()
     say = on_event or (lambda _line: None)
-    directory = find_project(project)
+    proj = project_target(project, package)
+    directory = proj.directory
     reqs = list(requirements)
     for file in requirements_files:
         reqs.extend(_read_requirements(Path(file)))
@@ -167,8 +171,8 @@ def add(
     target = DependencyTarget(optional=optional, group="dev" if dev and group is None else group)
     index_entries = [_parse_index(i) for i in indexes]
 
-    txn = _Transaction(directory)
-    pyproject_path = directory / "pyproject.toml"
+    pyproject_path = proj.pyproject_path
+    txn = _Transaction(pyproject_path, proj.lock_path)
     editor = PyProjectEditor(pyproject_path.read_text(encoding="utf-8"), str(pyproject_path))
     named_index = next((n for n, _u in index_entries if n is not None), None)
     for name, text in parsed:
@@ -228,6 +232,7 @@ def remove(
     optional: str | None = None,
     group: str | None = None,
     dev: bool = False,
+    package: str | None = None,
     no_sync: bool = False,
     frozen: bool = False,
     locked: bool = False,
@@ -240,28 +245,30 @@ def remove(
     **options: Any,
 ) -> EditResult:
     """Remove ``packages`` from the project's dependencies (or the extra/group named), and their
-    ``[tool.uv.sources]`` entry once no array names them; lock and sync as :func:`add` does."""
-    from prong.api.lock import find_project
+    ``[tool.uv.sources]`` entry once no array names them; lock and sync as :func:`add` does (in
+    a workspace: the member's pyproject.toml, the root's lock)."""
+    from prong.api._workspace import project_target
     from prong.project.edit import DependencyTarget, PyProjectEditor, requirement_name
 
     started = time.perf_counter()
     say = on_event or (lambda _line: None)
-    directory = find_project(project)
-    pyproject_path = directory / "pyproject.toml"
+    proj = project_target(project, package)
+    directory = proj.directory
+    pyproject_path = proj.pyproject_path
     editor = PyProjectEditor(pyproject_path.read_text(encoding="utf-8"), str(pyproject_path))
     target = DependencyTarget(optional=optional, group="dev" if dev and group is None else group)
     removed: list[str] = []
-    for package in packages:
-        name = requirement_name(package)
-        gone = editor.remove_requirement(target, package) if name else []
+    for wanted in packages:
+        name = requirement_name(wanted)
+        gone = editor.remove_requirement(target, wanted) if name else []
         if not gone:
-            raise UsageError(f"The dependency `{package}` could not be found in `{target.describe()}`",
+            raise UsageError(f"The dependency `{wanted}` could not be found in `{target.describe()}`",
                              "Check the name, or pass --optional/--group where it is declared.")
         removed.extend(gone)
         if not any(requirement_name(t) == name for where in editor.requirement_targets()
                    for t in editor.entries(where)):
-            editor.remove_source(package)
-    txn = _Transaction(directory)
+            editor.remove_source(wanted)
+    txn = _Transaction(pyproject_path, proj.lock_path)
     lock_result = sync_result = None
     try:
         _write(pyproject_path, editor.text())

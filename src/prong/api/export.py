@@ -2,8 +2,8 @@
 as ``uv export`` writes them.
 
 prong does not lock yet, so the lock is exported as it is (uv's ``--frozen``): the project's
-``pyproject.toml`` names the project, its default groups and its extras; ``uv.lock`` beside it (or
-at the workspace root above it) gives the packages. Nothing is resolved and the network is not used.
+``pyproject.toml`` names the project, its default groups and its extras; ``uv.lock`` at the root of
+its workspace (its own directory, for a project that is not a workspace member) gives the packages. Nothing is resolved and the network is not used.
 """
 
 from __future__ import annotations
@@ -86,9 +86,9 @@ def export(
                              f"where `<name>` is non-empty and contains no dots; found `{Path(output_file).name}`",
                              "Name the file `pylock.toml`, or for example `pylock.dev.toml`.")
     if not frozen:  # lock first, as uv does (a current lock is kept as it is, without the network)
-        from prong.api.lock import find_project, lock
+        from prong.api.lock import lock
 
-        lock(find_project(Path(project) if project is not None else Path.cwd()), **(lock_options or {}))
+        lock(Path(project) if project is not None else Path.cwd(), **(lock_options or {}))
     start = time.perf_counter()
     pyproject_path, lock_path = _find_project(Path(project) if project is not None else Path.cwd())
     if output_file is not None:
@@ -134,24 +134,21 @@ def export(
 
 
 def _find_project(start: Path) -> tuple[Path, Path]:
-    """The nearest ``pyproject.toml`` at or above ``start``, and the ``uv.lock`` beside it or, for a
-    workspace member, at the workspace root above it."""
+    """The pyproject.toml of the project at or above ``start`` (a workspace member's own) and the
+    workspace's ``uv.lock`` (at its root), found as uv finds them
+    (:func:`prong.api._workspace.project_target`)."""
+    from prong.api._workspace import project_target
     from prong.lock.text import LockFileError
-    from prong.project.pyproject import PyProjectError
 
-    start = start.absolute()
-    pyproject = next((d / "pyproject.toml" for d in (start, *start.parents) if (d / "pyproject.toml").is_file()), None)
-    if pyproject is None:
-        raise PyProjectError(start, None, "no pyproject.toml here or in any parent directory",
-                             "Run prong in a project directory, or pass --project DIR.")
-    for directory in (pyproject.parent, *pyproject.parent.parents):
-        if (directory / "uv.lock").is_file():
-            return pyproject, directory / "uv.lock"
-        if (directory / "uv.lock").is_dir():
-            raise LockFileError(directory / "uv.lock", None, "is a directory, not a file",
-                                "Move the directory away; uv.lock is the lock file `uv lock` writes.")
-    raise LockFileError(pyproject.parent / "uv.lock", None, "file not found",
-                        "prong cannot lock yet: run `uv lock` first, then export with --frozen.")
+    target = project_target(start)
+    lock_path = target.lock_path
+    if lock_path.is_dir():
+        raise LockFileError(lock_path, None, "is a directory, not a file",
+                            "Move the directory away; uv.lock is the lock file `uv lock` writes.")
+    if not lock_path.is_file():
+        raise LockFileError(lock_path, None, "file not found",
+                            "Run `prong lock` (or `uv lock`) first, or leave out --frozen.")
+    return target.pyproject_path, lock_path
 
 
 __all__ = ["ExportResult", "export"]

@@ -418,6 +418,7 @@ def _context(
     fork_strategy: str | None,
     cache_dir: Any = None,
     offline: bool = False,
+    git_pins: Mapping[tuple[str, Any], str] | None = None,
 ) -> _Context:
     from prong.api._workspace import member_projects, requires_python_of, root_groups
     from prong.api.compile import _exclude_newer
@@ -463,7 +464,7 @@ def _context(
     rels = {m.source.value for m in members}
     from prong.api._sources import direct_sources
 
-    with direct_sources(urls, cache_dir=cache_dir, offline=offline) as direct:
+    with direct_sources(urls, cache_dir=cache_dir, offline=offline, git_pins=git_pins) as direct:
         path_projects = _path_projects(directory, [r for m in members
                                                    for r in (*m.requires_dist,
                                                              *(x for rs in m.dependency_groups.values() for x in rs))
@@ -563,9 +564,11 @@ def resolve_project(
     refresh_packages: Sequence[str] = (),
     preferences: Mapping[str, Sequence[tuple[Any, Any, str | None]]] | None = None,
     fork_markers: Sequence[str] = (),
+    git_pins: Mapping[tuple[str, Any], str] | None = None,
 ) -> tuple[UniversalResolution, _Context, tuple[str, ...]]:
     """Resolve the project in ``project`` (a directory or its pyproject.toml) for every
-    environment; returns the forks' solutions, the project context and the index warnings."""
+    environment; returns the forks' solutions, the project context and the index warnings.
+    ``git_pins``: the commits git sources keep (an existing lock's)."""
     from prong.api.index import build_registry
     from prong.pep517.dispatch import BuildDispatch
     from prong.sources.index import RegistryIndex
@@ -577,7 +580,7 @@ def resolve_project(
         directory, config=config, environ=env_vars, default_index=default_index, indexes=indexes,
         index_url=index_url, extra_index_urls=extra_index_urls, index_strategy=index_strategy,
         exclude_newer=exclude_newer, resolution=resolution, prerelease=prerelease, fork_strategy=fork_strategy,
-        cache_dir=cache_dir, offline=offline,
+        cache_dir=cache_dir, offline=offline, git_pins=git_pins,
     )
     registry = build_registry(ctx.index_urls, strategy=index_strategy or "first-index",  # type: ignore[arg-type]
                               strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
@@ -622,7 +625,10 @@ def lock(
     if the lock would change; ``dry_run``: compute, write nothing. The lock's versions are kept
     (as preferences) unless ``upgrade`` or the package is in ``upgrade_packages``.
     """
+    from prong.sources import git
+
     started = time.perf_counter()
+    git.new_run()  # branches and tags are looked up again by each lock (a locked commit is kept)
     directory = workspace_root(project)
     lock_path = directory / "uv.lock"
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
@@ -640,17 +646,22 @@ def lock(
     preferences = None
     fork_markers: tuple[str, ...] = ()
     status: Any = None
+    git_pins: dict[tuple[str, Any], str] = {}
     if existing_text is not None:
+        from prong.api._sources import locked_git_commits
         from prong.lock import parse_lock
         from prong.lock.check import check_lock
 
         previous = parse_lock(existing_text, lock_path)  # a lock prong cannot read is an error, as in uv
+        if not upgrade:  # uv keeps a git source's locked commit until --upgrade / --upgrade-package
+            git_pins = locked_git_commits(previous, set(upgrade_packages))
         env_vars = os.environ if environ is None else environ
         checked = _context(directory, config=config, environ=env_vars,
                            **{k: resolve_options.get(k) for k in _CONTEXT_OPTIONS},
                            indexes=resolve_options.get("indexes") or (),
                            extra_index_urls=resolve_options.get("extra_index_urls") or (),
-                           cache_dir=resolve_options.get("cache_dir"), offline=bool(resolve_options.get("offline")))
+                           cache_dir=resolve_options.get("cache_dir"), offline=bool(resolve_options.get("offline")),
+                           git_pins=git_pins)
         status = check_lock(previous, lock_inputs(checked))
         log.debug("%s", status)
         refreshing = bool(resolve_options.get("refresh") or resolve_options.get("refresh_packages"))
@@ -669,9 +680,11 @@ def lock(
             fork_markers = tuple(previous.resolution_markers)
         if reuse != "unusable":
             preferences = _preferences_from_lock(previous, set(upgrade_packages))
+        else:
+            git_pins = {}
     resolution, ctx, index_warnings = resolve_project(
         directory, config=config, environ=environ, preferences=preferences, fork_markers=fork_markers,
-        **resolve_options,
+        git_pins=git_pins, **resolve_options,
     )
     try:
         from prong.lock.build import build_lock
@@ -768,12 +781,14 @@ def lock_status(
     from prong.lock.check import check_lock
 
     directory = workspace_root(project)
+    from prong.api._sources import locked_git_commits
+
     lk = read_lock(directory / "uv.lock")
     ctx = _context(
         directory, config=config, environ=os.environ if environ is None else environ,
         default_index=default_index, indexes=indexes, index_url=index_url, extra_index_urls=extra_index_urls,
         index_strategy=index_strategy, exclude_newer=exclude_newer, resolution=resolution, prerelease=prerelease,
-        fork_strategy=fork_strategy,
+        fork_strategy=fork_strategy, git_pins=locked_git_commits(lk),
     )
     return check_lock(lk, lock_inputs(ctx))
 

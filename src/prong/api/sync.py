@@ -162,10 +162,13 @@ def _prompt(root: Path) -> str:
 
 
 def _shown(path: Path) -> str:
+    """``path`` as uv shows it: relative to the working directory when it is below it, else
+    absolute (a workspace's venv seen from a member's directory)."""
     try:
-        return os.path.relpath(path)
+        shown = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(Path(path).absolute()) if shown == ".." or shown.startswith(".." + os.sep) else shown
 
 
 # -- sync -----------------------------------------------------------------------------------------
@@ -625,7 +628,7 @@ class _Item:
 
 def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
             skip: set[str], roots: Sequence[str] = ()) -> list[Wanted]:
-    from prong.installer.plan import Wanted
+    from prong.installer.plan import Wanted, direct_url_label
     from prong.installer.wheels import pick_wheel
     from prong.pep508.markers import parse_marker
     from prong.tags import Tags
@@ -675,7 +678,7 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             info_: dict[str, object] = {"url": repo, "vcs_info": vcs}
             if subdirectory:
                 info_["subdirectory"] = subdirectory
-            out.append(Wanted(package.name, version, direct_url=repo,
+            out.append(Wanted(package.name, version, direct_url=direct_url_label(info_),
                               payload=_Item(package, direct_url=info_, git=(repo, commit, subdirectory))))
             continue
         if source.kind == "url":
@@ -693,7 +696,7 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             record: dict[str, object] = {"url": url, "archive_info": info}
             if source.subdirectory and wheel is None:
                 record["subdirectory"] = source.subdirectory
-            out.append(Wanted(package.name, version, direct_url=url,
+            out.append(Wanted(package.name, version, direct_url=direct_url_label(record),
                               payload=_Item(package, wheel, direct_url=record)))
             continue
         if source.kind == "registry":

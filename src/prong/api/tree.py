@@ -112,7 +112,9 @@ def tree(
 
         result = run_lock(directory, locked=locked, config=config, cache_dir=cache_dir, offline=offline)
         lock_path = result.path
-        pyproject_path = _pyproject_for(directory)
+        from prong.api._workspace import project_target
+
+        pyproject_path = project_target(directory).pyproject_path
         lock = result.lock if result.lock is not None else read_lock(lock_path)
     pyproject = read_pyproject(pyproject_path)
     if extras:  # (`--extra` is prong's; an unknown --group is no error in `uv tree`)
@@ -137,7 +139,7 @@ def tree(
 
     env: Mapping[str, str] | None = None
     if not universal:
-        env = dict(environment) if environment is not None else _interpreter_environment(python, pyproject_path.parent)
+        env = dict(environment) if environment is not None else _interpreter_environment(python, lock_path.parent)
         env = _override(env, python_version, python_platform)
 
     options = TreeOptions(
@@ -152,17 +154,6 @@ def tree(
     )
     text = render_tree(lock, options, env)
     return TreeResult(text, lock_path, env, time.perf_counter() - start)
-
-
-def _pyproject_for(directory: Path) -> Path:
-    start = directory.absolute()
-    for d in (start, *start.parents):
-        if (d / "pyproject.toml").is_file():
-            return d / "pyproject.toml"
-    from prong.project.pyproject import PyProjectError
-
-    raise PyProjectError(start, None, "no pyproject.toml here or in any parent directory",
-                         "Run prong in a project directory, or pass --project DIR.")
 
 
 # The PEP 508 environment of an interpreter, computed by that interpreter (no imports beyond the

@@ -88,6 +88,7 @@ def version(
     project: str | Path = ".",
     *,
     value: str | None = None,
+    package: str | None = None,
     bump: Sequence[str] = (),
     dry_run: bool = False,
     frozen: bool = False,
@@ -99,14 +100,17 @@ def version(
     offline: bool = False,
     on_event: Callable[[str], None] | None = None,
 ) -> VersionResult:
-    """The project's name and version; with ``value`` or ``bump``, the version changed."""
+    """The project's name and version; with ``value`` or ``bump``, the version changed. In a
+    workspace the project is the member ``project`` is in (or the one ``package`` names); the lock
+    changed is the workspace's."""
+    from prong.api._workspace import project_target
     from prong.api.add import RestoredError, _lock, _Transaction, _write
-    from prong.api.lock import find_project
     from prong.errors import ProngError
     from prong.project.edit import PyProjectEditor
 
-    directory = find_project(project)
-    path = directory / "pyproject.toml"
+    proj = project_target(project, package)
+    directory = proj.directory
+    path = proj.pyproject_path
     editor = PyProjectEditor(path.read_text(encoding="utf-8"), str(path))
     project_table = editor.doc.get("project") or {}
     name = str(project_table.get("name") or directory.name)
@@ -133,11 +137,11 @@ def version(
     if dry_run:
         return VersionResult(name, current, new, False)
     editor.set_project_version(new)
-    txn = _Transaction(directory)
+    txn = _Transaction(path, proj.lock_path)
     lock_result = sync_result = None
     try:
         _write(path, editor.text())
-        if not frozen and (directory / "uv.lock").exists():
+        if not frozen and proj.lock_path.exists():
             lock_result = _lock(directory, locked=False, strict_index_urls=False, config=config, environ=environ,
                                 cache_dir=cache_dir, no_cache=no_cache, offline=offline, options={})
             if not no_sync:

@@ -43,11 +43,10 @@ def why(package: str, project: str | Path = ".", *, offline: bool = False, cache
         no_cache: bool = False, check_index: bool = True, max_chains: int = 10, max_newer: int = 5) -> WhyResult:
     """Explain ``package`` in the lock of the project at (or above) ``project`` (see the module
     docstring). ``check_index=False`` answers from the lock alone (no versions question)."""
-    from prong.api.lock import find_project
+    from prong.api._workspace import project_target
     from prong.lock.text import read_lock
 
-    directory = find_project(project)
-    lock_path = directory / "uv.lock"
+    lock_path = project_target(project).lock_path  # a member's lock is its workspace's
     if not lock_path.is_file():
         raise UsageError(f"No lockfile at `{lock_path}`", "Run `prong lock` first.")
     lk = read_lock(lock_path)
@@ -56,7 +55,9 @@ def why(package: str, project: str | Path = ".", *, offline: bool = False, cache
     if not found:
         raise UsageError(f"`{package}` is not in the lock", "Check the name (`prong tree` lists the lock).")
     by_id = {p.id: p for p in lk.packages}
-    roots = [p for p in lk.packages if p.source.kind in ("editable", "virtual", "directory") and p.source.value == "."]
+    members = set(lk.manifest.members)  # a workspace's members are roots too
+    roots = [p for p in lk.packages if p.source.kind in ("editable", "virtual", "directory")
+             and (p.source.value == "." or p.name in members)]
     # parent edges: child id -> [(parent id, label for the parent)]
     parents: dict[Any, list[tuple[Any, str, Any]]] = {}
     for p in lk.packages:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-__all__ = ["InstalledDist", "Plan", "Wanted", "make_plan", "scan_installed"]
+__all__ = ["InstalledDist", "Plan", "Wanted", "direct_url_label", "make_plan", "scan_installed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +38,7 @@ class InstalledDist:
 class Wanted:
     """A distribution the environment should have. ``editable_url`` is the ``file://`` URL of a
     project installed editable; ``direct_url`` that of a wheel or directory installed from a URL or
-    path (``None`` for an index)."""
+    path, as :func:`direct_url_label` names it (``None`` for an index)."""
 
     name: str
     version: str
@@ -95,12 +96,28 @@ def scan_installed(site_packages: Path) -> list[InstalledDist]:
             if data.get("dir_info", {}).get("editable"):
                 editable = url
             else:
-                direct = url
+                direct = direct_url_label(data)
         except (OSError, ValueError, AttributeError):
             pass
         out.append(InstalledDist(_normalize(name), version, entry, editable, direct,
                                  (entry / "RECORD").is_file()))
     return out
+
+
+def direct_url_label(data: Mapping[str, Any]) -> str | None:
+    """A ``direct_url.json`` (PEP 610) as uv names the install in its ``(from ...)``: the URL, as
+    ``git+URL@<commit>`` for git, with ``#subdirectory=...`` when there is one. Two installs with
+    the same label are the same; another commit of a git source is another install."""
+    url = data.get("url")
+    if not isinstance(url, str):
+        return None
+    vcs = data.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git":
+        url = f"git+{url}@{vcs.get('commit_id')}"
+    subdirectory = data.get("subdirectory")
+    if isinstance(subdirectory, str) and subdirectory:
+        url += f"#subdirectory={subdirectory}"
+    return url
 
 
 def _same_version(a: str, b: str) -> bool:

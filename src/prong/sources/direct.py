@@ -20,7 +20,7 @@ import hashlib
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -193,9 +193,12 @@ class DirectSources:
     _memo_lock = threading.Lock()
 
     def __init__(self, cache_root: Path, *, offline: bool = False,
-                 builder: Callable[[], Any] | None = None) -> None:
+                 builder: Callable[[], Any] | None = None,
+                 git_pins: Mapping[tuple[str, Any], str] | None = None) -> None:
         self.cache_root = Path(cache_root)
         self.offline = offline
+        #: (repository URL without credentials, GitRef) -> the commit an existing lock keeps for it
+        self.git_pins = dict(git_pins or {})
         self._builder = builder
         self._dispatch: Any = None
         self._http: Any = None
@@ -298,11 +301,13 @@ class DirectSources:
     # -- git ------------------------------------------------------------------------------------
 
     def git(self, url: str, ref: Any, subdirectory: str | None = None) -> tuple[str, DirectDist]:
-        """(the commit ``ref`` names, the distribution at that commit's ``subdirectory``)."""
+        """(the commit ``ref`` names, the distribution at that commit's ``subdirectory``). A commit
+        pinned for the repository and reference (``git_pins``: the existing lock's, as uv keeps
+        them until ``--upgrade``) is taken as it is: the reference is not looked up again."""
         from prong.pep508.names import normalize_name
         from prong.sources import git
 
-        commit = git.resolve(self.cache_root, url, ref)
+        commit = self.git_pins.get((git.base_url(url), ref)) or git.resolve(self.cache_root, url, ref)
 
         def read() -> DirectDist:
             tree = git.checkout(self.cache_root, url, commit)

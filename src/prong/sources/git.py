@@ -28,7 +28,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from prong.client.auth import redact, redact_text
 from prong.errors import ProngError
 
-__all__ = ["GitError", "GitRef", "checkout", "lock_url", "parse_lock_url", "parse_pep508_git", "resolve"]
+__all__ = ["GitError", "GitRef", "checkout", "lock_url", "new_run", "parse_lock_url", "parse_pep508_git",
+           "resolve"]
 
 BUCKET = "git-v0"
 _FULL_SHA = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -155,6 +156,15 @@ def _key(url: str) -> str:
 _lock = threading.Lock()
 _fetched: dict[tuple[str, str], Path] = {}
 _resolved: dict[tuple[str, str, GitRef], str] = {}
+
+
+def new_run() -> None:
+    """Forget the fetches and the references resolved so far: the next :func:`resolve` fetches
+    again (``prong lock`` starts each lock so, as a new process would: in a long-lived process a
+    moved branch is seen by the next lock)."""
+    with _lock:
+        _fetched.clear()
+        _resolved.clear()
 
 
 def fetch(cache_root: Path, url: str) -> Path:

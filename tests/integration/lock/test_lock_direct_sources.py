@@ -233,3 +233,107 @@ def test_bad_sources_fail_cleanly(server: IndexServer, repo: Path, tmp_path: Pat
     assert "s3cret" not in err and "Traceback" not in err
     assert not (ours / "uv.lock").exists()
     assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_a_moved_branch_keeps_the_locked_commit(server: IndexServer, repo: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """As uv: a lock that resolves again (another dependency added) keeps the commit the existing
+    lock has for the repository and reference, also for a new package from the same repository
+    and branch (another subdirectory); `--upgrade-package` / `--upgrade` take the branch's new head."""
+    url = repo.as_uri()
+    hsrc = f'hpkg = {{ git = "{url}", branch = "feat", subdirectory = "sub-h" }}'
+    gsrc = f'gpkg = {{ git = "{url}", branch = "feat", subdirectory = "sub-g" }}'
+    ours = _project(tmp_path / "prong", server.simple_url, ["hpkg"], hsrc)
+    theirs = _project(tmp_path / "uv", server.simple_url, ["hpkg"], hsrc)
+    _same_as_uv(ours, theirs, tmp_path, capsys)
+    old = _git(repo, "rev-parse", "feat")
+    _git(repo, "checkout", "-q", "feat")
+    (repo / "sub-h" / "extra.txt").write_text("three\n")
+    _git(repo, "commit", "-qam", "three")
+    _git(repo, "checkout", "-q", "main")
+    new = _git(repo, "rev-parse", "feat")
+    assert new != old
+
+    def step(deps: list[str], sources: str, *args: str) -> str:
+        for where in (ours, theirs):
+            _project(where, server.simple_url, deps, sources)
+        capsys.readouterr()
+        assert _prong(ours, tmp_path / "cache", "lock", *args) == 0, capsys.readouterr().err
+        done = run_uv(["lock", *args], theirs, tmp_path)
+        assert done.returncode == 0, done.stderr
+        text = (ours / "uv.lock").read_text()
+        assert text == (theirs / "uv.lock").read_text()
+        return text
+
+    text = step(["hpkg", "idna"], hsrc)  # resolves again: the commit is kept
+    assert f"branch=feat#{old}" in text and new not in text and 'name = "idna"' in text
+    capsys.readouterr()
+    assert _prong(ours, tmp_path / "cache", "lock", "--locked") == 0, capsys.readouterr().err
+    text = step(["hpkg", "idna", "gpkg"], f"{hsrc}\n{gsrc}")  # same repository and branch: same commit
+    assert f"subdirectory=sub-g&branch=feat#{old}" in text and new not in text
+    # `-P hpkg` alone: gpkg's entry still pins the repository and branch (uv's rule too)
+    text = step(["hpkg", "idna", "gpkg"], f"{hsrc}\n{gsrc}", "--upgrade-package", "hpkg")
+    assert new not in text
+    text = step(["hpkg", "idna", "gpkg"], f"{hsrc}\n{gsrc}", "--upgrade-package", "hpkg", "--upgrade-package", "gpkg")
+    assert f"subdirectory=sub-h&branch=feat#{new}" in text and old not in text
+    text = step(["hpkg", "gpkg"], f"{hsrc}\n{gsrc}")
+    assert f"subdirectory=sub-g&branch=feat#{new}" in text and 'name = "idna"' not in text
+    _git(repo, "checkout", "-q", "feat")
+    (repo / "sub-h" / "extra.txt").write_text("four\n")
+    _git(repo, "commit", "-qam", "four")
+    _git(repo, "checkout", "-q", "main")
+    text = step(["hpkg", "gpkg"], f"{hsrc}\n{gsrc}", "--upgrade")
+    assert f"branch=feat#{_git(repo, 'rev-parse', 'feat')}" in text and new not in text
+    assert _prong(ours, tmp_path / "cache", "sync") == 0, capsys.readouterr().err
+    _import(ours, "gpkg", "hpkg")
+
+
+def _changes(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith((" + ", " - ", " ~ "))]
+
+
+def test_sync_lines_name_the_sources_as_uv(server: IndexServer, repo: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`prong sync` says where each direct package comes from in uv's words: `git+URL@<commit>`
+    for git, the URL for a URL source, the `file://` URL for a path file; a new commit of the same
+    version is installed again."""
+    make_wheel(tmp_path / "dists", "wpkg", "1.0", requires_dist=["six"])
+    make_sdist(tmp_path / "dists", "spkg", "2.0", requires_dist=["idna>=2"])
+    url = repo.as_uri()
+    files = server.url + "/files"
+    deps = ["gpkg", f"hpkg @ git+{url}@feat#subdirectory=sub-h", "wpkg", "spkg", "upkg"]
+    sources = (f'gpkg = {{ git = "{url}", tag = "v1", subdirectory = "sub-g" }}\n'
+               'wpkg = { path = "../dists/wpkg-1.0-py3-none-any.whl" }\nspkg = { path = "../dists/spkg-2.0.tar.gz" }\n'
+               f'upkg = {{ url = "{files}/upkg-4.0.tar.gz", subdirectory = "sub" }}')
+    ours = _project(tmp_path / "prong", server.simple_url, deps, sources)
+    theirs = _project(tmp_path / "uv", server.simple_url, deps, sources)
+    capsys.readouterr()
+    assert _prong(ours, tmp_path / "cache", "sync") == 0
+    mine = _changes(capsys.readouterr().err)
+    done = run_uv(["sync"], theirs, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert mine == _changes(done.stderr)
+    v1, feat = _git(repo, "rev-parse", "v1"), _git(repo, "rev-parse", "feat")
+    assert f" + gpkg==3.0 (from git+{url}@{v1}#subdirectory=sub-g)" in mine
+    assert f" + hpkg==5.0 (from git+{url}@{feat}#subdirectory=sub-h)" in mine
+    assert f" + upkg==4.0 (from {files}/upkg-4.0.tar.gz#subdirectory=sub)" in mine
+    assert f" + wpkg==1.0 (from {(tmp_path / 'dists' / 'wpkg-1.0-py3-none-any.whl').as_uri()})" in mine
+    # the branch moves; after `lock -P hpkg` the same version at the new commit is installed again
+    _git(repo, "checkout", "-q", "feat")
+    (repo / "sub-h" / "extra.txt").write_text("three\n")
+    _git(repo, "commit", "-qam", "three")
+    _git(repo, "checkout", "-q", "main")
+    new = _git(repo, "rev-parse", "feat")
+    assert _prong(ours, tmp_path / "cache", "lock", "-P", "hpkg") == 0
+    assert run_uv(["lock", "-P", "hpkg"], theirs, tmp_path).returncode == 0
+    capsys.readouterr()
+    assert _prong(ours, tmp_path / "cache", "sync") == 0
+    mine = _changes(capsys.readouterr().err)
+    done = run_uv(["sync"], theirs, tmp_path)
+    assert mine == _changes(done.stderr)
+    assert mine == [f" - hpkg==5.0 (from git+{url}@{feat}#subdirectory=sub-h)",
+                    f" + hpkg==5.0 (from git+{url}@{new}#subdirectory=sub-h)"]
+    # prong takes uv's environment as it is (the same installs, git commits included)
+    capsys.readouterr()
+    assert _prong(theirs, tmp_path / "cache", "sync") == 0
+    assert _changes(capsys.readouterr().err) == []

@@ -23,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     parser.add_argument("--raw", action="store_true", help="Write the requirements as given (no bound, no source)")
     parser.add_argument("--bounds", choices=("lower", "major", "minor", "exact"),
                         help="The bound written for a requirement without a version (default: lower)")
+    parser.add_argument("--package", metavar="PACKAGE",
+                        help="The workspace member to act on (default: the one in the current directory)")
     parser.add_argument("--no-sync", action="store_true", help="Lock, but do not sync the environment")
     parser.add_argument("--frozen", action="store_true", help="Edit pyproject.toml only: no lock, no sync")
     parser.add_argument("--locked", action="store_true", help="Fail if uv.lock would change")
@@ -39,7 +41,8 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
     result = add(
         tuple(ns.requirements), project, optional=ns.optional, group=ns.group, dev=ns.dev, indexes=tuple(ns.index),
-        raw=ns.raw, bounds=ns.bounds, requirements_files=tuple(ns.requirements_files), no_sync=ns.no_sync,
+        raw=ns.raw, bounds=ns.bounds, requirements_files=tuple(ns.requirements_files), package=ns.package,
+        no_sync=ns.no_sync,
         frozen=ns.frozen, locked=ns.locked, strict_index_urls=ns.strict_index_urls, config=settings.uv_config,
         cache_dir=settings.cache_dir, no_cache=settings.no_cache, offline=settings.offline, on_event=say,
         default_index=ns.default_index, exclude_newer=ns.exclude_newer, python=ns.python,

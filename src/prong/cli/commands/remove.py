@@ -14,6 +14,8 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     parser.add_argument("--optional", metavar="EXTRA", help="Remove from the optional dependencies of EXTRA")
     parser.add_argument("--group", metavar="GROUP", help="Remove from the dependency group GROUP")
     parser.add_argument("--dev", action="store_true", help="Remove from the `dev` group")
+    parser.add_argument("--package", metavar="PACKAGE",
+                        help="The workspace member to act on (default: the one in the current directory)")
     parser.add_argument("--no-sync", action="store_true", help="Lock, but do not sync the environment")
     parser.add_argument("--frozen", action="store_true", help="Edit pyproject.toml only: no lock, no sync")
     parser.add_argument("--locked", action="store_true", help="Fail if uv.lock would change")
@@ -26,7 +28,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
 
     project = settings.project if settings.project is not None else Path.cwd()
     say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
-    result = remove(tuple(ns.packages), project, optional=ns.optional, group=ns.group, dev=ns.dev,
+    result = remove(tuple(ns.packages), project, optional=ns.optional, group=ns.group, dev=ns.dev, package=ns.package,
                     no_sync=ns.no_sync, frozen=ns.frozen, locked=ns.locked, config=settings.uv_config,
                     cache_dir=settings.cache_dir, no_cache=settings.no_cache, offline=settings.offline,
                     on_event=say, python=ns.python)

@@ -16,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     parser.add_argument("--short", action="store_true", help="Print the version only")
     parser.add_argument("--dry-run", action="store_true", help="Show the new version; write nothing")
     parser.add_argument("--frozen", action="store_true", help="Write pyproject.toml only: no lock, no sync")
+    parser.add_argument("--package", metavar="PACKAGE",
+                        help="The workspace member to act on (default: the one in the current directory)")
     parser.add_argument("--no-sync", action="store_true", help="Lock, but do not sync")
 
 
@@ -26,7 +28,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
 
     project = settings.project if settings.project is not None else Path.cwd()
     say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
-    result = version(project, value=ns.value, bump=tuple(ns.bump), dry_run=ns.dry_run, frozen=ns.frozen,
+    result = version(project, value=ns.value, bump=tuple(ns.bump), package=ns.package, dry_run=ns.dry_run, frozen=ns.frozen,
                      no_sync=ns.no_sync, config=settings.uv_config(), cache_dir=settings.cache_dir,
                      no_cache=settings.no_cache, offline=settings.offline, on_event=say)
     if ns.short:
