@@ -540,6 +540,10 @@ def _fill(fut: _Task, load) -> None:  # type: ignore[no-untyped-def]
     if not fut.claim() or not fut.set_running_or_notify_cancel():
         return
     try:
-        fut.set_result(load())
+        result = load()
     except BaseException as err:  # surfaced to whoever waits on it
         fut.set_exception(err)
+    else:
+        # outside the try: a Ctrl-C that lands inside set_result (the future already finished)
+        # must not be set on it a second time (InvalidStateError)
+        fut.set_result(result)
