@@ -295,6 +295,7 @@ class Cache:
                     removed += sum(1 for _ in _files(child)) if child.is_dir() else 1
                     _remove(child)
                 continue
+            removed += _prune_tmp_dirs(child, now)
             for path in list(_files(child)):
                 try:
                     if path.name.startswith(".") and path.name.endswith((_TMP_SUFFIX, ".part")):
@@ -353,6 +354,22 @@ def _files(root: Path) -> Iterator[Path]:
     for dirpath, _dirnames, filenames in os.walk(root):
         for name in filenames:
             yield Path(dirpath, name)
+
+
+def _prune_tmp_dirs(bucket: Path, now: float) -> int:
+    """Remove the stale temporary directories (``.<what>-<random>.tmp``) under ``bucket`` that
+    an interrupted unpack, download, checkout or build environment left; one count each."""
+    removed = 0
+    for dirpath, dirnames, _filenames in os.walk(bucket):
+        for name in list(dirnames):
+            if name.startswith(".") and name.endswith(_TMP_SUFFIX):
+                dirnames.remove(name)  # not walked into
+                path = Path(dirpath, name)
+                with contextlib.suppress(OSError):
+                    if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
+                        _remove(path)
+                        removed += 1
+    return removed
 
 
 def _remove(path: Path) -> None:

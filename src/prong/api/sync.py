@@ -899,7 +899,7 @@ def _fetch_unpack(http: HttpClient, item: _Item, dest: Path, say: Callable[[str]
     dest.parent.mkdir(parents=True, exist_ok=True)
     # not a TemporaryDirectory: its finalizer, run at exit while this (daemon) thread still
     # writes after a Ctrl-C, would fail with a traceback
-    tmp = tempfile.mkdtemp(prefix=".download-", dir=dest.parent)
+    tmp = tempfile.mkdtemp(prefix=".download-", suffix=".tmp", dir=dest.parent)
     try:
         path = Path(tmp) / (wheel.name or "wheel.whl")
         loud = say is not None and (wheel.size or 0) >= _ANNOUNCE

@@ -244,7 +244,7 @@ def checkout(cache_root: Path, url: str, commit: str) -> Path:
                 raise GitError(f"the git repository {base_url(url)} has no commit `{commit}`",
                                "Lock again (`prong lock --upgrade-package NAME`) to pick a commit that exists.")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".checkout-", dir=dest.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=".checkout-", suffix=".tmp", dir=dest.parent))
     try:
         _git(["clone", "--quiet", "--no-checkout", str(db), str(tmp / "tree")])
         _git(["-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", commit], cwd=tmp / "tree")

@@ -112,6 +112,22 @@ def test_clean_and_prune(tmp_path: Path) -> None:
     assert "http-v1" in BUCKETS
 
 
+def test_prune_removes_stale_temporary_directories(tmp_path: Path) -> None:
+    """What an interrupted unpack or build-environment creation leaves (issue 12/15): pruned once
+    stale (an hour), kept while it may still be in use, and never a finished entry beside it."""
+    cache = Cache(tmp_path)
+    stale = tmp_path / "archive-v1" / ".unpack-abc.tmp"
+    fresh = tmp_path / "environments-v1" / ".build-k-def.tmp"
+    done = tmp_path / "archive-v1" / "0123abcd"
+    for d in (stale / "pkg", fresh / "bin", done / "pkg"):
+        d.mkdir(parents=True)
+        (d / "f.py").write_text("x")
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    assert cache.prune() == 1
+    assert not stale.exists() and fresh.exists() and (done / "pkg" / "f.py").exists()
+
+
 def test_temporary_cache(tmp_path: Path) -> None:
     cache = Cache.temporary()
     cache.write("http-v1", "x/y", b"1")
