@@ -48,20 +48,28 @@ def uses_build_settings(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any], *, editable: bool = False) -> Any:
+def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any], *, editable: bool = False,
+                    no_build: Callable[[str], bool] | None = None, name: str | None = None) -> Any:
     """``pp`` (the directory's pyproject view) with the name, version, dependencies, optional
     dependencies and Requires-Python of the metadata its backend builds (cached by the
     directory's cache key; ``editable``: by the PEP 660 hooks, as uv asks an editable path
-    dependency). A failed build is :class:`~prong.pep517.hooks.BuildFailed`."""
+    dependency). A failed build is :class:`~prong.pep517.hooks.BuildFailed`; a build that
+    ``no_build(name)`` forbids is :class:`~prong.api._build_rules.BuildDisabled` (metadata already
+    in the cache is used all the same, as uv uses it). ``name``: the requirement's name, for a
+    project whose pyproject.toml gives none."""
     from prong.cache import Cache
     from prong.client.metadata import parse_metadata
     from prong.pep517.metadata_cache import tree_metadata
 
     settings = _SETTINGS.get()
     cache = Cache.from_settings(settings.get("cache_dir"), no_cache=bool(settings.get("no_cache")))
-    package = _normalize(pp.name) if pp.name else _normalize(directory.name)
+    package = _normalize(pp.name or name or directory.name)
 
     def build() -> bytes:
+        if no_build is not None and no_build(package):
+            from prong.api._build_rules import BuildDisabled
+
+            raise BuildDisabled(package, directory.as_uri(), no_build_rule(no_build, package), directory)
         from prong.api.index import build_registry
         from prong.client.indexes import IndexUrls
         from prong.pep517.dispatch import BuildDispatch
@@ -92,6 +100,14 @@ def built_pyproject(directory: Path, pp: Any, indexes: Sequence[Any], *, editabl
     return dataclasses.replace(pp, name=pp.name or md.name, version=md.version, dependencies=tuple(dependencies),
                                optional_dependencies={k: tuple(v) for k, v in optional.items()},
                                requires_python=md.requires_python)
+
+
+def no_build_rule(no_build: Callable[[str], bool], package: str) -> str:
+    """The flag behind ``no_build`` (a ``ResolverOptions.builds_disabled``) for ``package``."""
+    from prong.api._build_rules import rule_of
+
+    options = getattr(no_build, "__self__", None)
+    return rule_of(options, package, "build") if options is not None else "`--no-build`"
 
 
 _EXTRA_AT_END = re.compile(r"""^(?P<rest>.*?)\s*\band\s+extra\s*==\s*(?P<q>['"])(?P<extra>[^'"]+)(?P=q)\s*$""")

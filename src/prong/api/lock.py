@@ -284,12 +284,15 @@ def _discovered_python(directory: Path, environ: Mapping[str, str]) -> str:
     return f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 
-def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = None) -> list[Any]:
+def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = None,
+                   options: Any = None) -> list[Any]:
     """The projects that non-index sources name (and theirs, transitively): a directory ``path``
     source's read from its own pyproject.toml (a static name, version and dependencies, lowered
     through its own ``[tool.uv.sources]``, paths kept relative to ``root``); a wheel or sdist
     file's, a URL's and a git checkout's from their fixed metadata (:mod:`prong.sources.direct`,
-    read through ``direct``, a ``DirectSources``)."""
+    read through ``direct``, a ``DirectSources``). ``options`` (``ResolverOptions``): a directory
+    whose metadata needs a build for which building is disabled is a :class:`BuildDisabled` error
+    (unless the metadata is already in the cache, as with uv)."""
     from prong.pep440.version import parse_version
     from prong.project.pyproject import read_pyproject
     from prong.resolver.universal import LocalProject
@@ -324,7 +327,9 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = 
         if pp.name is None or pp.version is None or dynamic:  # the backend's metadata, cached (issue 12)
             from prong.api._path_metadata import built_pyproject
 
-            pp = built_pyproject(target, pp, indexes, editable=kind == "editable")
+            pp = built_pyproject(target, pp, indexes, editable=kind == "editable",
+                                 no_build=options.builds_disabled if options is not None else None,
+                                 name=lr.requirement.name)
         name = pp.name.replace("_", "-").replace(".", "-").lower()
         requires: list[Any] = []
         for i, text in enumerate(pp.dependencies):
@@ -419,7 +424,12 @@ def _context(
     cache_dir: Any = None,
     offline: bool = False,
     git_pins: Mapping[tuple[str, Any], str] | None = None,
+    no_build: bool | None = False,
+    no_build_package: Sequence[str] = (),
+    no_binary: bool | None = False,
+    no_binary_package: Sequence[str] = (),
 ) -> _Context:
+    from prong.api._build_rules import build_rules
     from prong.api._workspace import member_projects, requires_python_of, root_groups
     from prong.api.compile import _exclude_newer
     from prong.api.index import index_urls as make_index_urls
@@ -462,13 +472,18 @@ def _context(
     groups = {g: list(project.dependency_groups.get(g, ())) for g in pp.dependency_groups} if project else \
         dict(manifest_groups)
     rels = {m.source.value for m in members}
+    # as uv: the build options of the command line, UV_NO_BUILD..., and [tool.uv] (not [tool.uv.pip])
+    build_off, binary_off = build_rules(config, environ, no_build=no_build, no_build_package=no_build_package,
+                                        no_binary=no_binary, no_binary_package=no_binary_package)
+    build_options = ResolverOptions(no_build=build_off, no_binary=binary_off)
     from prong.api._sources import direct_sources
 
     with direct_sources(urls, cache_dir=cache_dir, offline=offline, git_pins=git_pins) as direct:
         path_projects = _path_projects(directory, [r for m in members
                                                    for r in (*m.requires_dist,
                                                              *(x for rs in m.dependency_groups.values() for x in rs))
-                                                   if r.source is None or r.source[1] not in rels], all_indexes, direct)
+                                                   if r.source is None or r.source[1] not in rels], all_indexes, direct,
+                                       options=build_options)
     # conflicts
     conflicts: list[list[ConflictItemRef]] = []
     for si, cset in enumerate(pp.tool_uv.conflicts):
@@ -525,6 +540,8 @@ def _context(
         prerelease=PrereleaseMode(opts.prerelease) if opts.prerelease else PrereleaseMode.IF_NECESSARY_OR_EXPLICIT,
         exclude_newer=_exclude_newer(opts.exclude_newer, opts.origin("exclude_newer")),
         exclude_newer_package=per_package,
+        no_build=build_off,
+        no_binary=binary_off,
     )
     strategy = fork_strategy or str(pp.tool_uv.other.get("fork-strategy", "requires-python"))
     from prong.pep508.requirement import parse_requirement
@@ -562,6 +579,10 @@ def resolve_project(
     offline: bool = False,
     refresh: bool = False,
     refresh_packages: Sequence[str] = (),
+    no_build: bool | None = False,
+    no_build_package: Sequence[str] = (),
+    no_binary: bool | None = False,
+    no_binary_package: Sequence[str] = (),
     preferences: Mapping[str, Sequence[tuple[Any, Any, str | None]]] | None = None,
     fork_markers: Sequence[str] = (),
     git_pins: Mapping[tuple[str, Any], str] | None = None,
@@ -580,14 +601,15 @@ def resolve_project(
         directory, config=config, environ=env_vars, default_index=default_index, indexes=indexes,
         index_url=index_url, extra_index_urls=extra_index_urls, index_strategy=index_strategy,
         exclude_newer=exclude_newer, resolution=resolution, prerelease=prerelease, fork_strategy=fork_strategy,
-        cache_dir=cache_dir, offline=offline, git_pins=git_pins,
+        cache_dir=cache_dir, offline=offline, git_pins=git_pins, no_build=no_build,
+        no_build_package=no_build_package, no_binary=no_binary, no_binary_package=no_binary_package,
     )
     registry = build_registry(ctx.index_urls, strategy=index_strategy or "first-index",  # type: ignore[arg-type]
                               strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
                               offline=offline, refresh=refresh, refresh_packages=refresh_packages)
     http = registry.http
     try:
-        dispatch = BuildDispatch(http, http.cache)
+        dispatch = BuildDispatch(http, http.cache, no_build=ctx.options.builds_disabled)
         index = RegistryIndex(registry, http, builder=dispatch)
         dispatch.index = index
         result = resolve_universal(
@@ -660,6 +682,8 @@ def lock(
                            **{k: resolve_options.get(k) for k in _CONTEXT_OPTIONS},
                            indexes=resolve_options.get("indexes") or (),
                            extra_index_urls=resolve_options.get("extra_index_urls") or (),
+                           no_build_package=resolve_options.get("no_build_package") or (),
+                           no_binary_package=resolve_options.get("no_binary_package") or (),
                            cache_dir=resolve_options.get("cache_dir"), offline=bool(resolve_options.get("offline")),
                            git_pins=git_pins)
         status = check_lock(previous, lock_inputs(checked))
@@ -728,7 +752,7 @@ def lock(
 
 #: The ``_context`` options that ``lock``'s keyword arguments carry.
 _CONTEXT_OPTIONS = ("default_index", "index_url", "index_strategy", "exclude_newer", "resolution", "prerelease",
-                    "fork_strategy")
+                    "fork_strategy", "no_build", "no_binary")
 #: The differences uv reports without ``-v`` (the others are debug messages).
 _NOTED = frozenset({"resolution-mode", "fork-strategy", "exclude-newer", "prerelease"})
 
@@ -858,7 +882,8 @@ def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...
 _FINGERPRINT_BUCKET = "lock-inputs-v2"
 _ENV_KEYS = ("UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_FIND_LINKS",
              "UV_INDEX_STRATEGY", "UV_EXCLUDE_NEWER", "UV_PRERELEASE", "UV_RESOLUTION", "UV_NO_CONFIG",
-             "UV_CONFIG_FILE", "UV_PROJECT_ENVIRONMENT")
+             "UV_CONFIG_FILE", "UV_PROJECT_ENVIRONMENT", "UV_NO_BUILD", "UV_NO_BUILD_PACKAGE", "UV_NO_BINARY",
+             "UV_NO_BINARY_PACKAGE")
 
 
 def _fingerprint(directory: Path, lock_text: str | None, config: UvConfig | None,

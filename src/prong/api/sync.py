@@ -51,6 +51,37 @@ class SyncError(ProngError):
         return (self.hint,) if self.hint else ()
 
 
+class BuildOptionRefused(SyncError):
+    """A package of the lock that the build options leave no way to install (uv refuses these
+    with exit status 2, before installing anything): building is disabled and it has no usable
+    wheel, or wheels are disabled and it has no source distribution (or is itself a wheel)."""
+
+    def __init__(self, package: LockedPackage, options: Any, *, no_build: bool, no_binary: bool,
+                 wheel_only: bool = False) -> None:
+        from prong.api._build_rules import rule_of
+
+        self.package = package
+        name = package.name
+        build, binary = rule_of(options, name, "build"), rule_of(options, name, "binary")
+        if no_build and no_binary:
+            why = f"both its wheels ({binary}) and building it from source ({build}) are disabled"
+            hint = f"Drop {binary} or {build}: `{name}` can be installed only one way or the other."
+        elif no_binary:
+            why = (f"wheels are disabled for it ({binary}) and it is itself a wheel" if wheel_only else
+                   f"wheels are disabled for it ({binary}) and the lock has no source distribution of it")
+            hint = f"Drop {binary}, or exempt `{name}` with `--no-build-package {name}`." if options.no_binary is True \
+                else f"Drop {binary}: `{name}` is installed from a wheel or not at all."
+        else:
+            lacking = ("the lock has no wheel of it for this platform" if package.source.kind in ("registry", "url")
+                       else f"a {package.source.kind} source can only be built")
+            why = f"building from source is disabled for it ({build}) and {lacking}"
+            hint = f"Drop {build}, or exempt `{name}` with `--no-binary-package {name}`." if options.no_build is True \
+                else f"Drop {build}: `{name}` can only be built from source here."
+        origin = f"{package.source.kind}+{package.source.value}"
+        super().__init__(f"Distribution `{name}=={package.version} @ {origin}` can't be installed because {why}",
+                         hint, exit_code=2)
+
+
 @dataclass(frozen=True, slots=True)
 class SyncResult:
     """What ``sync`` did (or, with ``dry_run``, would do). ``installed``/``removed`` are
@@ -244,7 +275,11 @@ def sync(
 
     stamp_options = repr((extras, all_extras, no_extras, groups, no_groups, only_groups, all_groups, no_default_groups,
                           dev, only_dev, package, all_packages, no_install_project, no_install_packages, inexact,
-                          python, python_platform, env.get("UV_PYTHON"), str(start)))
+                          python, python_platform, env.get("UV_PYTHON"), str(start),
+                          *(repr(lock_options.get(k)) for k in ("no_build", "no_build_package", "no_binary",
+                                                                 "no_binary_package")),
+                          *(env.get(k) for k in ("UV_NO_BUILD", "UV_NO_BUILD_PACKAGE", "UV_NO_BINARY",
+                                                 "UV_NO_BINARY_PACKAGE"))))
     if frozen and not (dry_run or reinstall or reinstall_packages):
         started = time.perf_counter()
         fresh = _fresh_stamp(directory, env, lock_path.read_bytes(), stamp_options)
@@ -288,6 +323,14 @@ def sync(
             lock_bytes = lock_result.text.encode("utf-8")
         timings["lock"] = time.perf_counter() - started
 
+        from prong.api._build_rules import build_rules
+        from prong.resolver.options import ResolverOptions
+
+        build_off, binary_off = build_rules(
+            config, env, no_build=lock_options.get("no_build"), no_binary=lock_options.get("no_binary"),
+            no_build_package=lock_options.get("no_build_package") or (),
+            no_binary_package=lock_options.get("no_binary_package") or ())
+        build_options = ResolverOptions(no_build=build_off, no_binary=binary_off)
         selection = build_selection(pyproject, pyproject_path, lk, SelectionOptions(
             package=package, all_packages=all_packages or (workspace.virtual_root and package is None),
             extras=extras, all_extras=all_extras, no_extras=no_extras,
@@ -300,7 +343,8 @@ def sync(
             skip.update(selection.roots)
 
         started = time.perf_counter()
-        wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots)
+        wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots,
+                         options=build_options)
         from prong.installer.plan import make_plan, scan_installed
 
         if not dry_run:
@@ -627,7 +671,11 @@ class _Item:
 
 
 def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
-            skip: set[str], roots: Sequence[str] = ()) -> list[Wanted]:
+            skip: set[str], roots: Sequence[str] = (), options: Any = None) -> list[Wanted]:
+    """What to install for each selected package. ``options`` (``ResolverOptions``): the build
+    options, as uv applies them to a lock's packages: with wheels disabled a package is built from
+    its sdist, with builds disabled only a wheel will do (an editable project is still built, and
+    a virtual one needs nothing); a package neither way allows is a :class:`BuildOptionRefused`."""
     from prong.installer.plan import Wanted, direct_url_label
     from prong.installer.wheels import pick_wheel
     from prong.pep508.markers import parse_marker
@@ -637,7 +685,7 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
 
     tags = Tags.for_target(target)
     out: list[Wanted] = []
-    failures: list[NoCompatibleWheel] = []
+    failures: list[NoCompatibleWheel | BuildOptionRefused] = []
     for s in selected:
         package = s.package
         if package.name in skip:
@@ -648,6 +696,11 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
         version = package.version or "0"
         if source.kind == "virtual":
             continue
+        if options is not None and source.kind != "editable":
+            refused = _refused(package, options, target, tags)
+            if refused is not None:
+                failures.append(refused)
+                continue
         if source.kind == "editable":
             tree = (root / source.value).resolve()
             out.append(Wanted(package.name, version, editable_url=tree.as_uri(),
@@ -681,9 +734,10 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             out.append(Wanted(package.name, version, direct_url=direct_url_label(info_),
                               payload=_Item(package, direct_url=info_, git=(repo, commit, subdirectory))))
             continue
+        no_binary = options is not None and options.binaries_disabled(package.name)
         if source.kind == "url":
             try:
-                wheel = pick_wheel(package, target, tags) if package.wheels else None
+                wheel = pick_wheel(package, target, tags) if package.wheels and not no_binary else None
             except NoCompatibleWheel as err:
                 failures.append(err)
                 continue
@@ -701,7 +755,7 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             continue
         if source.kind == "registry":
             try:
-                wheel = pick_wheel(package, target, tags)
+                wheel = None if no_binary else pick_wheel(package, target, tags)
             except NoCompatibleWheel as err:
                 failures.append(err)
                 continue
@@ -717,6 +771,34 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
         rank = _walk_order(lk, [s.package for s in selected], roots, marker_env)
         raise min(failures, key=lambda e: rank.get(e.package.name, len(rank)))
     return out
+
+
+def _refused(package: LockedPackage, options: Any, target: Target, tags: Any) -> BuildOptionRefused | None:
+    """Whether the build options leave ``package`` (not editable) no way to be installed."""
+    from prong.installer.wheels import NoCompatibleWheel, pick_wheel
+
+    no_build = options.builds_disabled(package.name)
+    no_binary = options.binaries_disabled(package.name)
+    if not no_build and not no_binary:
+        return None
+    kind = package.source.kind
+    is_wheel = kind == "path" and package.source.value.endswith(".whl") or bool(
+        kind in ("url", "path") and package.wheels and package.sdist is None)
+    if not no_binary:
+        if is_wheel:
+            return None
+        if kind in ("registry", "url") and package.wheels:
+            try:
+                if pick_wheel(package, target, tags) is not None:
+                    return None
+            except NoCompatibleWheel:
+                pass
+    if is_wheel:
+        return BuildOptionRefused(package, options, no_build=no_build, no_binary=no_binary, wheel_only=True)
+    buildable = kind in ("directory", "git", "path") or package.sdist is not None
+    if buildable and not no_build:
+        return None
+    return BuildOptionRefused(package, options, no_build=no_build, no_binary=no_binary)
 
 
 def _walk_order(lk: Lock, selected: Sequence[LockedPackage], root_names: Sequence[str],

@@ -124,7 +124,9 @@ class PipOptions:
     #: ``[tool.uv.pip]`` ``only-binary`` / ``no-binary``: names, ``:all:``, ``:none:`` (pip's lists)
     only_binary: tuple[str, ...] = ()
     no_binary: tuple[str, ...] = ()
-    #: top-level ``[tool.uv]`` ``no-build-package``, ``no-binary`` (a boolean there), ``no-binary-package``
+    #: top-level ``[tool.uv]`` ``no-build``, ``no-build-package``, ``no-binary`` (a boolean there),
+    #: ``no-binary-package``: what ``lock`` and ``sync`` read (``no_build`` also takes ``[pip]``'s)
+    no_build_all: bool | None = None
     no_build_package: tuple[str, ...] = ()
     no_binary_all: bool | None = None
     no_binary_package: tuple[str, ...] = ()
@@ -377,6 +379,7 @@ def _level(table: ToolUv | PipTable, base: Path, path: Path | None = None) -> Pi
         if no_binary is not None and not isinstance(no_binary, bool):
             raise PyProjectError(where, "no-binary", "must be true or false (`no-binary-package` lists names)")
         values["no_binary_all"] = no_binary
+        values["no_build_all"] = table.no_build
     return PipOptions(**values)
 
 

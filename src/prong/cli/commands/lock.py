@@ -37,10 +37,14 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     parser.add_argument("--refresh", action="store_true", help="Revalidate every cached page and file")
     parser.add_argument("--refresh-package", action="append", default=[], metavar="PACKAGE",
                         help="Revalidate the cached pages and files of PACKAGE (repeatable)")
+    from prong.cli.commands.sync import add_build_arguments
+
+    add_build_arguments(parser)
 
 
 def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.api.lock import lock
+    from prong.cli.commands.sync import build_kwargs
     from prong.cli.output import print_index_warnings, print_warnings
 
     config = settings.uv_config()
@@ -68,6 +72,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         offline=settings.offline,
         refresh=ns.refresh,
         refresh_packages=tuple(ns.refresh_package),
+        **build_kwargs(ns),  # type: ignore[arg-type]
     )
     # configuration warnings only now: a pyproject.toml that cannot be read is the error itself
     print_warnings(config.warnings, settings)

@@ -32,6 +32,24 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--all-packages", action="store_true", help="Sync every workspace member")
 
 
+def add_build_arguments(parser: argparse.ArgumentParser) -> None:
+    """uv's build options of `lock`, `sync` and `run` (one definition for all three)."""
+    parser.add_argument("--no-build", action="store_true", default=None,
+                        help="Never build source distributions (only wheels; editable projects are still built)")
+    parser.add_argument("--no-build-package", action="append", default=[], metavar="PACKAGE",
+                        help="Never build PACKAGE from source (repeatable)")
+    parser.add_argument("--no-binary", action="store_true", default=None,
+                        help="Never install pre-built wheels (build every package from its sdist)")
+    parser.add_argument("--no-binary-package", action="append", default=[], metavar="PACKAGE",
+                        help="Never install a pre-built wheel of PACKAGE (repeatable)")
+
+
+def build_kwargs(ns: argparse.Namespace) -> dict[str, object]:
+    """The keyword arguments of ``lock`` / ``sync`` that :func:`add_build_arguments` gives."""
+    return dict(no_build=bool(ns.no_build), no_build_package=tuple(ns.no_build_package),
+                no_binary=bool(ns.no_binary), no_binary_package=tuple(ns.no_binary_package))
+
+
 def add_lock_arguments(parser: argparse.ArgumentParser) -> None:
     """The options a sync passes on to the lock it does first."""
     parser.add_argument("--locked", action="store_true", help="Fail if uv.lock would change")
@@ -57,6 +75,7 @@ def add_lock_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Revalidate the cached pages and files of PACKAGE (repeatable)")
     parser.add_argument("-p", "--python", metavar="PYTHON",
                         help="The interpreter of the environment: a version (3.11), a path, or a name")
+    add_build_arguments(parser)
 
 
 def add_install_arguments(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +121,7 @@ def sync_kwargs(settings: GlobalSettings, ns: argparse.Namespace) -> dict[str, o
         indexes=tuple(ns.index), index_url=ns.index_url, extra_index_urls=tuple(ns.extra_index_url),
         index_strategy=ns.index_strategy, strict_index_urls=ns.strict_index_urls,
         exclude_newer=ns.exclude_newer, resolution=ns.resolution, prerelease=ns.prerelease,
-        refresh=ns.refresh, refresh_packages=tuple(ns.refresh_package),
+        refresh=ns.refresh, refresh_packages=tuple(ns.refresh_package), **build_kwargs(ns),
     )
 
 
