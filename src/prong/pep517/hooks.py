@@ -223,8 +223,10 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
             try:
                 yield caller, runner, Path(tmp)
             except pyproject_hooks.BackendUnavailable as err:
+                needs = ", ".join(f"`{r}`" for r in system.requires) or "nothing"
                 raise BuildError(label, f"import the build backend `{system.backend}` from {env.path}",
-                                 runner.output + str(err)) from None
+                                 runner.output + str(err) + f"\n([build-system] requires {needs}: "
+                                 f"without build isolation, they have to be installed there already)") from None
             return
         try:
             extra = getattr(caller, f"get_requires_for_build_{kind}")({})
