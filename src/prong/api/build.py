@@ -71,34 +71,52 @@ def build(
 
         urls = IndexUrls.from_args()  # type: ignore[attr-defined]
     registry = build_registry(urls, cache_dir=cache.root, no_cache=no_cache, offline=offline)
-    dispatch = BuildDispatch(registry.http, cache, python=interp.sys_executable)
+    from prong.api._build_settings import project_build_settings
+
+    settings = project_build_settings(root, config, os.environ) if (root / "pyproject.toml").is_file() else None
+    dispatch = BuildDispatch(registry.http, cache, python=interp.sys_executable, settings=settings)
     dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
     label = root.name
     files: list[Path] = []
     try:
+        hook = dispatch.hook_options(_project_name(root))  # extra build dependencies, or no isolation
         if sdist or both:
             say("Building source distribution...")
-            made = build_sdist(root, out, python=interp.sys_executable, installer=dispatch, label=label)
+            made = build_sdist(root, out, python=interp.sys_executable, installer=dispatch, label=label, **hook)
             files.append(made)
             if both:
                 say("Building wheel from source distribution...")
                 with tempfile.TemporaryDirectory(prefix="prong-build-") as tmp:
                     tree = unpack(made, Path(tmp) / "src")
                     files.append(build_wheel(tree, out, python=interp.sys_executable, installer=dispatch,
-                                             label=label))
+                                             label=label, **hook))
         if wheel:
             say("Building wheel...")
-            files.append(build_wheel(root, out, python=interp.sys_executable, installer=dispatch, label=label))
+            files.append(build_wheel(root, out, python=interp.sys_executable, installer=dispatch, label=label,
+                                     **hook))
     except BaseException as err:
         if created and out.is_dir():
             import shutil
 
             shutil.rmtree(out, ignore_errors=True)
         if isinstance(err, BuildError):
-            raise BuildFailed(label, "", str(root), err.step, err.output, err.returncode) from None
+            raise BuildFailed(label, "", str(root), err.step, err.output, err.returncode,
+                              hint=dispatch._hint(_project_name(root), err)) from None
         raise
     finally:
         registry.http.close()
     if created and out.is_dir():
         (out / ".gitignore").write_text("*", encoding="utf-8")
     return BuildResult(tuple(files), time.perf_counter() - started)
+
+
+def _project_name(root: Path) -> str | None:
+    """The ``[project] name`` of the tree at ``root`` (what build settings name), if it says."""
+    import tomllib
+
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = data.get("project", {}).get("name") if isinstance(data.get("project"), dict) else None
+    return name if isinstance(name, str) else None

@@ -98,6 +98,8 @@ class _Context:
     fork_strategy: str
     constraints: list[Any] = field(default_factory=list)
     overrides: list[Any] = field(default_factory=list)
+    #: ``build-constraint-dependencies`` (``[manifest] build-constraints``)
+    build_constraints: list[Any] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: (index URL as configured, the URL used instead): a devpi web URL whose `+simple` API served
     index_fixes: list[tuple[str, str]] = field(default_factory=list)
@@ -554,6 +556,7 @@ def _context(
         options=options, fork_strategy=strategy,
         constraints=[parse_requirement(c) for c in pp.tool_uv.constraint_dependencies],
         overrides=[parse_requirement(c) for c in pp.tool_uv.override_dependencies],
+        build_constraints=[parse_requirement(c) for c in pp.tool_uv.build_constraint_dependencies],
         warnings=warnings,
     )
 
@@ -774,6 +777,7 @@ def lock_inputs(ctx: _Context) -> LockInputs:
         options=opts["options"],
         constraints=tuple(opts["constraints"]),
         overrides=tuple(opts["overrides"]),
+        build_constraints=tuple(opts["build_constraints"]),
         dynamic_version=tuple(opts["dynamic_version"]),
         default_groups={m.name: m.pyproject.tool_uv.default_groups for m in ctx.workspace.members.values()},
         members=tuple(opts["members"]),
@@ -1011,6 +1015,8 @@ def _build_options(ctx: _Context) -> dict[str, Any]:
                         for c in ctx.constraints],
         "overrides": [LoweredRequirement(o, o.marker_tree or TRUE, specifier_text=_specifier_text(str(o)))
                       for o in ctx.overrides],
+        "build_constraints": [LoweredRequirement(c, c.marker_tree or TRUE, specifier_text=_specifier_text(str(c)))
+                              for c in ctx.build_constraints],
         "dynamic_version": [m.name for m in ctx.workspace.members.values() if "version" in m.pyproject.dynamic]
         + _path_metadata.dynamic_versions(ctx.root, ctx.path_projects),
         "default_groups": {m.name: m.pyproject.tool_uv.default_groups for m in ctx.workspace.members.values()

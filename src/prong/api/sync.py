@@ -1018,8 +1018,11 @@ def _dispatch(http: HttpClient, cache: Cache, venv: Venv, root: Path, lock_optio
     from prong.pep517.dispatch import BuildDispatch
     from prong.sources.index import RegistryIndex
 
+    from prong.api._build_settings import project_build_settings
+
     registry = build_registry(_index_urls(root, config, os.environ, lock_options), cache_dir=cache.root)
-    dispatch = BuildDispatch(registry.http, cache, python=str(venv.interpreter.base_interpreter))
+    settings = project_build_settings(root, config, os.environ, environment=venv.root)
+    dispatch = BuildDispatch(registry.http, cache, python=str(venv.interpreter.base_interpreter), settings=settings)
     dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
     return dispatch
 

@@ -528,6 +528,7 @@ def build_lock(
     options: LockOptions = LockOptions(),
     constraints: Sequence[LoweredRequirement] = (),
     overrides: Sequence[LoweredRequirement] = (),
+    build_constraints: Sequence[LoweredRequirement] = (),
     members: Sequence[str] = (),
     dynamic_version: Iterable[str] = (),
     default_groups: Mapping[str, tuple[str, ...] | str] | None = None,
@@ -662,6 +663,8 @@ def build_lock(
                           for c in sorted(constraints, key=_requirement_key)),
         overrides=tuple(lock_requirement(o, raw_specifier=o.specifier_text)
                         for o in sorted(overrides, key=_requirement_key)),
+        build_constraints=tuple(lock_requirement(c, raw_specifier=c.specifier_text)
+                                for c in sorted(build_constraints, key=_requirement_key)),
         dependency_groups={
             g: tuple(lock_requirement(lr, raw_specifier=lr.specifier_text)
                      for lr in sorted(_dedupe(reqs), key=_requirement_key))

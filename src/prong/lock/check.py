@@ -149,6 +149,7 @@ class LockInputs:
     options: LockOptions = field(default_factory=LockOptions)
     constraints: tuple[LoweredRequirement, ...] = ()
     overrides: tuple[LoweredRequirement, ...] = ()
+    build_constraints: tuple[LoweredRequirement, ...] = ()
     members: tuple[str, ...] = ()
     dynamic_version: tuple[str, ...] = ()
     default_groups: Mapping[str, tuple[str, ...] | str] = field(default_factory=dict)
@@ -363,10 +364,11 @@ def _check_manifest(lock: Lock, inputs: LockInputs) -> Stale | None:
     for kind, label, recorded, wanted in (
         ("constraints", "constraint", manifest.constraints, inputs.constraints),
         ("overrides", "override", manifest.overrides, inputs.overrides),
+        ("build-constraints", "build constraint", manifest.build_constraints, inputs.build_constraints),
     ):
         diff = _requirement_diff([_locked_key(r, rp) for r in recorded], [_lowered_key(r, rp) for r in wanted])
         if diff:
-            return Stale(kind, f"mismatched {kind}",  # type: ignore[arg-type]
+            return Stale(kind, f"mismatched {kind.replace('-', ' ')}",  # type: ignore[arg-type]
                          tuple(f"{label} {line}" for line in diff))
     recorded_groups = {g: v for g, v in manifest.dependency_groups.items() if v}
     wanted_groups = {g: v for g, v in inputs.manifest_groups.items() if v}
@@ -376,12 +378,10 @@ def _check_manifest(lock: Lock, inputs: LockInputs) -> Stale | None:
         if diff:
             return Stale("dependency-groups", "mismatched dependency groups",
                          tuple(f"workspace group `{group}`: {line}" for line in diff))
-    # A project-less workspace root's own requirements, excludes, build constraints and
-    # dependency metadata: prong's lock writes none of them, so a lock that records some is stale.
+    # A project-less workspace root's own requirements, excludes and dependency metadata: prong's lock writes none of them, so a lock that records some is stale.
     for kind, label, present in (
         ("requirements", "requirements", bool(manifest.requirements)),
         ("excludes", "excludes", bool(manifest.excludes)),
-        ("build-constraints", "build constraints", bool(manifest.build_constraints)),
         ("static-metadata", "static metadata", bool(manifest.dependency_metadata)),
     ):
         if present:

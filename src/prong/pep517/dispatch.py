@@ -9,6 +9,11 @@ It implements the index client's ``MetadataBuilder`` (sdist -> METADATA) and the
 ``BuildInstaller`` (requirements -> an isolated env): build requirements are resolved with
 prong's own resolver for the interpreter that runs the backend, restricted to wheels (so a
 build never needs another build), and the wheels are installed with ``installer``.
+
+The project's build settings (:class:`BuildSettings`: ``build-constraint-dependencies``,
+``extra-build-dependencies``, ``no-build-isolation[-package]``) are given to the dispatch, or
+taken from :func:`build_settings_scope` that the command entered (the dispatches made deep in
+the reading of a project, for path dependencies and direct URLs, find them there).
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ import sys
 import threading
 import sysconfig
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +44,64 @@ if TYPE_CHECKING:
 log = logging.getLogger("prong.build")
 
 
+@dataclass(frozen=True)
+class BuildSettings:
+    """How build environments are made, from the project's ``[tool.uv]`` (and uv.toml).
+
+    ``constraints``: ``build-constraint-dependencies``, applied to every build environment's
+    resolution; ``extra``: ``extra-build-dependencies`` (normalized name -> requirements installed
+    beside that package's ``[build-system] requires``); ``no_isolation``: ``True``
+    (``no-build-isolation``) or the normalized names of ``no-build-isolation-package``, built in
+    ``environment`` (the project's venv) with nothing installed; ``environment_hint``: how to get
+    that venv when it is missing (for the message)."""
+
+    constraints: tuple[str, ...] = ()
+    extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    no_isolation: bool | frozenset[str] = False
+    environment: Path | None = None
+
+    def isolated(self, name: str | None) -> bool:
+        if self.no_isolation is True:
+            return False
+        return not (name is not None and self.no_isolation and _norm(name) in self.no_isolation)
+
+    def extra_for(self, name: str | None) -> tuple[str, ...]:
+        if name is None:
+            return ()
+        extra = self.extra.get(_norm(name), ())
+        runtime = [r for r in extra if r.startswith("match-runtime:")]
+        if runtime:
+            from prong.errors import ProngError
+
+            raise ProngError(f"extra build requirement `{runtime[0].split(':', 1)[1]}` of `{name}` is declared with "
+                             "`match-runtime = true`, which prong does not support yet")
+        return extra
+
+
+_SETTINGS: ContextVar[BuildSettings] = ContextVar("prong_build_env_settings", default=BuildSettings())
+
+
+@contextmanager
+def build_settings_scope(settings: BuildSettings) -> Iterator[BuildSettings]:
+    """Make ``settings`` those of every :class:`BuildDispatch` created without its own, while
+    the block runs (one command)."""
+    token = _SETTINGS.set(settings)
+    try:
+        yield settings
+    finally:
+        _SETTINGS.reset(token)
+
+
+def current_build_settings() -> BuildSettings:
+    return _SETTINGS.get()
+
+
+def _norm(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 class BuildDispatch:
     """Reads or builds sdist metadata; installs build requirements into isolated envs."""
 
@@ -47,8 +113,10 @@ class BuildDispatch:
         index: PackageIndex | None = None,
         no_build: bool | frozenset[str] | Callable[[str], bool] = False,
         python: str = sys.executable,
+        settings: BuildSettings | None = None,
     ) -> None:
         self.http = http
+        self.settings = settings if settings is not None else current_build_settings()
         self.cache = cache
         self.index = index  # set after construction: the index needs the builder and vice versa
         self.no_build = no_build  # True, the (normalized) names not built, or a predicate on names
@@ -88,9 +156,11 @@ class BuildDispatch:
         with tempfile.TemporaryDirectory(prefix="prong-sdist-") as tmp:
             tree = unpack(path, Path(tmp) / "src")
             try:
-                return prepare_metadata(tree, python=self.python, installer=self, label=file.filename, workdir=tmp)
+                return prepare_metadata(tree, python=self.python, installer=self, label=file.filename, workdir=tmp,
+                                        **self.hook_options(name))
             except BuildError as err:
-                raise BuildFailed(name, version, source, err.step, err.output, err.returncode) from None
+                raise BuildFailed(name, version, source, err.step, err.output, err.returncode,
+                                  hint=self._hint(name, err)) from None
             except BuildFailed:
                 raise
             except ProngError as err:  # the build requirements could not be resolved or installed
@@ -111,9 +181,10 @@ class BuildDispatch:
             tree = source if source.is_dir() else unpack(source, Path(tmp) / "src")
             try:
                 return build_wheel(tree, out_dir, editable=editable, python=self.python, installer=self,
-                                   label=f"{name}=={version}", workdir=tmp)
+                                   label=f"{name}=={version}", workdir=tmp, **self.hook_options(name))
             except BuildError as err:
-                raise BuildFailed(name, version, origin, err.step, err.output, err.returncode) from None
+                raise BuildFailed(name, version, origin, err.step, err.output, err.returncode,
+                                  hint=self._hint(name, err)) from None
             except BuildFailed:
                 raise
             except ProngError as err:
@@ -140,15 +211,46 @@ class BuildDispatch:
         with tempfile.TemporaryDirectory(prefix="prong-tree-") as tmp:
             try:
                 return prepare_metadata(directory, python=self.python, installer=self, label=package, workdir=tmp,
-                                        editable=editable)
+                                        editable=editable, **self.hook_options(package))
             except BuildError as err:
                 raise BuildFailed(package, "", str(directory), err.step, err.output, err.returncode,
-                                  hint=hint) from None
+                                  hint=self._hint(package, err) or hint) from None
             except BuildFailed:
                 raise
             except ProngError as err:
                 raise BuildFailed(package, "", str(directory), "install the build requirements", str(err),
                                   hint=hint) from None
+
+    def hook_options(self, name: str | None) -> dict[str, Any]:
+        """The build settings of package ``name`` as keyword arguments of the
+        :mod:`prong.pep517.hooks` functions: ``extra_requires`` (its extra build dependencies),
+        or ``shared_env`` (the project's environment, for a build without isolation)."""
+        from prong.pep517.hooks import BuildError
+
+        settings = self.settings
+        if settings.isolated(name):
+            return {"extra_requires": settings.extra_for(name)}
+        env = settings.environment
+        what = f"`{name}`" if name else "the project"
+        if env is None or not _venv_python(env).exists():
+            where = f" at {env}" if env is not None else ""
+            raise BuildError(name or "build", "find the project environment to build in",
+                             f"{what} is built without build isolation (`no-build-isolation"
+                             f"{'-package' if settings.no_isolation is not True else ''}`), in the project's "
+                             f"environment, but there is no environment{where}: create it (`prong venv` or "
+                             "`prong sync`) and install the package's build requirements into it")
+        from prong.pep517.hooks import IsolatedEnv
+
+        log.info("%s: built without build isolation, in %s", name, env)
+        return {"shared_env": IsolatedEnv(env, _venv_python(env))}
+
+    def _hint(self, name: str | None, err: Exception) -> str | None:
+        """Advice for a failed build without isolation: its requirements belong in the venv."""
+        if self.settings.isolated(name):
+            return None
+        return (f"`{name}` is built without build isolation, in the environment at {self.settings.environment}: "
+                f"install its build backend and build requirements there (e.g. `prong pip install <backend>`), "
+                f"or build it in an isolated environment (remove it from `no-build-isolation-package`)")
 
     def _builds_disabled(self, name: str) -> bool:
         if callable(self.no_build):
@@ -187,7 +289,7 @@ class BuildDispatch:
         needing the same set reuses it instead of creating and filling another. Created in a
         temporary directory and renamed into place, under a file lock (two processes build it
         once); never changed afterwards."""
-        memo = (tuple(requirements), str(python), base.path if base is not None else None)
+        memo = (tuple(requirements), self.settings.constraints, str(python), base.path if base is not None else None)
         with self._env_lock:
             hit = self._envs.get(memo)
         if hit is not None:
@@ -257,9 +359,16 @@ class BuildDispatch:
             env=ResolverEnvironment(Target.current()),
             index=self.index,
             options=ResolverOptions(no_build=True),
+            constraints=self.settings.constraints,  # build-constraint-dependencies
         )
         return [(name, str(pkg.version), pkg.file) for name, pkg in resolution.packages.items()
                 if pkg.file is not None]
+
+
+def _venv_python(env: Path) -> Path:
+    import os
+
+    return env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
 def _pins_text(pins: Mapping[str, tuple[str, Any]]) -> str:

@@ -183,10 +183,16 @@ class _Runner:
 
 @contextmanager
 def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, label: str,
-             workdir: str | Path | None, kind: str) -> Iterator[tuple[Any, _Runner, Path]]:
+             workdir: str | Path | None, kind: str, extra_requires: Sequence[str] = (),
+             shared_env: IsolatedEnv | None = None) -> Iterator[tuple[Any, _Runner, Path]]:
     """An isolated environment with the backend's requirements, and its hook caller, for a build of
     ``kind`` (``wheel``, ``editable`` or ``sdist``: the ``get_requires_for_build_<kind>`` hook has
-    run and its requirements are installed). Yields (caller, runner, temporary directory)."""
+    run and its requirements are installed). Yields (caller, runner, temporary directory).
+
+    ``extra_requires`` are installed with ``[build-system] requires`` (uv's
+    ``extra-build-dependencies``). With ``shared_env`` (uv's ``no-build-isolation``) the backend
+    runs in that environment as it is: nothing is installed and, as in uv, the
+    ``get_requires_for_build_<kind>`` hook is not called."""
     import warnings
 
     import pyproject_hooks
@@ -196,7 +202,10 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
     # prong's: they are kept with the rest of the output instead of reaching the terminal.
     with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
         warnings.simplefilter("ignore")
-        env = _environment(installer, system.requires, python, Path(tmp) / "env")
+        if shared_env is not None:
+            env = shared_env
+        else:
+            env = _environment(installer, (*system.requires, *extra_requires), python, Path(tmp) / "env")
         runner = _Runner(label, {})
 
         def hook_caller(env: IsolatedEnv) -> Any:
@@ -210,6 +219,15 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
             )
 
         caller = hook_caller(env)
+        if shared_env is not None:
+            try:
+                yield caller, runner, Path(tmp)
+            except pyproject_hooks.BackendUnavailable as err:
+                needs = ", ".join(f"`{r}`" for r in system.requires) or "nothing"
+                raise BuildError(label, f"import the build backend `{system.backend}` from {env.path}",
+                                 runner.output + str(err) + f"\n([build-system] requires {needs}: "
+                                 f"without build isolation, they have to be installed there already)") from None
+            return
         try:
             extra = getattr(caller, f"get_requires_for_build_{kind}")({})
         except pyproject_hooks.BackendUnavailable as err:
@@ -243,6 +261,8 @@ def prepare_metadata(
     label: str | None = None,
     workdir: str | Path | None = None,
     editable: bool = False,
+    extra_requires: Sequence[str] = (),
+    shared_env: IsolatedEnv | None = None,
 ) -> bytes:
     """Run ``prepare_metadata_for_build_wheel`` (or build the wheel) and return ``METADATA``; with
     ``editable``, the PEP 660 hooks (``prepare_metadata_for_build_editable``, else
@@ -252,7 +272,8 @@ def prepare_metadata(
     source = Path(source_dir)
     label = label or source.name
     with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
-                  kind="editable" if editable else "wheel") as (caller, runner, tmp):
+                  kind="editable" if editable else "wheel", extra_requires=extra_requires,
+                  shared_env=shared_env) as (caller, runner, tmp):
         out = tmp / "metadata"
         out.mkdir()
         try:
@@ -278,6 +299,8 @@ def build_sdist(
     installer: BuildInstaller,
     label: str | None = None,
     workdir: str | Path | None = None,
+    extra_requires: Sequence[str] = (),
+    shared_env: IsolatedEnv | None = None,
 ) -> Path:
     """Build a source distribution of ``source_dir`` into ``out_dir`` (PEP 517 ``build_sdist``) in
     a fresh isolated environment; returns its path."""
@@ -288,7 +311,7 @@ def build_sdist(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
-                  kind="sdist") as (caller, runner, _tmp):
+                  kind="sdist", extra_requires=extra_requires, shared_env=shared_env) as (caller, runner, _tmp):
         try:
             name = caller.build_sdist(str(out), {})
         except subprocess.CalledProcessError as err:
@@ -307,6 +330,8 @@ def build_wheel(
     installer: BuildInstaller,
     label: str | None = None,
     workdir: str | Path | None = None,
+    extra_requires: Sequence[str] = (),
+    shared_env: IsolatedEnv | None = None,
 ) -> Path:
     """Build a wheel of ``source_dir`` into ``out_dir`` (PEP 517 ``build_wheel``, or PEP 660
     ``build_editable`` with ``editable``) in a fresh isolated environment; returns its path.
@@ -320,7 +345,7 @@ def build_wheel(
     out.mkdir(parents=True, exist_ok=True)
     kind = "editable" if editable else "wheel"
     with _backend(source, python=python, installer=installer, label=label, workdir=workdir,
-                  kind=kind) as (caller, runner, _tmp):
+                  kind=kind, extra_requires=extra_requires, shared_env=shared_env) as (caller, runner, _tmp):
         try:
             name = caller.build_editable(str(out), {}) if editable else caller.build_wheel(str(out), {})
         except subprocess.CalledProcessError as err:

@@ -115,6 +115,8 @@ class ToolUv:
     required_environments: tuple[str, ...] = ()
     constraint_dependencies: tuple[str, ...] = ()
     override_dependencies: tuple[str, ...] = ()
+    #: ``build-constraint-dependencies``: constraints on every build environment's resolution
+    build_constraint_dependencies: tuple[str, ...] = ()
     dev_dependencies: tuple[str, ...] = ()
     default_groups: tuple[str, ...] | str = ("dev",)
     index_url: str | None = None
@@ -300,7 +302,7 @@ def _expand_groups(raw: Mapping[str, Any], path: Path) -> dict[str, tuple[str, .
 
 _KNOWN_UV_KEYS = {
     "index", "sources", "conflicts", "environments", "required-environments", "constraint-dependencies",
-    "override-dependencies", "dev-dependencies", "default-groups", "index-url", "extra-index-url",
+    "override-dependencies", "build-constraint-dependencies", "dev-dependencies", "default-groups", "index-url", "extra-index-url",
     "find-links", "no-index", "index-strategy", "prerelease", "resolution", "exclude-newer", "package",
     "no-build", "offline", "pip",
 }
@@ -513,6 +515,8 @@ def _tool_uv(raw: Mapping[str, Any], path: Path, prefix: str) -> ToolUv:
         required_environments=_str_list(req_envs, path, f"{prefix}required-environments"),
         constraint_dependencies=_str_list(raw.get("constraint-dependencies", []), path, f"{prefix}constraint-dependencies"),
         override_dependencies=_str_list(raw.get("override-dependencies", []), path, f"{prefix}override-dependencies"),
+        build_constraint_dependencies=_str_list(raw.get("build-constraint-dependencies", []), path,
+                                                f"{prefix}build-constraint-dependencies"),
         dev_dependencies=_str_list(raw.get("dev-dependencies", []), path, f"{prefix}dev-dependencies"),
         default_groups=default_groups if isinstance(default_groups, str) else tuple(_normalize(g) for g in default_groups),
         index_url=_opt_str(raw, "index-url", path, prefix),

@@ -130,6 +130,12 @@ class PipOptions:
     no_build_package: tuple[str, ...] = ()
     no_binary_all: bool | None = None
     no_binary_package: tuple[str, ...] = ()
+    #: top-level ``[tool.uv]`` build environment settings: ``no-build-isolation``,
+    #: ``no-build-isolation-package`` and ``extra-build-dependencies`` (normalized name -> the
+    #: requirements as written; a mapping is one value, as a scalar: a higher level's wins whole)
+    no_build_isolation: bool | None = None
+    no_build_isolation_package: tuple[str, ...] = ()
+    extra_build_dependencies: Mapping[str, tuple[str, ...]] | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
 
     def combine(self, lower: PipOptions) -> PipOptions:
@@ -380,7 +386,44 @@ def _level(table: ToolUv | PipTable, base: Path, path: Path | None = None) -> Pi
             raise PyProjectError(where, "no-binary", "must be true or false (`no-binary-package` lists names)")
         values["no_binary_all"] = no_binary
         values["no_build_all"] = table.no_build
+        values["no_build_isolation_package"] = _names_of(table.other, "no-build-isolation-package", where, prefix)
+        isolation = table.other.get("no-build-isolation")
+        if isolation is not None and not isinstance(isolation, bool):
+            raise PyProjectError(where, "no-build-isolation", "must be true or false")
+        values["no_build_isolation"] = isolation
+        values["extra_build_dependencies"] = _extra_build_dependencies(table.other, where)
     return PipOptions(**values)
+
+
+def _extra_build_dependencies(table: Mapping[str, Any], path: Path) -> Mapping[str, tuple[str, ...]] | None:
+    """``extra-build-dependencies``: a table of package names to lists of requirements, each a
+    string or ``{ requirement = "...", match-runtime = false }`` (``match-runtime = true`` is
+    kept as a ``match-runtime:`` prefix, which a build refuses: see docs/conformance.md)."""
+    from prong.pep508.names import normalize_name
+
+    value = table.get("extra-build-dependencies")
+    if value is None:
+        return None
+    key = "extra-build-dependencies"
+    if not isinstance(value, dict):
+        raise PyProjectError(path, key, "must be a table of package names to lists of requirements")
+    out: dict[str, tuple[str, ...]] = {}
+    for name, reqs in value.items():
+        if not isinstance(reqs, list):
+            raise PyProjectError(path, f"{key}.{name}", "must be a list of requirements")
+        items: list[str] = []
+        for req in reqs:
+            if isinstance(req, dict) and isinstance(req.get("requirement"), str) \
+                    and set(req) <= {"requirement", "match-runtime"} \
+                    and isinstance(req.get("match-runtime", False), bool):
+                items.append(("match-runtime:" if req.get("match-runtime") else "") + req["requirement"])
+            elif isinstance(req, str):
+                items.append(req)
+            else:
+                raise PyProjectError(path, f"{key}.{name}", 'each entry must be a requirement string or '
+                                     '`{ requirement = "...", match-runtime = true }`')
+        out[str(normalize_name(name))] = tuple(items)
+    return out
 
 
 def _names_of(table: Mapping[str, Any], key: str, path: Path, prefix: str) -> tuple[str, ...]:
