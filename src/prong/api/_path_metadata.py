@@ -64,7 +64,9 @@ def _project_build_settings(args: Sequence[Any], kwargs: Mapping[str, Any]) -> A
     config = kwargs.get("config")
     try:
         return project_build_settings(args[0] if args else kwargs.get("project", "."),
-                                      config() if callable(config) else config, kwargs.get("environ"))
+                                      config() if callable(config) else config, kwargs.get("environ"),
+                                      no_build_isolation=kwargs.get("no_build_isolation"),
+                                      no_build_isolation_package=kwargs.get("no_build_isolation_package") or ())
     except (ProngError, OSError, ValueError):
         return BuildSettings()
 

@@ -586,6 +586,8 @@ def resolve_project(
     no_build_package: Sequence[str] = (),
     no_binary: bool | None = False,
     no_binary_package: Sequence[str] = (),
+    no_build_isolation: bool | None = False,  # these two: read by `uses_build_settings`
+    no_build_isolation_package: Sequence[str] = (),
     preferences: Mapping[str, Sequence[tuple[Any, Any, str | None]]] | None = None,
     fork_markers: Sequence[str] = (),
     git_pins: Mapping[tuple[str, Any], str] | None = None,

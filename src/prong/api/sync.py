@@ -1021,7 +1021,9 @@ def _dispatch(http: HttpClient, cache: Cache, venv: Venv, root: Path, lock_optio
     from prong.api._build_settings import project_build_settings
 
     registry = build_registry(_index_urls(root, config, os.environ, lock_options), cache_dir=cache.root)
-    settings = project_build_settings(root, config, os.environ, environment=venv.root)
+    settings = project_build_settings(root, config, os.environ, environment=venv.root,
+                                      no_build_isolation=lock_options.get("no_build_isolation"),
+                                      no_build_isolation_package=lock_options.get("no_build_isolation_package") or ())
     dispatch = BuildDispatch(registry.http, cache, python=str(venv.interpreter.base_interpreter), settings=settings)
     dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
     return dispatch

@@ -154,3 +154,38 @@ def test_a_no_isolation_package_builds_in_the_project_venv(server: IndexServer, 
     _prong(work, capsys, app, "sync")
     assert _hooks(work) == ["stubback==1.0 build_wheel helper=missing"]
     assert uv_bin()
+
+
+def test_no_build_isolation_flags_add_to_the_settings_as_uv(server: IndexServer, work: Path,
+                                                           capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # the command line's names are added to the pyproject's list (uv 0.13.9 fails here too: `lib`
+    # is still built without isolation, and its .venv lacks the backend)
+    app = _project(work, server, 'no-build-isolation-package = ["lib"]')
+    _prong(work, capsys, app, "venv")
+    err = _prong(work, capsys, app, "lock", "--no-build-isolation-package", "other", code=1)
+    assert f"could not import the build backend `stubback` from {app / '.venv'}" in err
+    assert run_uv(["lock", "--no-build-isolation-package", "other"], app, work).returncode != 0
+    # a project without the setting: each flag, and UV_NO_BUILD_ISOLATION, builds in the .venv
+    plain = _project(work, server, "", name="plain")
+    _prong(work, capsys, plain, "venv")
+    for args in (["--no-build-isolation"], ["--no-build-isolation-package", "LIB"]):
+        for command in ("lock", "sync"):
+            err = _prong(work, capsys, plain, command, *args, code=1)
+            assert "could not import the build backend `stubback`" in err and "without build isolation" in err
+        assert run_uv(["lock", *args], plain, work).returncode != 0
+    err = _prong(work, capsys, plain, "run", "--no-build-isolation", "python", "-c", "pass", code=1)
+    assert "without build isolation" in err
+    monkeypatch.setenv("UV_NO_BUILD_ISOLATION", "1")
+    err = _prong(work, capsys, plain, "lock", code=1)
+    assert "without build isolation" in err
+    monkeypatch.setenv("UV_NO_BUILD_ISOLATION", "false")  # false: the files' setting (none: isolated)
+    _prong(work, capsys, plain, "lock")
+    assert _hooks(work)[-1] == "stubback==2.0 prepare_metadata_for_build_wheel helper=missing"
+    # with the backend in the .venv, the flag's build uses it (the older version)
+    monkeypatch.delenv("UV_NO_BUILD_ISOLATION")
+    result = run_uv(["pip", "install", "--python", str(plain / ".venv" / "bin" / "python"),
+                     "--index-url", server.simple_url, "stubback==1.0"], plain, work)
+    assert result.returncode == 0, result.stderr
+    _prong(work, capsys, plain, "sync", "--no-build-isolation")
+    assert _hooks(work) == ["stubback==1.0 build_wheel helper=missing"]

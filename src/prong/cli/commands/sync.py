@@ -42,12 +42,19 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
                         help="Never install pre-built wheels (build every package from its sdist)")
     parser.add_argument("--no-binary-package", action="append", default=[], metavar="PACKAGE",
                         help="Never install a pre-built wheel of PACKAGE (repeatable)")
+    parser.add_argument("--no-build-isolation", action="store_true", default=None,
+                        help="Build source distributions in the project's environment, which must hold their "
+                             "build requirements (env: UV_NO_BUILD_ISOLATION)")
+    parser.add_argument("--no-build-isolation-package", action="append", default=[], metavar="PACKAGE",
+                        help="Build PACKAGE in the project's environment, without isolation (repeatable)")
 
 
 def build_kwargs(ns: argparse.Namespace) -> dict[str, object]:
     """The keyword arguments of ``lock`` / ``sync`` that :func:`add_build_arguments` gives."""
     return dict(no_build=bool(ns.no_build), no_build_package=tuple(ns.no_build_package),
-                no_binary=bool(ns.no_binary), no_binary_package=tuple(ns.no_binary_package))
+                no_binary=bool(ns.no_binary), no_binary_package=tuple(ns.no_binary_package),
+                no_build_isolation=bool(ns.no_build_isolation),
+                no_build_isolation_package=tuple(ns.no_build_isolation_package))
 
 
 def add_lock_arguments(parser: argparse.ArgumentParser) -> None:
