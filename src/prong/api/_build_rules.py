@@ -51,7 +51,7 @@ def build_rules(config: Any, environ: Mapping[str, str] | None = None, *, no_bui
         return bool(configured)
 
     def names(cli: Sequence[str], var: str, configured: Sequence[str]) -> frozenset[str]:
-        listed = [*cli, *env.get(var, "").split(), *configured]
+        listed = [*cli, *env_names(env, var), *configured]
         return frozenset(_normalize(n) for n in listed if n.strip())
 
     all_build = flag(no_build, "UV_NO_BUILD", files.no_build_all if files is not None else None)
@@ -60,6 +60,23 @@ def build_rules(config: Any, environ: Mapping[str, str] | None = None, *, no_bui
     binary_names = names(no_binary_package, "UV_NO_BINARY_PACKAGE",
                          files.no_binary_package if files is not None else ())
     return (True if all_build else build_names), (True if all_binary else binary_names)
+
+
+def env_names(environ: Mapping[str, str], var: str) -> list[str]:
+    """The package names of a list variable (``UV_NO_BUILD_PACKAGE``, ``UV_NO_BINARY_PACKAGE``:
+    separated by spaces); a name that is not one is :class:`~prong.project.settings.EnvVarError`
+    (uv parses them for every command, ``pip compile`` too, which does not use them)."""
+    from prong.errors import InvalidName
+    from prong.pep508.names import normalize_name
+    from prong.project.settings import EnvVarError
+
+    listed = environ.get(var, "").split()
+    for name in listed:
+        try:
+            normalize_name(name)
+        except InvalidName as err:
+            raise EnvVarError(var, environ[var], f"package names separated by spaces ({err.message})") from None
+    return listed
 
 
 def rule_of(options: Any, name: str, kind: str) -> str:

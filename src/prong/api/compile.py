@@ -222,6 +222,12 @@ def compile_requirements(
     )
     opts = pip_settings(args, config, env_vars)
     config_files = {p.resolve() for p in config.files} if config is not None else set()
+    # as uv 0.13.9: UV_NO_BUILD, UV_NO_BINARY and their package lists are lock's and sync's, not
+    # pip compile's (which ignores them); only a list holding a bad name is an error, as in uv
+    from prong.api._build_rules import env_names
+
+    for var in ("UV_NO_BUILD_PACKAGE", "UV_NO_BINARY_PACKAGE"):
+        env_names(env_vars, var)
 
     # -- inputs
     reqs: list[str] = list(requirements)

@@ -253,3 +253,31 @@ def test_lock_of_dynamic_dependencies_fails_with_the_build_error(
     assert "  backend line 30\n" in err and "backend line 10\n" not in err
     assert "hint: to use only wheels of `dynamic`, pass `--no-build-package dynamic`" in err
     assert _builds(work) == ["get_requires_for_build_wheel"]
+
+
+@pytest.mark.parametrize("variable", ["UV_NO_BUILD=1", "UV_NO_BUILD_PACKAGE=other static",
+                                      "UV_NO_BINARY=true", "UV_NO_BINARY_PACKAGE=dep", "UV_NO_BUILD=bogus"])
+def test_the_build_variables_of_lock_are_not_read_by_pip_compile_as_in_uv(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    variable: str
+) -> None:
+    # uv 0.13.9's pip compile ignores them (lock and sync read them): `static` still comes from
+    # its sdist, `dep` from its only wheel, and a bad boolean is not looked at
+    name, value = variable.split("=", 1)
+    monkeypatch.setenv(name, value)
+    (code, out, err), uv = _both(server, work, capsys, "static")
+    assert code == 0, err
+    assert uv.returncode == 0, uv.stderr
+    assert out == uv.stdout == "dep==1.0\n    # via static\nstatic==2.0\n    # via -r in.txt\n"
+
+
+@pytest.mark.parametrize("name", ["UV_NO_BUILD_PACKAGE", "UV_NO_BINARY_PACKAGE"])
+def test_a_bad_name_in_a_build_variable_is_an_error_as_in_uv(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    name: str
+) -> None:
+    monkeypatch.setenv(name, "static not,a,name")
+    (code, _out, err), uv = _both(server, work, capsys, "static")
+    assert code == uv.returncode == 2
+    assert f"invalid value `static not,a,name` for {name}" in err and "`not,a,name` contains ','" in err
+    assert name in uv.stderr
