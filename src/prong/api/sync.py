@@ -343,8 +343,14 @@ def sync(
             skip.update(selection.roots)
 
         started = time.perf_counter()
-        wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots,
-                         options=build_options)
+        versions = _DynamicVersions(directory, cache,
+                                    lambda: _http_client(directory, config, env, cache, offline, lock_options),
+                                    lambda http: _dispatch(http, cache, venv, directory, lock_options, config))
+        try:
+            wanted = _wanted(select(lk, selection), lk, directory, target, marker_env, skip, selection.roots,
+                             options=build_options, dynamic_version=versions)
+        finally:
+            versions.close()
         from prong.installer.plan import make_plan, scan_installed
 
         if not dry_run:
@@ -668,14 +674,54 @@ class _Item:
     local_file: Path | None = None  # a `path` source: a wheel to unpack, or an sdist to build
     direct_url: Mapping[str, object] | None = None  # direct_url.json of a path, directory or url install
     git: tuple[str, str, str | None] | None = None  # a git source: (repository URL, commit, subdirectory)
+    version: str | None = None  # the built metadata's, for a version the lock does not give (dynamic)
+
+
+class _DynamicVersions:
+    """The version of a path project whose version is dynamic (the lock, as uv's, gives none):
+    from the metadata its backend built when it was locked (kept by the tree's cache key, as
+    :func:`prong.api._path_metadata.built_pyproject` keeps it), else built now by the dispatch
+    ``make_dispatch(make_http())`` gives (made once, when first needed)."""
+
+    def __init__(self, root: Path, cache: Cache, make_http: Callable[[], HttpClient],
+                 make_dispatch: Callable[[HttpClient], Any]) -> None:
+        self.root, self.cache, self.make_http, self.make_dispatch = root, cache, make_http, make_dispatch
+        self.http: HttpClient | None = None
+        self.dispatch: Any = None
+
+    def __call__(self, package: LockedPackage) -> str:
+        import sys
+
+        from prong.client.metadata import parse_metadata
+        from prong.pep517.metadata_cache import tree_metadata
+
+        tree = (self.root / package.source.value).resolve()
+        editable = package.source.kind == "editable"
+
+        def build() -> bytes:
+            if self.dispatch is None:
+                self.http = self.make_http()
+                self.dispatch = self.make_dispatch(self.http)
+            return self.dispatch.build_tree_metadata(tree, package=package.name, editable=editable)
+
+        raw = tree_metadata(tree, package=package.name, cache=self.cache, python=sys.executable, build=build,
+                            editable=editable)
+        return str(parse_metadata(raw).version)
+
+    def close(self) -> None:
+        for http in {id(h): h for h in (self.http, getattr(self.dispatch, "http", None)) if h is not None}.values():
+            http.close()
 
 
 def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marker_env: Mapping[str, str],
-            skip: set[str], roots: Sequence[str] = (), options: Any = None) -> list[Wanted]:
+            skip: set[str], roots: Sequence[str] = (), options: Any = None,
+            dynamic_version: Callable[[LockedPackage], str] | None = None) -> list[Wanted]:
     """What to install for each selected package. ``options`` (``ResolverOptions``): the build
     options, as uv applies them to a lock's packages: with wheels disabled a package is built from
     its sdist, with builds disabled only a wheel will do (an editable project is still built, and
-    a virtual one needs nothing); a package neither way allows is a :class:`BuildOptionRefused`."""
+    a virtual one needs nothing); a package neither way allows is a :class:`BuildOptionRefused`.
+    ``dynamic_version``: the version of a directory or editable package the lock gives none (its
+    version is dynamic), from its built metadata."""
     from prong.installer.plan import Wanted, direct_url_label
     from prong.installer.wheels import pick_wheel
     from prong.pep508.markers import parse_marker
@@ -701,15 +747,17 @@ def _wanted(selected: Sequence[Any], lk: Lock, root: Path, target: Target, marke
             if refused is not None:
                 failures.append(refused)
                 continue
+        if source.kind in ("editable", "directory") and package.version is None and dynamic_version is not None:
+            version = dynamic_version(package)
         if source.kind == "editable":
             tree = (root / source.value).resolve()
             out.append(Wanted(package.name, version, editable_url=tree.as_uri(),
-                              payload=_Item(package, build_source=tree, editable=True)))
+                              payload=_Item(package, build_source=tree, editable=True, version=version)))
             continue
         if source.kind == "directory":
             tree = (root / source.value).resolve()
             out.append(Wanted(package.name, version, direct_url=tree.as_uri(),
-                              payload=_Item(package, build_source=tree,
+                              payload=_Item(package, build_source=tree, version=version,
                                             direct_url={"url": tree.as_uri(), "dir_info": {"editable": False}})))
             continue
         if source.kind == "path":
@@ -1037,7 +1085,7 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
     from prong.installer.unpack import open_unpacked, unpack_wheel
 
     package = item.package
-    version = package.version or "0"
+    version = package.version or item.version or "0"
     major, minor = venv.interpreter.minor
     if item.local_file is not None and item.local_file.name.endswith(".whl"):
         if not item.local_file.is_file():

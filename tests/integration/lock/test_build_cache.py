@@ -236,6 +236,53 @@ def test_sync_builds_a_directory_wheel_once(server: IndexServer, work: Path,
     assert [line for line in _hooks(work) if line.endswith(" build_wheel")] == []
 
 
+def _dynamic_version_project(base: Path, index_url: str) -> Path:
+    _lib(base / "lib-a", "lib-a", "Version: 1.2.3\n", '["version"]')
+    _lib(base / "lib-c", "lib-c", "Version: 3.1\n", '["version"]')
+    app = base / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+        'dependencies = ["lib-a", "lib-c"]\n\n'
+        '[tool.uv.sources]\nlib-a = { path = "../lib-a", editable = true }\nlib-c = { path = "../lib-c" }\n\n'
+        f'[[tool.uv.index]]\nname = "local"\nurl = "{index_url}"\ndefault = true\n')
+    return app
+
+
+def _changes(err: str, base: Path) -> list[str]:
+    """The summary's lines of changes, the project's directory written as <base>."""
+    return [line.replace(base.as_uri(), "<base>") for line in err.splitlines()
+            if line.startswith((" + ", " - ", " ~ ")) or line.startswith("Checked ")]
+
+
+def test_sync_installs_a_dynamic_version_as_built_and_keeps_it(server: IndexServer, work: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    ours = _dynamic_version_project(work / "prong", server.simple_url)
+    theirs = _dynamic_version_project(work / "uv", server.simple_url)
+    err = _prong(work, capsys, ours, "sync")
+    done = run_uv(["sync"], theirs, work)
+    assert done.returncode == 0, done.stderr
+    expected = [" + lib-a==1.2.3 (from <base>/lib-a)", " + lib-c==3.1 (from <base>/lib-c)"]
+    assert _changes(err, work / "prong") == _changes(done.stderr, work / "uv") == expected
+    assert (ours / "uv.lock").read_text() == (theirs / "uv.lock").read_text()  # neither locks a version
+    site = next((ours / ".venv" / "lib").glob("python3*/site-packages"))
+    assert {p.name for p in site.glob("lib_*.dist-info")} == {"lib_a-1.2.3.dist-info", "lib_c-3.1.dist-info"}
+    _hooks(work)
+    # a second sync has nothing to do (as uv's): no build, nothing installed again
+    err = _prong(work, capsys, ours, "sync")
+    done = run_uv(["sync"], theirs, work)
+    assert _changes(err, work / "prong")[0].startswith("Checked 2 packages")
+    assert _changes(done.stderr, work / "uv")[0].startswith("Checked 2 packages")
+    assert len(_changes(err, work / "prong")) == 1
+    assert _hooks(work) == []
+    # --frozen with an empty cache: the version comes from the metadata, built then
+    shutil.rmtree(work / "cache")
+    err = _prong(work, capsys, ours, "sync", "--frozen", "--reinstall-package", "lib-c")
+    done = run_uv(["sync", "--frozen", "--reinstall-package", "lib-c"], theirs, work)
+    assert _changes(err, work / "prong") == _changes(done.stderr, work / "uv") == [" ~ lib-c==3.1 (from <base>/lib-c)"]
+    assert "lib-c prepare_metadata_for_build_wheel" in _hooks(work)
+
+
 def test_a_failing_path_dependency_build_names_the_package_and_directory(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
