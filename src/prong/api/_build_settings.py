@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from prong.pep517.dispatch import BuildSettings
+from prong.pep517.settings import BuildSettings
 
 
 def project_build_settings(project: str | Path, config: Any = None, environ: Mapping[str, str] | None = None, *,

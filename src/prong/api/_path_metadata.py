@@ -38,14 +38,15 @@ def uses_build_settings(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from contextlib import nullcontext
 
-        from prong.pep517.dispatch import build_settings_scope
+        from prong.pep517.settings import build_settings_scope
 
         given = {k: kwargs[k] for k in _KEYS if kwargs.get(k) is not None}
         outer = _SETTINGS.get()
         # one memo per command (the outermost call): what it built, it does not build twice
         token = _SETTINGS.set({"memo": {}, **outer, **given, "scoped": True})
         # the outermost call also reads the project's build settings, for every build it makes
-        scope = nullcontext() if outer.get("scoped") else build_settings_scope(_project_build_settings(args, kwargs))
+        scope = nullcontext() if outer.get("scoped") else build_settings_scope(
+            lambda: _project_build_settings(args, kwargs))
         try:
             with scope:
                 return fn(*args, **kwargs)
@@ -59,7 +60,7 @@ def _project_build_settings(args: Sequence[Any], kwargs: Mapping[str, Any]) -> A
     """The build settings of the project a decorated command runs on (the defaults when the
     project cannot be read: the command itself then says why)."""
     from prong.api._build_settings import project_build_settings
-    from prong.pep517.dispatch import BuildSettings
+    from prong.pep517.settings import BuildSettings
 
     config = kwargs.get("config")
     try:

@@ -652,10 +652,12 @@ def lock(
     if the lock would change; ``dry_run``: compute, write nothing. The lock's versions are kept
     (as preferences) unless ``upgrade`` or the package is in ``upgrade_packages``.
     """
-    from prong.sources import git
+    import sys
 
     started = time.perf_counter()
-    git.new_run()  # branches and tags are looked up again by each lock (a locked commit is kept)
+    git = sys.modules.get("prong.sources.git")  # (not imported by a process that has used no git source)
+    if git is not None:
+        git.new_run()  # branches and tags are looked up again by each lock (a locked commit is kept)
     directory = workspace_root(project)
     lock_path = directory / "uv.lock"
     existing_text = lock_path.read_text(encoding="utf-8") if lock_path.is_file() else None
@@ -959,10 +961,14 @@ def _member_files(directory: Path) -> list[Path]:
     """The pyproject.toml of every workspace member (their contents are inputs of the lock), and
     the member directories themselves: a member added or removed changes the list."""
     from prong.api._workspace import workspace_of
+    from prong.project import workspace
 
     try:
+        path = directory / "pyproject.toml"
+        if workspace.workspace_table(workspace.read_toml(path), path) is None:
+            return []  # no [tool.uv.workspace]: the project is the only member (fast: no full read)
         ws = workspace_of(directory)
-    except ProngError:
+    except (ProngError, OSError):
         return []
     return [m.path / "pyproject.toml" for m in ws.members.values() if m.rel != "."]
 

@@ -23,16 +23,14 @@ import sys
 import threading
 import sysconfig
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from prong.client.metadata import MetadataUnavailable
 from prong.client.auth import redact
 from prong.pep517.hooks import BuildError, BuildFailed, IsolatedEnv, prepare_metadata
+from prong.pep517.settings import BuildSettings, build_settings_scope, current_build_settings
 from prong.sources.sdist import sdist_static_metadata, unpack
 
 if TYPE_CHECKING:
@@ -43,63 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("prong.build")
 
-
-@dataclass(frozen=True)
-class BuildSettings:
-    """How build environments are made, from the project's ``[tool.uv]`` (and uv.toml).
-
-    ``constraints``: ``build-constraint-dependencies``, applied to every build environment's
-    resolution; ``extra``: ``extra-build-dependencies`` (normalized name -> requirements installed
-    beside that package's ``[build-system] requires``); ``no_isolation``: ``True``
-    (``no-build-isolation``) or the normalized names of ``no-build-isolation-package``, built in
-    ``environment`` (the project's venv) with nothing installed; ``environment_hint``: how to get
-    that venv when it is missing (for the message)."""
-
-    constraints: tuple[str, ...] = ()
-    extra: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    no_isolation: bool | frozenset[str] = False
-    environment: Path | None = None
-
-    def isolated(self, name: str | None) -> bool:
-        if self.no_isolation is True:
-            return False
-        return not (name is not None and self.no_isolation and _norm(name) in self.no_isolation)
-
-    def extra_for(self, name: str | None) -> tuple[str, ...]:
-        if name is None:
-            return ()
-        extra = self.extra.get(_norm(name), ())
-        runtime = [r for r in extra if r.startswith("match-runtime:")]
-        if runtime:
-            from prong.errors import ProngError
-
-            raise ProngError(f"extra build requirement `{runtime[0].split(':', 1)[1]}` of `{name}` is declared with "
-                             "`match-runtime = true`, which prong does not support yet")
-        return extra
-
-
-_SETTINGS: ContextVar[BuildSettings] = ContextVar("prong_build_env_settings", default=BuildSettings())
-
-
-@contextmanager
-def build_settings_scope(settings: BuildSettings) -> Iterator[BuildSettings]:
-    """Make ``settings`` those of every :class:`BuildDispatch` created without its own, while
-    the block runs (one command)."""
-    token = _SETTINGS.set(settings)
-    try:
-        yield settings
-    finally:
-        _SETTINGS.reset(token)
-
-
-def current_build_settings() -> BuildSettings:
-    return _SETTINGS.get()
-
-
-def _norm(name: str) -> str:
-    import re
-
-    return re.sub(r"[-_.]+", "-", name).lower()
+__all__ = ["BuildDispatch", "BuildSettings", "build_settings_scope", "current_build_settings"]
 
 
 class BuildDispatch:
