@@ -204,6 +204,8 @@ def dynamic_versions(root: Path, projects: Sequence[Any]) -> list[str]:
 def dynamic_tree_keys(pyprojects: Sequence[Path]) -> str:
     """The cache keys of the directories among ``pyprojects``' parents whose metadata is dynamic
     (what a lock of a project with such path dependencies depends on beyond their pyproject.toml)."""
+    if not pyprojects:
+        return ""  # (the no-op lock of a project without path sources imports nothing more)
     from prong.pep517.metadata_cache import tree_cache_key
     from prong.project.pyproject import read_pyproject
 
