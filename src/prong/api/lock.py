@@ -80,6 +80,10 @@ class LockResult:
     notes: tuple[str, ...] = ()
     #: (index URL as configured, URL used instead), e.g. a devpi web page's ``+simple`` API
     index_fixes: tuple[tuple[str, str], ...] = ()
+    #: the packages the new lock adds, updates or removes (``LockEvent``s, uv's "Added idna v3.10"
+    #: lines), against the previous lock (every package when there was none: ``had_lock`` False)
+    events: tuple[Any, ...] = ()
+    had_lock: bool = False
 
 
 @dataclass(slots=True)
@@ -727,6 +731,7 @@ def lock(
     text = render_lock(lk)
     changed = text != existing_text
     changes = _lock_changes(lock_path, existing_text, lk) if changed else ()
+    events, had_lock = _lock_events(lock_path, existing_text, lk) if changed else ((), existing_text is not None)
     if changed and status is not None and not status.satisfied:
         changes = tuple(dict.fromkeys((*status.hints(), *changes)))
     notes = (status.message,) if status is not None and not status.satisfied and status.kind in _NOTED else ()
@@ -753,8 +758,22 @@ def lock(
         lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
         packages=packages, seconds=time.perf_counter() - started,
         warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
-        changes=changes, notes=notes, index_fixes=tuple(ctx.index_fixes),
+        changes=changes, notes=notes, index_fixes=tuple(ctx.index_fixes), events=events, had_lock=had_lock,
     )
+
+
+def _lock_events(path: Path, old_text: str | None, new: Lock) -> tuple[tuple[Any, ...], bool]:
+    """uv's package events of a changed lock, and whether there was a readable lock before."""
+    from prong.lock import parse_lock
+    from prong.lock.events import lock_events
+
+    old = None
+    if old_text is not None:
+        try:
+            old = parse_lock(old_text, path)
+        except ProngError:
+            old = None
+    return tuple(lock_events(old, new)), old is not None
 
 
 #: The ``_context`` options that ``lock``'s keyword arguments carry.

@@ -56,12 +56,48 @@ def test_a_relock_keeps_the_locked_versions_until_upgraded(
     assert lock(project, server, capsys, "--refresh")[0] == 0  # (the pages are cached: ask again)
     assert versions(project)["lib"] == "1.0"  # the lock's version is preferred
     code, err = lock(project, server, capsys, "--dry-run", "-P", "lib")
-    assert code == 0 and "`lib` would change: 1.0" in err and "-> 2.0" in err
+    assert code == 0 and err.splitlines()[1:] == ["Update lib v1.0 -> v2.0"]  # uv's words
     assert versions(project)["lib"] == "1.0"  # --dry-run writes nothing
-    assert lock(project, server, capsys, "-P", "lib")[0] == 0
+    code, err = lock(project, server, capsys, "-P", "lib")
+    assert code == 0 and err.splitlines()[1:] == ["Updated lib v1.0 -> v2.0"]
     assert versions(project) == {"app": "0.1.0", "lib": "2.0", "other": "1.0"}
-    assert lock(project, server, capsys, "-U")[0] == 0
+    code, err = lock(project, server, capsys, "-U")
+    assert code == 0 and err.splitlines()[1:] == ["Updated other v1.0 -> v2.0"]
     assert versions(project) == {"app": "0.1.0", "lib": "2.0", "other": "2.0"}
+    code, err = lock(project, server, capsys, "--dry-run")
+    assert code == 0 and err.splitlines()[1:] == ["No lockfile changes detected"]
+
+
+def test_lock_reports_each_package_change_as_uv_does(
+    project: Path, server: IndexServer, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`Added`/`Updated`/`Removed` lines after a lock that changes (none for a first lock), and
+    `Add ...` for every package of a first lock with `--dry-run`: the same lines as uv's."""
+    import shutil
+
+    from tests.support.uv import run_uv
+
+    theirs = tmp_path / "uv-app"
+    shutil.copytree(project, theirs)
+
+    def both(*args: str) -> tuple[list[str], list[str]]:
+        code, err = lock(project, server, capsys, *args)
+        assert code == 0, err
+        done = run_uv(["lock", "--no-config", "--default-index", server.simple_url, *args], theirs, tmp_path)
+        assert done.returncode == 0, done.stderr
+        uv_lines = [ln for ln in done.stderr.splitlines() if not ln.startswith(("Using ", "Resolved "))]
+        return err.splitlines()[1:], uv_lines
+
+    ours, theirs_lines = both("--dry-run")
+    assert ours == theirs_lines == ["Add app v0.1.0", "Add lib v1.0", "Add other v1.0"]
+    assert both() == ([], [])
+    server.add(Dist("lib", "2.0"))
+    server.add(Dist("extra", "1.0"))
+    for root in (project, theirs):
+        (root / "pyproject.toml").write_text(
+            (root / "pyproject.toml").read_text().replace('["lib", "other"]', '["lib>=2", "extra"]'))
+    ours, theirs_lines = both("--refresh")
+    assert ours == theirs_lines == ["Added extra v1.0", "Updated lib v1.0 -> v2.0", "Removed other v1.0"]
 
 
 def test_an_unchanged_project_is_not_resolved_again(

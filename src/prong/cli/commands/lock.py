@@ -82,9 +82,19 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         for note in result.notes:  # why the existing lock was not used, where uv says so too
             print(note, file=sys.stderr)
         print(f"Resolved {result.packages} package{'' if result.packages == 1 else 's'} in {_duration(result.seconds)}", file=sys.stderr)
-        if ns.dry_run and result.changed:
-            for line in result.changes or ("The lockfile would change",):
+        # uv's words: each package added, updated or removed (a dry run: "Add ...", and every
+        # package of a first lock); then, for a dry run, whether anything else changed
+        if ns.dry_run:
+            lines = [e.render(dry_run=True) for e in result.events]
+            if not result.changed:
+                lines = ["No lockfile changes detected"]
+            elif not lines:
+                lines = ["Lockfile changes detected"]
+            for line in lines:
                 print(line, file=sys.stderr)
+        elif result.had_lock:
+            for event in result.events:
+                print(event.render(), file=sys.stderr)
     return 0
 
 
