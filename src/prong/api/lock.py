@@ -351,6 +351,45 @@ def _path_projects(root: Path, reqs: Sequence[Any], indexes: Any, direct: Any = 
     return list(out.values())
 
 
+def _conflicts_of(pp: PyProject, owner: str | None) -> list[list[ConflictItemRef]]:
+    """The ``[tool.uv] conflicts`` of one pyproject.toml (``owner``: its project's normalized
+    name, which an item without ``package`` names), each extra or group checked against it."""
+    from prong.resolver.universal_result import ConflictItemRef
+
+    path = pp.path
+    out: list[list[ConflictItemRef]] = []
+    for si, cset in enumerate(pp.tool_uv.conflicts):
+        items = []
+        for ii, item in enumerate(cset):
+            key = f"tool.uv.conflicts[{si}][{ii}]"
+            if item.package is None and owner is None:
+                raise ProjectError(f"{path}: `{key}`: a conflict of a workspace root without [project] must name "
+                                   "its `package`", hint='Add `package = "member-name"` to the item.')
+            pkg = (item.package or owner or "").replace("_", "-").replace(".", "-").lower()
+            if item.extra is not None:
+                extra = item.extra.replace("_", "-").lower()
+                if pkg == owner and extra not in pp.optional_dependencies:
+                    raise ProjectError(
+                        f"{path}: `{key}.extra`: the conflict names the extra `{item.extra}`, which "
+                        f"[project.optional-dependencies] does not define (defined: "
+                        f"{', '.join(f'`{e}`' for e in pp.optional_dependencies) or 'none'})"
+                    )
+                items.append(ConflictItemRef(pkg, extra=extra))
+            elif item.group is not None:
+                group = item.group.replace("_", "-").lower()
+                groups = set(pp.dependency_groups) | ({"dev"} if pp.tool_uv.dev_dependencies else set())
+                if pkg == owner and group not in groups:
+                    raise ProjectError(
+                        f"{path}: `{key}.group`: the conflict names the group `{item.group}`, which "
+                        f"[dependency-groups] does not define"
+                    )
+                items.append(ConflictItemRef(pkg, group=group))
+            else:
+                items.append(ConflictItemRef(pkg))
+        out.append(items)
+    return out
+
+
 def _check_sources(pp: PyProject, path: Path) -> None:
     """uv's rule: the sources of one package must not overlap (same extra or group, markers that
     some environment satisfies together)."""
@@ -490,33 +529,12 @@ def _context(
                                                              *(x for rs in m.dependency_groups.values() for x in rs))
                                                    if r.source is None or r.source[1] not in rels], all_indexes, direct,
                                        options=build_options)
-    # conflicts
+    # conflicts: as uv, a virtual root's own and every member's (an item without `package` is
+    # the declaring member's), members in name order
     conflicts: list[list[ConflictItemRef]] = []
-    for si, cset in enumerate(pp.tool_uv.conflicts):
-        items = []
-        for ii, item in enumerate(cset):
-            pkg = (item.package or name).replace("_", "-").lower()
-            key = f"tool.uv.conflicts[{si}][{ii}]"
-            if item.extra is not None:
-                extra = item.extra.replace("_", "-").lower()
-                if pkg == name and extra not in pp.optional_dependencies:
-                    raise ProjectError(
-                        f"{path}: `{key}.extra`: the conflict names the extra `{item.extra}`, which "
-                        f"[project.optional-dependencies] does not define (defined: "
-                        f"{', '.join(f'`{e}`' for e in extras) or 'none'})"
-                    )
-                items.append(ConflictItemRef(pkg, extra=extra))
-            elif item.group is not None:
-                group = item.group.replace("_", "-").lower()
-                if pkg == name and group not in groups:
-                    raise ProjectError(
-                        f"{path}: `{key}.group`: the conflict names the group `{item.group}`, which "
-                        f"[dependency-groups] does not define"
-                    )
-                items.append(ConflictItemRef(pkg, group=group))
-            else:
-                items.append(ConflictItemRef(pkg))
-        conflicts.append(items)
+    declaring = ([(pp, None)] if ws.virtual_root else []) + [(m.pyproject, m.name) for m in ws.members.values()]
+    for decl, owner in declaring:
+        conflicts += _conflicts_of(decl, owner)
     environments = [parse_marker(m) for m in pp.tool_uv.environments]
     required = [parse_marker(m) for m in pp.tool_uv.required_environments]
     if environments:

@@ -203,3 +203,26 @@ def test_bad_workspaces_are_refused(server: IndexServer, tmp_path: Path, capsys:
         assert text in err
     assert not (ws / "uv.lock").exists()
     assert run_uv(["lock"], ws, tmp_path).returncode != 0  # uv refuses them too
+
+
+def test_a_members_conflicts_are_read_as_uv_reads_them(server: IndexServer, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """uv collects `[tool.uv] conflicts` from every member (an item without `package` is that
+    member's), not from the root alone: extras of `b` that cannot be installed together lock."""
+    def make(base: Path) -> Path:
+        ws = _workspace(base, server.simple_url)
+        b = ws / "packages" / "b" / "pyproject.toml"
+        b.write_text(b.read_text().replace(
+            '[dependency-groups]', '[project.optional-dependencies]\nnew = ["idna==3.10"]\nold = ["idna==2.0"]\n\n'
+            '[dependency-groups]').replace('dev = ["idna"]', 'dev = ["six"]')
+            + '\n[tool.uv]\nconflicts = [[{ extra = "new" }, { extra = "old" }]]\n')
+        return ws
+
+    ours, theirs = make(tmp_path / "prong"), make(tmp_path / "uv")
+    code, err = _prong(capsys, ours, tmp_path / "cache", "lock")
+    assert code == 0, err
+    done = run_uv(["lock"], theirs, tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (ours / "uv.lock").read_text()
+    assert text == (theirs / "uv.lock").read_text()
+    assert 'conflicts = [[\n    { package = "b", extra = "new" },\n    { package = "b", extra = "old" },\n]]' in text
