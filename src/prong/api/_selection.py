@@ -68,6 +68,9 @@ def build_selection(pyproject: PyProject, pyproject_path: Path, lock: Lock, opts
         wanted_extras = known_extras - {normalize_extra(e) for e in opts.no_extras}
 
     known_groups = {g for p in root_packages for g in (*p.dev_dependencies, *p.metadata.requires_dev)}
+    # a workspace root without [project]: its own groups are the lock's [manifest.dependency-groups]
+    root_groups = set(lock.manifest.dependency_groups) if pyproject.normalized_name is None else set()
+    known_groups |= root_groups
     asked = {normalize_group(g) for g in (*opts.groups, *opts.only_groups)}
     unknown = sorted(asked - known_groups)
     if unknown:
@@ -91,6 +94,7 @@ def build_selection(pyproject: PyProject, pyproject_path: Path, lock: Lock, opts
         groups=frozenset(chosen),
         prod=prod,
         prune=frozenset(normalize_name(p) for p in opts.prune),
+        manifest_groups=frozenset(chosen & root_groups),
     )
 
 

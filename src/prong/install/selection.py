@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from prong.errors import ProngError
-from prong.lock.model import Lock, LockDependency, LockedPackage, PackageId
+from prong.lock.model import Lock, LockDependency, LockedPackage, LockRequirement, PackageId
 
 
 class SelectionError(ProngError):
@@ -49,6 +49,8 @@ class Selection:
     groups: frozenset[str] = frozenset()
     prod: bool = True
     prune: frozenset[str] = frozenset()
+    #: groups of a workspace root without ``[project]`` (the lock's ``[manifest.dependency-groups]``)
+    manifest_groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,14 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
             if group in selection.groups:
                 for dep in deps:
                     add(None, dep)
+    for group, requirements in lock.manifest.dependency_groups.items():
+        if group in selection.manifest_groups:
+            for req in requirements:
+                for package in _matching(lock, req):
+                    if package.name in selection.prune:
+                        continue
+                    add(None, LockDependency(package.id, tuple(req.get("extras") or ()), _and(
+                        req.marker, package.resolution_markers)))
     while pending:
         pid, extra = pending.popleft()
         package = by_id[pid]
@@ -171,6 +181,25 @@ def select(lock: Lock, selection: Selection) -> list[Selected]:
             continue
         out.append(Selected(package, str(marker), tuple(sorted(dependents.get(package.id, ())))))
     return out
+
+
+def _matching(lock: Lock, req: LockRequirement) -> list[LockedPackage]:
+    """The packages of ``lock`` a manifest requirement names (its version in the specifier)."""
+    found = lock.find(req.name)
+    if len(found) <= 1 or not req.specifier:
+        return list(found)
+    from prong.pep440.specifiers import parse_specifiers
+
+    spec = parse_specifiers(req.specifier)
+    return [p for p in found if p.version is None or spec.contains(p.version, prereleases=True)] or list(found)
+
+
+def _and(marker: str | None, resolution_markers: tuple[str, ...]) -> str | None:
+    """``marker`` and the union of a forked package's ``resolution-markers`` (which fork it is)."""
+    forks = " or ".join(f"({m})" for m in resolution_markers)
+    if marker and forks:
+        return f"({marker}) and ({forks})"
+    return marker or forks or None
 
 
 def _conflict_decider(active: Collection[tuple[str, str, str]]) -> Callable[[str], bool | None]:

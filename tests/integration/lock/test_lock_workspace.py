@@ -226,3 +226,24 @@ def test_a_members_conflicts_are_read_as_uv_reads_them(server: IndexServer, tmp_
     text = (ours / "uv.lock").read_text()
     assert text == (theirs / "uv.lock").read_text()
     assert 'conflicts = [[\n    { package = "b", extra = "new" },\n    { package = "b", extra = "old" },\n]]' in text
+
+
+def test_a_virtual_roots_own_groups_are_synced(server: IndexServer, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A workspace root without [project]: `prong sync` installs every member and the root's
+    default groups (`dev`), `--group NAME` adds another, `--no-dev` drops `dev`: as uv does."""
+    ws = _workspace(tmp_path / "w", server.simple_url, virtual=True)
+    py = ws / "pyproject.toml"
+    py.write_text(py.read_text().replace('dev = ["b"]', 'dev = ["b", "idna==3.10"]\nlint = ["idna==2.0; python_version < \'3\'"]'))
+    cache = tmp_path / "cache"
+    code, err = _prong(capsys, ws, cache, "sync", "--python", sys.executable)
+    assert code == 0, err
+    assert _installed(ws / ".venv") == {"a", "b", "six", "idna"}
+    assert "idna==3.10" in err
+    code, err = _prong(capsys, ws, cache, "sync", "--no-dev", "--python", sys.executable)
+    assert code == 0, err
+    assert _installed(ws / ".venv") == {"a", "b", "six"}
+    code, err = _prong(capsys, ws, cache, "sync", "--group", "lint", "--no-dev", "--python", sys.executable)
+    assert code == 0, err  # a known group (its only requirement is for Python 2: nothing to install)
+    assert _installed(ws / ".venv") == {"a", "b", "six"}
+    assert run_uv(["lock", "--locked"], ws, tmp_path).returncode == 0
