@@ -992,11 +992,36 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
             for want, item in build:
                 if progress is not None:
                     progress(f"Building {want.name}", prepared, len(fetch) + len(build))
-                ready[want.name] = _build(dispatch, item, venv, cache, root)
+                announcing = _Announcing(dispatch, say, _build_label(want)) if say is not None else dispatch
+                ready[want.name] = _build(announcing, item, venv, cache, root)
                 prepared += 1
     finally:
         http.close()
     return ready, prepared
+
+
+def _build_label(want: Wanted) -> str:
+    """How uv names a package it builds: ``pkg==1.0`` from an index, ``pkg @ file:///...`` (or the
+    URL, or ``git+...@commit``) from elsewhere."""
+    source = want.editable_url or want.direct_url
+    return f"{want.name} @ {source}" if source else f"{want.name}=={want.version}"
+
+
+class _Announcing:
+    """A build dispatch whose wheel builds are announced as uv announces them (``   Building
+    pkg==1.0``, ``      Built pkg==1.0``); a wheel found in the cache is not a build, so says nothing."""
+
+    def __init__(self, dispatch: Any, say: Callable[[str], None], label: str) -> None:
+        self._dispatch, self._say, self._label = dispatch, say, label
+
+    def build_wheel(self, *args: Any, **kwargs: Any) -> Any:
+        self._say(f"   Building {self._label}")
+        wheel = self._dispatch.build_wheel(*args, **kwargs)
+        self._say(f"      Built {self._label}")
+        return wheel
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._dispatch, name)
 
 
 #: Downloads at least this large are announced (``Downloading numpy (16.1MiB)``), as uv does.

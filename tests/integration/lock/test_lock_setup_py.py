@@ -155,7 +155,12 @@ def test_a_setup_py_project_locks_and_syncs_as_uv(server: IndexServer, tmp_path:
     assert main(["--directory", str(ours), "--cache-dir", str(cache), "lock", "--locked"]) != 0
     assert main(["--directory", str(ours), "--cache-dir", str(cache), "lock"]) == 0, capsys.readouterr().err
     assert '{ name = "idna" }' in (ours / "uv.lock").read_text()
+    capsys.readouterr()
     assert main(["--directory", str(ours), "--cache-dir", str(cache), "sync", "--python", sys.executable]) == 0
+    legacy = (tmp_path / "prong" / "legacy").as_uri()
+    err = capsys.readouterr().err
+    assert f"   Building legacy @ {legacy}\n      Built legacy @ {legacy}\n" in err  # uv's lines
+    assert f" + legacy==1.2 (from {legacy})" in err
     done = subprocess.run([str(ours / ".venv" / "bin" / "python"), "-c", "import legacy, six, idna; print(legacy.NAME)"],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == "legacy", done.stderr
