@@ -132,9 +132,9 @@ def find_project(start: str | Path) -> Path:
 def workspace_root(start: str | Path) -> Path:
     """The directory of the workspace root of the project at or above ``start`` (uv's discovery:
     the project's own directory unless a ``[tool.uv.workspace]`` above includes it)."""
-    from prong.project import workspace
+    from prong.project.settings import workspace_root_of
 
-    return workspace.workspace_root(find_project(start))
+    return workspace_root_of(find_project(start))
 
 
 def _is_package(pp: PyProject) -> bool:
@@ -997,13 +997,13 @@ def _path_source_files(directory: Path) -> list[Path]:
 def _member_files(directory: Path) -> list[Path]:
     """The pyproject.toml of every workspace member (their contents are inputs of the lock), and
     the member directories themselves: a member added or removed changes the list."""
-    from prong.api._workspace import workspace_of
-    from prong.project import workspace
+    from prong.project.pyproject import declares_workspace, read_toml
 
     try:
-        path = directory / "pyproject.toml"
-        if workspace.workspace_table(workspace.read_toml(path), path) is None:
+        if not declares_workspace(read_toml(directory / "pyproject.toml")):
             return []  # no [tool.uv.workspace]: the project is the only member (fast: no full read)
+        from prong.api._workspace import workspace_of
+
         ws = workspace_of(directory)
     except (ProngError, OSError):
         return []

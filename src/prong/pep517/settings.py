@@ -48,7 +48,7 @@ class BuildSettings:
         return extra
 
 
-_SETTINGS: ContextVar[BuildSettings | list[Any]] = ContextVar("prong_build_env_settings", default=BuildSettings())
+_SETTINGS: ContextVar[BuildSettings | list[Any] | None] = ContextVar("prong_build_env_settings", default=None)
 
 
 @contextmanager
@@ -65,6 +65,8 @@ def build_settings_scope(settings: BuildSettings | Callable[[], BuildSettings]) 
 
 def current_build_settings() -> BuildSettings:
     value = _SETTINGS.get()
+    if value is None:
+        return BuildSettings()
     if isinstance(value, list):  # [thunk] or [thunk, settings]
         if len(value) == 1:
             value.append(value[0]())

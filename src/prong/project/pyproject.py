@@ -179,6 +179,14 @@ def read_pyproject(path: str | Path) -> PyProject:
     return pyproject_from_dict(data, path)
 
 
+def declares_workspace(data: Mapping[str, Any]) -> bool:
+    """Whether a parsed pyproject.toml has a ``[tool.uv.workspace]`` table (unchecked: see
+    :func:`prong.project.workspace.workspace_table`)."""
+    tool = data.get("tool")
+    uv = tool.get("uv") if isinstance(tool, dict) else None
+    return isinstance(uv, dict) and "workspace" in uv
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
     """The TOML document at ``path``; a missing, undecodable or invalid file is a ``PyProjectError``."""
     return _load_toml(Path(path))

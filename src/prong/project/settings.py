@@ -222,7 +222,7 @@ def load_config(
     if no_config:
         return UvConfig()
     found: list[tuple[ConfigSource, ToolUv]] = []
-    project = find_project_config(_workspace_root(Path(start)), warnings)
+    project = find_project_config(workspace_root_of(Path(start)), warnings)
     if project is not None:
         found.append(project)
     user = user_config_path(env, home)
@@ -241,16 +241,23 @@ def load_config(
     return UvConfig(tuple(s for s, _ in found), merged, tuple(warnings))
 
 
-def _workspace_root(start: Path) -> Path:
+def workspace_root_of(start: Path) -> Path:
     """Where uv reads project settings from: the workspace root of the project at or above
     ``start`` when there is one, else ``start``."""
     from prong.errors import ProngError
-    from prong.project.workspace import workspace_root
+    from prong.project.pyproject import declares_workspace, read_toml
 
     here = start.absolute()
-    for directory in (here, *here.parents):
+    chain = (here, *here.parents)
+    for i, directory in enumerate(chain):
         if (directory / "pyproject.toml").is_file():
             try:
+                if declares_workspace(read_toml(directory / "pyproject.toml")):
+                    return directory.resolve()  # a workspace root itself
+                if not any((d / "pyproject.toml").is_file() for d in chain[i + 1:]):
+                    return directory.resolve()  # nothing above that could include it
+                from prong.project.workspace import workspace_root
+
                 return workspace_root(directory)
             except (ProngError, OSError, ValueError):
                 return start
