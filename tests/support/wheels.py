@@ -47,7 +47,8 @@ class Dist:
     project_table: bool = True
     #: ``[project] dynamic``: these fields are listed there and left out of the table.
     project_dynamic: Sequence[str] = ()
-    #: The in-tree backend: ``"metadata"`` (its metadata is ``PKG-INFO``) or ``"fail"`` (every
+    #: The in-tree backend: ``"metadata"`` (its metadata is ``PKG-INFO``), ``"slow"`` (the same,
+    #: whose ``build_wheel`` takes a second and logs its start and end times) or ``"fail"`` (every
     #: hook prints :data:`FAIL_LINES` numbered lines to stderr and exits with status 1).
     backend: str = "metadata"
     #: ``[build-system] requires`` of the sdist (the in-tree backend needs none; a test of build
@@ -166,6 +167,20 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     return name
 """
 
+# The in-tree backend whose build_wheel takes a second, noting when it starts and ends
+# (``build_wheel start <time>``, ``build_wheel end <time>``): builds that overlap ran concurrently.
+_SLOW_BACKEND = _SDIST_BACKEND + """
+_quick_build_wheel = build_wheel
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    import time
+    _log(f"build_wheel start {time.time()!r}")
+    time.sleep(1.0)
+    try:
+        return _quick_build_wheel(wheel_directory, config_settings, metadata_directory)
+    finally:
+        _log(f"build_wheel end {time.time()!r}")
+"""
+
 # An in-tree backend whose every hook fails after printing FAIL_LINES lines.
 _FAILING_BACKEND = _BACKEND_LOG + """
 def _fail(hook):
@@ -237,7 +252,7 @@ def pyproject_text(d: Dist) -> str:
 def sdist_bytes(d: Dist) -> bytes:
     pkg = escape(d.name)
     root = f"{pkg}-{d.version}"
-    backend = {"metadata": _SDIST_BACKEND, "fail": _FAILING_BACKEND}[d.backend]
+    backend = {"metadata": _SDIST_BACKEND, "fail": _FAILING_BACKEND, "slow": _SLOW_BACKEND}[d.backend]
     members = [
         (f"{root}/PKG-INFO", metadata_text(d).encode()),
         (f"{root}/pyproject.toml", pyproject_text(d).encode()),

@@ -541,7 +541,8 @@ class _environment_lock:
             self.lock.release()
 
 
-def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int | None = None) -> None:
+def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int | None = None,
+                name: str = "prong-link") -> None:
     """``fn`` over ``items`` on a few threads (linking is file-system calls, which release the GIL).
 
     On an interrupt, or the first error, nothing new starts and the items under way are let
@@ -581,7 +582,7 @@ def _in_threads(fn: Callable[[Any], None], items: Sequence[Any], workers: int | 
     # stopped (CPython 3.11's bpo-45274 handling releases the running thread's lock), and the
     # interpreter would then kill it at exit in the middle of a package. Each worker signals its
     # own end instead. Not daemons either, for the same reason.
-    threads = [threading.Thread(target=worker, name=f"prong-link-{i}", daemon=False) for i in range(count)]
+    threads = [threading.Thread(target=worker, name=f"{name}-{i}", daemon=False) for i in range(count)]
     got = 0
     try:
         _start_all(threads)
@@ -988,13 +989,28 @@ def _prepare(wanted: Sequence[Wanted], make_http: Callable[[], HttpClient], cach
                     fut.cancel()
                 raise
         if build:
+            import threading
+
             dispatch = _dispatch(http, cache, venv, root, lock_options, config)
-            for want, item in build:
+            total = len(fetch) + len(build)
+            counted = threading.Lock()
+            done = [prepared]
+
+            def build_one(job: tuple[Wanted, _Item]) -> None:
+                want, item = job
                 if progress is not None:
-                    progress(f"Building {want.name}", prepared, len(fetch) + len(build))
+                    with counted:
+                        progress(f"Building {want.name}", done[0], total)
                 announcing = _Announcing(dispatch, say, _build_label(want)) if say is not None else dispatch
-                ready[want.name] = _build(announcing, item, venv, cache, root)
-                prepared += 1
+                result = _build(announcing, item, venv, cache, root)
+                with counted:
+                    ready[want.name] = result
+                    done[0] += 1
+
+            # as uv: the wheels are built concurrently, at most one build per CPU (each build is a
+            # backend subprocess); the first failure is the error, the builds under way finish
+            _in_threads(build_one, build, workers=os.cpu_count() or 1, name="prong-build")
+            prepared = done[0]
     finally:
         http.close()
     return ready, prepared

@@ -68,7 +68,12 @@ class BuildDispatch:
         self.environments_created = 0  # shared build environments this dispatch created
         self._envs: dict[tuple[Any, ...], IsolatedEnv] = {}  # (requirements, python, base) -> env
         self._env_pins: dict[Path, dict[str, tuple[str, Any]]] = {}  # env -> name -> (version, file)
+        # Builds may run on several threads at once (``prong sync`` builds its wheels
+        # concurrently): ``_env_lock`` guards the dicts above and the counters, and each build
+        # environment (by memo key, and by its digest in ``environments-v1``) has its own lock, so
+        # two threads wanting the same one resolve and create it once.
         self._env_lock = threading.Lock()
+        self._key_locks: dict[Any, threading.Lock] = {}
 
     # -- MetadataBuilder --------------------------------------------------------------------
 
@@ -92,7 +97,7 @@ class BuildDispatch:
             return static[0]
         if self._builds_disabled(name):
             raise MetadataUnavailable(file.filename, "its metadata is dynamic and building is disabled (--no-build)")
-        self.builds += 1
+        self._count_build()
         log.info("%s: building its metadata (no static pyproject.toml [project] or PKG-INFO)", file.filename)
         source = redact(file.url)
         with tempfile.TemporaryDirectory(prefix="prong-sdist-") as tmp:
@@ -118,7 +123,7 @@ class BuildDispatch:
         if self._builds_disabled(name):
             raise BuildFailed(name, version, origin, "build a wheel",
                               "building is disabled for this package (--no-build)")
-        self.builds += 1
+        self._count_build()
         with tempfile.TemporaryDirectory(prefix="prong-sdist-") as tmp:
             tree = source if source.is_dir() else unpack(source, Path(tmp) / "src")
             try:
@@ -148,7 +153,7 @@ class BuildDispatch:
         hint = (f"`{package}` is a path dependency whose metadata is dynamic, so its build backend has to "
                 f"compute it: fix the build, or write `version` and `dependencies` statically in "
                 f"{directory / 'pyproject.toml'}")
-        self.builds += 1
+        self._count_build()
         log.info("%s: building the metadata of %s (dynamic in its pyproject.toml)", package, directory)
         with tempfile.TemporaryDirectory(prefix="prong-tree-") as tmp:
             try:
@@ -194,6 +199,18 @@ class BuildDispatch:
                 f"install its build backend and build requirements there (e.g. `prong pip install <backend>`), "
                 f"or build it in an isolated environment (remove it from `no-build-isolation-package`)")
 
+    def _count_build(self) -> None:
+        with self._env_lock:
+            self.builds += 1
+
+    def _lock_for(self, key: Any) -> threading.Lock:
+        """The thread lock of ``key`` (one per build environment), made on first use."""
+        with self._env_lock:
+            found = self._key_locks.get(key)
+            if found is None:
+                found = self._key_locks[key] = threading.Lock()
+            return found
+
     def _builds_disabled(self, name: str) -> bool:
         if callable(self.no_build):
             return bool(self.no_build(name))
@@ -214,14 +231,16 @@ class BuildDispatch:
         """Install ``requirements`` (resolved with what this dispatch put there before) into ``env``."""
         if not requirements:
             return
-        installed = self._installed.setdefault(env.path, {})
-        # The backend's extra requirements are resolved together with what is already there,
-        # so that nothing installed earlier is installed a second time.
-        for name, version, file in self._resolve_build(requirements, installed):
-            if name in installed:
-                continue
-            install_wheel(self.fetch(file), env)
-            installed[name] = version
+        with self._lock_for(("install", env.path)):
+            with self._env_lock:
+                installed = self._installed.setdefault(env.path, {})
+            # The backend's extra requirements are resolved together with what is already there,
+            # so that nothing installed earlier is installed a second time.
+            for name, version, file in self._resolve_build(requirements, dict(installed)):
+                if name in installed:
+                    continue
+                install_wheel(self.fetch(file), env)
+                installed[name] = version
 
     def environment(self, requirements: Sequence[str], *, python: str | Path,
                     base: IsolatedEnv | None = None) -> IsolatedEnv:
@@ -232,23 +251,24 @@ class BuildDispatch:
         temporary directory and renamed into place, under a file lock (two processes build it
         once); never changed afterwards."""
         memo = (tuple(requirements), self.settings.constraints, str(python), base.path if base is not None else None)
-        with self._env_lock:
-            hit = self._envs.get(memo)
-        if hit is not None:
-            log.debug("build environment %s: reused (this run)", hit.path)
-            return hit
-        pinned = dict(self._env_pins.get(base.path, {})) if base is not None else {}
-        resolved = self._resolve_build(requirements, pinned) if requirements else []
-        pins = {**{n: (v, f) for n, (v, f) in pinned.items()},
-                **{name: (version, file) for name, version, file in resolved}}
-        if base is not None and set(pins) == set(pinned):
-            env = base  # the extra requirements were there already
-        else:
-            env = self._shared_env(pins, python)
-        with self._env_lock:
-            self._envs[memo] = env
-            self._env_pins[env.path] = pins
-        return env
+        with self._lock_for(("memo", memo)):  # a second thread wanting it waits, then reuses it
+            with self._env_lock:
+                hit = self._envs.get(memo)
+                pinned = dict(self._env_pins.get(base.path, {})) if base is not None else {}
+            if hit is not None:
+                log.debug("build environment %s: reused (this run)", hit.path)
+                return hit
+            resolved = self._resolve_build(requirements, pinned) if requirements else []
+            pins = {**{n: (v, f) for n, (v, f) in pinned.items()},
+                    **{name: (version, file) for name, version, file in resolved}}
+            if base is not None and set(pins) == set(pinned):
+                env = base  # the extra requirements were there already
+            else:
+                env = self._shared_env(pins, python)
+            with self._env_lock:
+                self._envs[memo] = env
+                self._env_pins[env.path] = pins
+            return env
 
     def _shared_env(self, pins: dict[str, tuple[str, Any]], python: str | Path) -> IsolatedEnv:
         import hashlib
@@ -270,7 +290,8 @@ class BuildDispatch:
         if exe.exists():
             log.debug("build environment %s: reused (%s)", final, _pins_text(pins))
             return IsolatedEnv(final, exe)
-        with FileLock(str(self.cache.bucket("locks-v1") / f"build-env-{key}.lock")):
+        # the thread lock: two builds of this process wanting it; the file lock: two processes
+        with self._lock_for(("env", key)), FileLock(str(self.cache.bucket("locks-v1") / f"build-env-{key}.lock")):
             if exe.exists():  # another process made it while this one waited
                 log.debug("build environment %s: reused (%s)", final, _pins_text(pins))
                 return IsolatedEnv(final, exe)
@@ -282,7 +303,8 @@ class BuildDispatch:
                 os.replace(tmp / "env", final)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
-        self.environments_created += 1
+        with self._env_lock:
+            self.environments_created += 1
         log.debug("build environment %s: created (%s)", final, _pins_text(pins))
         return IsolatedEnv(final, exe)
 

@@ -193,15 +193,12 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
     ``extra-build-dependencies``). With ``shared_env`` (uv's ``no-build-isolation``) the backend
     runs in that environment as it is: nothing is installed and, as in uv, the
     ``get_requires_for_build_<kind>`` hook is not called."""
-    import warnings
-
     import pyproject_hooks
 
     system = read_build_system(source)
     # Backends' warnings (pyproject-hooks re-raises them in this process) are build output, not
     # prong's: they are kept with the rest of the output instead of reaching the terminal.
-    with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
-        warnings.simplefilter("ignore")
+    with _quiet_warnings(), tempfile.TemporaryDirectory(prefix="prong-build-", dir=workdir) as tmp:
         if shared_env is not None:
             env = shared_env
         else:
@@ -239,6 +236,36 @@ def _backend(source: Path, *, python: str | Path, installer: BuildInstaller, lab
             if full.path != env.path:  # a shared environment is never changed: another one holds both sets
                 caller = hook_caller(full)
         yield caller, runner, Path(tmp)
+
+
+_quiet_lock = __import__("threading").Lock()
+_quiet_state: list[Any] = [0, None]  # builds under way, the warnings filters before the first
+
+
+@contextmanager
+def _quiet_warnings() -> Iterator[None]:
+    """Warnings ignored while any build runs. Not ``warnings.catch_warnings`` per build: the
+    filters are the process's, and builds on several threads would restore them out of order
+    (the last to end putting back an "ignore" another build set); the first build in saves them,
+    the last out restores them."""
+    import warnings
+
+    with _quiet_lock:
+        if _quiet_state[0] == 0:
+            _quiet_state[1] = (warnings.filters[:], warnings.showwarning)
+            warnings.simplefilter("ignore")
+        _quiet_state[0] += 1
+    try:
+        yield
+    finally:
+        with _quiet_lock:
+            _quiet_state[0] -= 1
+            if _quiet_state[0] == 0:
+                filters, show = _quiet_state[1]
+                warnings.filters[:] = filters
+                warnings.showwarning = show
+                warnings._filters_mutated()  # type: ignore[attr-defined]
+                _quiet_state[1] = None
 
 
 def _environment(installer: BuildInstaller, requirements: Sequence[str], python: str | Path, dest: Path,
