@@ -167,18 +167,27 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     return name
 """
 
-# The in-tree backend whose build_wheel takes a second, noting when it starts and ends
-# (``build_wheel start <time>``, ``build_wheel end <time>``): builds that overlap ran concurrently.
+# The in-tree backend whose build_wheel and prepare_metadata_for_build_wheel take a second each,
+# noting when they start and end (``build_wheel start <time>``, ``build_wheel end <time>``, the
+# same for ``prepare_metadata``): builds whose times overlap ran concurrently.
 _SLOW_BACKEND = _SDIST_BACKEND + """
+import time
 _quick_build_wheel = build_wheel
+_quick_prepare_metadata = prepare_metadata_for_build_wheel
 def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    import time
     _log(f"build_wheel start {time.time()!r}")
     time.sleep(1.0)
     try:
         return _quick_build_wheel(wheel_directory, config_settings, metadata_directory)
     finally:
         _log(f"build_wheel end {time.time()!r}")
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    _log(f"prepare_metadata start {time.time()!r}")
+    time.sleep(1.0)
+    try:
+        return _quick_prepare_metadata(metadata_directory, config_settings)
+    finally:
+        _log(f"prepare_metadata end {time.time()!r}")
 """
 
 # An in-tree backend whose every hook fails after printing FAIL_LINES lines.

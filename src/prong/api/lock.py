@@ -635,6 +635,7 @@ def resolve_project(
                               strict_index_urls=strict_index_urls, cache_dir=cache_dir, no_cache=no_cache,
                               offline=offline, refresh=refresh, refresh_packages=refresh_packages)
     http = registry.http
+    index = None
     try:
         dispatch = BuildDispatch(http, http.cache, no_build=ctx.options.builds_disabled)
         index = RegistryIndex(registry, http, builder=dispatch)
@@ -651,7 +652,11 @@ def resolve_project(
         ctx.index_fixes = list(dict.fromkeys((w.index.url, w.suggested_url) for w in registry.warnings
                                              if getattr(w, "suggested_url", None)))
     finally:
-        http.close()
+        try:
+            if index is not None:
+                index.stop_speculation()  # the metadata builds started ahead of the solver
+        finally:
+            http.close()
     return result, ctx, index_warnings
 
 

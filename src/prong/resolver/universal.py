@@ -750,6 +750,7 @@ class UniversalResolver:
         from prong.pep508.markers import TRUE
         from prong.pubgrub import NoSolution, State
 
+        self._speculate_builds()
         pubgrub: State[Any, Range] = State(Root(), self.root_version, Range)
         base_env = UniversalEnv(TRUE)
         start = _State(pubgrub, base_env, self.python, UvPriorities())
@@ -792,6 +793,56 @@ class UniversalResolver:
         if len(results) > 1:
             log.info("Solved your requirements for %d environments", len(results))
         return UniversalResolution(tuple(results), self.requires_python, tuple(dict.fromkeys(self.warnings)))
+
+    def _speculate_builds(self) -> None:
+        """As uv: start the metadata builds of the direct requirements' likely versions at once
+        (concurrently, on the index's build pool), rather than one after another as the solver
+        reaches them. Only for plain registry requirements whose likely version is the highest
+        one allowed and has no wheel; a build the solver never asks for is wasted work, never an
+        error (the index keeps its failure for a caller that asks)."""
+        import functools
+
+        from prong.pep440.ranges import Range
+
+        speculate = getattr(self.index, "speculate_build", None)
+        when_versions = getattr(self.index, "when_versions", None)
+        if speculate is None or when_versions is None or self.options.resolution is not ResolutionMode.HIGHEST:
+            return
+        ranges: dict[str, Any] = {}
+        skip: set[str] = set()
+        for lr in self._all_lowered():
+            req = lr.requirement
+            name = req.name
+            if (req.url is not None or lr.index is not None or name in self.projects or name in self.preferences
+                    or name in self.constraints or name in self.overrides or name in self.pinned):
+                skip.add(name)
+                continue
+            try:
+                rng = Range.from_specifiers(req.specifier)
+            except Exception:
+                skip.add(name)
+                continue
+            ranges[name] = rng.intersection(ranges[name]) if name in ranges else rng
+        for name, rng in ranges.items():
+            if name not in skip:
+                when_versions(name, functools.partial(self._speculate_one, speculate, name, rng))
+
+    def _speculate_one(self, speculate: Any, name: str, rng: Any, response: object) -> None:
+        """On an index thread, once the page of ``name`` is here: the build of its likely version."""
+        if not isinstance(response, Found):
+            return
+        vmap = VersionMap(name, response.candidates, options=self.options, tags=self.tags,  # type: ignore[arg-type]
+                          python_version=self.python.lower)
+        order = ordered_versions(vmap, rng, resolution=self.options.resolution, direct=True,
+                                 prereleases=allows_prereleases(self.options.prerelease, name, frozenset()),
+                                 preference=None)
+        first = next(order, None)
+        if first is None:
+            return
+        choice = vmap.choose(first)
+        if not isinstance(choice, FileChoice) or choice.file is None or choice.python_incompatible:
+            return
+        speculate(name, first, choice.file)
 
     def _solve_fork(self, st: _State, stack: list[_State]) -> ForkResolution | None:
         pubgrub = st.pubgrub

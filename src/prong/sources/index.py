@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prong.errors import ProngError
 from prong.resolver.index import (
@@ -106,6 +106,7 @@ class RegistryIndex:
         self._versions: dict[str, Future[VersionsResponse]] = {}
         self._metadata: dict[str, Future[MetadataResponse]] = {}
         self._fetch_failures: dict[str, dict[str, tuple[Version, MetadataUnavailable]]] = {}
+        self._build_pool: Any = None  # speculative metadata builds (see ``speculate_build``)
 
     # -- versions ---------------------------------------------------------------------------
 
@@ -282,6 +283,40 @@ class RegistryIndex:
                 continue
             if file is not None and file.filename.endswith(".whl"):  # builds are never speculative
                 self._future(self._metadata, file.url, lambda f=file: self._load_metadata(f), background=True)
+
+    def speculate_build(self, name: str, version: Version, file: IndexFile) -> None:
+        """Start reading the metadata of the sdist ``file`` (``name==version``, the version the
+        resolver will most likely pick for a direct requirement) in the background, on a pool of
+        at most one build per CPU: a build that the solver then needs is under way or done. The
+        result is kept as :meth:`metadata` keeps it (a failed build is raised only to a caller
+        that asks for this file); :meth:`stop_speculation` ends the pool."""
+        if self.builder is None or file.filename.endswith(".whl"):
+            return
+        if self.dependency_metadata and self.dependency_metadata.get(name, version, quiet=True) is not None:
+            return
+        with self._lock:
+            if file.url in self._metadata:
+                return
+            fut = self._metadata[file.url] = _Task()
+            if self._build_pool is None:
+                import os
+
+                from prong.client.http import _Workers
+
+                self._build_pool = _Workers(os.cpu_count() or 1, "prong-build")
+            pool = self._build_pool
+        try:
+            pool.submit(_fill, fut, lambda: self._load_metadata(file))
+        except RuntimeError:  # the pool was stopped: whoever asks loads it on their thread
+            pass
+
+    def stop_speculation(self) -> None:
+        """Drop the speculative builds not started, and wait for those under way (their build
+        environments and temporary directories are cleaned up before the process ends)."""
+        with self._lock:
+            pool, self._build_pool = self._build_pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def when_metadata(self, file: IndexFile, callback: Callable[[MetadataResponse], None]) -> None:
         """Run ``callback(response)`` once the metadata of wheel ``file`` is here, as
