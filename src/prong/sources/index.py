@@ -281,7 +281,7 @@ class RegistryIndex:
         for version, file in versions:
             if self.dependency_metadata and self.dependency_metadata.get(name, version, quiet=True) is not None:
                 continue
-            if file is not None and file.filename.endswith(".whl"):  # builds are never speculative
+            if file is not None and file.filename.endswith(".whl"):  # builds only via speculate_build
                 self._future(self._metadata, file.url, lambda f=file: self._load_metadata(f), background=True)
 
     def speculate_build(self, name: str, version: Version, file: IndexFile) -> None:
