@@ -93,6 +93,24 @@ def _groups(tree: Node) -> str:
 # -- bash ---------------------------------------------------------------------------------------------
 
 
+def _command_path(tree: Node, words: str, first: int, current: str) -> str:
+    """The shell loop (bash and zsh alike) that sets ``cmdpath`` to the (sub)command typed before
+    the cursor: option values skipped, a group's subcommand joined to it."""
+    return f"""    for ((i = {first}; i < {current}; i++)); do
+        w="${{{words}[i]}}"
+        if ((skip)); then skip=0; continue; fi
+        case "$w" in
+            {_valued(tree)}) skip=1; continue ;;
+            -*) continue ;;
+        esac
+        if [[ -z "$cmdpath" ]]; then
+            cmdpath="$w"
+        elif [[ " {_groups(tree)} " == *" $cmdpath "* ]]; then
+            cmdpath="$cmdpath $w"
+        fi
+    done"""
+
+
 def _bash(tree: Node) -> str:
     words_cases = []
     choice_cases = []
@@ -109,19 +127,7 @@ _prong() {{
     local cur prev cmdpath="" i w skip=0 words="" positional=""
     cur="${{COMP_WORDS[COMP_CWORD]}}"
     prev="${{COMP_WORDS[COMP_CWORD-1]}}"
-    for ((i = 1; i < COMP_CWORD; i++)); do
-        w="${{COMP_WORDS[i]}}"
-        if ((skip)); then skip=0; continue; fi
-        case "$w" in
-            {_valued(tree)}) skip=1; continue ;;
-            -*) continue ;;
-        esac
-        if [[ -z "$cmdpath" ]]; then
-            cmdpath="$w"
-        elif [[ " {_groups(tree)} " == *" $cmdpath "* ]]; then
-            cmdpath="$cmdpath $w"
-        fi
-    done
+{_command_path(tree, 'COMP_WORDS', 1, 'COMP_CWORD')}
     case "$cmdpath|$prev" in
 {chr(10).join(choice_cases)}
     esac
@@ -162,19 +168,7 @@ def _zsh(tree: Node) -> str:
 _prong() {{
     local cur="${{words[CURRENT]}}" prev="${{words[CURRENT-1]}}" cmdpath="" w skip=0 i
     local -a candidates positional
-    for ((i = 2; i < CURRENT; i++)); do
-        w="${{words[i]}}"
-        if ((skip)); then skip=0; continue; fi
-        case "$w" in
-            {_valued(tree)}) skip=1; continue ;;
-            -*) continue ;;
-        esac
-        if [[ -z "$cmdpath" ]]; then
-            cmdpath="$w"
-        elif [[ " {_groups(tree)} " == *" $cmdpath "* ]]; then
-            cmdpath="$cmdpath $w"
-        fi
-    done
+{_command_path(tree, 'words', 2, 'CURRENT')}
     case "$cmdpath|$prev" in
 {chr(10).join(choice_cases)}
     esac
