@@ -16,23 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from prong.errors import ProngError
+from prong.errors import ProngError, UsageError
 
 __all__ = ["RunResult", "run"]
 
 
-class SpawnError(ProngError):
+class SpawnError(UsageError):
     """The command to run cannot be started (not found, not executable): a usage error (exit 2, as
     uv), since the command line names it."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
-
-    def hints(self) -> Sequence[str]:
-        return (self.hint,)
 
 
 @dataclass(frozen=True, slots=True)

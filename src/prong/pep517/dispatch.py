@@ -278,8 +278,9 @@ class BuildDispatch:
         from filelock import FileLock
 
         from prong.pep517.hooks import create_env
+        from prong.pep517.metadata_cache import interpreter_id
 
-        h = hashlib.sha256(b"prong-build-env-1\0" + _interpreter_id(python).encode() + b"\0")
+        h = hashlib.sha256(b"prong-build-env-1\0" + interpreter_id(python).encode() + b"\0")
         for name in sorted(pins):
             version, file = pins[name]
             h.update(f"{name}=={version} {file.sha256 or file.url}\n".encode())
@@ -337,19 +338,6 @@ def _venv_python(env: Path) -> Path:
 
 def _pins_text(pins: Mapping[str, tuple[str, Any]]) -> str:
     return ", ".join(f"{n}=={pins[n][0]}" for n in sorted(pins)) or "no requirements"
-
-
-def _interpreter_id(python: str | Path) -> str:
-    """The interpreter a build environment is made from: its path, and the real file's size and
-    modification time (an upgraded interpreter gets new environments)."""
-    import os
-
-    real = os.path.realpath(python)
-    try:
-        st = os.stat(real)
-        return f"{os.path.abspath(python)}\0{real}\0{st.st_size}\0{st.st_mtime_ns}"
-    except OSError:
-        return f"{os.path.abspath(python)}\0{real}"
 
 
 def install_wheel(wheel: Path, env: IsolatedEnv, *, interpreter: Path | None = None) -> None:

@@ -17,20 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from prong.errors import ProngError
+from prong.errors import ProngError, UsageError
 
 
-class BuildSystemError(ProngError):
+class BuildSystemError(UsageError):
     """A ``[build-system]`` table that cannot be used: a configuration error (exit code 2)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.hint = hint
-
-    def hints(self) -> Sequence[str]:
-        return (self.hint,) if self.hint else ()
 
 
 DEFAULT_REQUIRES = ("setuptools>=40.8.0",)

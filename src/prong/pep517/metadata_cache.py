@@ -59,7 +59,7 @@ def tree_cache_key(directory: str | Path, *, python: str | Path = "") -> str:
     root = Path(directory).resolve()
     h = hashlib.sha256(b"prong-tree-key-1\0")
     h.update(str(root).encode("utf-8", "surrogateescape") + b"\0")
-    h.update(_interpreter(python).encode("utf-8", "surrogateescape") + b"\0")
+    h.update(interpreter_id(python).encode("utf-8", "surrogateescape") + b"\0")
     for entry in cache_keys(root):
         h.update(repr(entry).encode() + b"\0")
         for part in _entry_parts(root, entry):
@@ -120,7 +120,9 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else "<no git>"
 
 
-def _interpreter(python: str | Path) -> str:
+def interpreter_id(python: str | Path) -> str:
+    """The interpreter a build uses, for cache keys: its path, and the real file's size and
+    modification time (an upgraded interpreter gets new metadata and new environments)."""
     if not python:
         return ""
     real = os.path.realpath(python)
