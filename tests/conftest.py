@@ -30,3 +30,12 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(registry, "parse_page", counting)
     return calls
+
+
+@pytest.fixture
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """No configuration from outside the test: a private XDG_CONFIG_HOME (no user uv.toml), no
+    `UV_*` variable and no active virtual environment, for prong and for the uv it runs."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    for key in [k for k in os.environ if k.startswith("UV_") or k == "VIRTUAL_ENV"]:
+        monkeypatch.delenv(key)

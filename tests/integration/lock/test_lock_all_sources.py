@@ -8,7 +8,6 @@ elsewhere keeps a valid lock; `prong sync --all-packages` installs everything im
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -38,10 +37,8 @@ def server() -> Iterator[IndexServer]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for key in [k for k in os.environ if k.startswith("UV_") or k == "VIRTUAL_ENV"]:
-        monkeypatch.delenv(key)
+def _isolated(isolated_env: None) -> None:
+    """No configuration from outside (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ locked files."""
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -45,11 +44,8 @@ def server() -> Iterator[IndexServer]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+def _isolated(isolated_env: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv(BUILD_LOG_VAR, str(tmp_path / "builds.log"))
-    for key in [k for k in os.environ if k.startswith("UV_") or k == "VIRTUAL_ENV"]:
-        monkeypatch.delenv(key)
 
 
 def _project(root: Path, server: IndexServer, *deps: str, extra: str = "") -> Path:

@@ -113,10 +113,8 @@ def server() -> Iterator[IndexServer]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for key in [k for k in os.environ if k.startswith("UV_") or k == "VIRTUAL_ENV"]:
-        monkeypatch.delenv(key)
+def _isolated(isolated_env: None) -> None:
+    """No configuration from outside (tests/conftest.py)."""
 
 
 def _tree(base: Path, index_url: str) -> Path:

@@ -9,33 +9,20 @@ from __future__ import annotations
 import shutil
 import sys
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from prong.cli.main import main
 from tests.integration.lock.test_lock_workspace import _installed, _workspace
-from tests.integration.sync.test_sync_editable import _tinybuild_wheel
+from tests.integration.lock.test_lock_workspace import server  # noqa: F401 (the same index, a fixture)
 from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
-from tests.support.wheels import Dist
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("idna", "2.0"), _tinybuild_wheel()]).start()
-    try:
-        yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for key in [k for k in __import__("os").environ if k.startswith("UV_") or k == "VIRTUAL_ENV"]:
-        monkeypatch.delenv(key)
+def _isolated(isolated_env: None) -> None:
+    """No configuration from outside (tests/conftest.py)."""
 
 
 def _run(capsys: pytest.CaptureFixture[str], directory: Path, cache: Path, *args: str) -> tuple[int, str, str]:
