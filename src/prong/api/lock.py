@@ -703,6 +703,7 @@ def lock(
     fork_markers: tuple[str, ...] = ()
     status: Any = None
     git_pins: dict[tuple[str, Any], str] = {}
+    previous: Lock | None = None
     if existing_text is not None:
         from prong.api._sources import locked_git_commits
         from prong.lock import parse_lock
@@ -749,12 +750,13 @@ def lock(
     except ImportError:
         raise ProngError("`prong lock` cannot write a lock yet (the lock builder is missing)") from None
     from prong.lock import render_lock
+    from prong.lock.events import lock_events
 
     lk = build_lock(resolution, **_build_options(ctx))
     text = render_lock(lk)
     changed = text != existing_text
-    changes = _lock_changes(lock_path, existing_text, lk) if changed else ()
-    events, had_lock = _lock_events(lock_path, existing_text, lk) if changed else ((), existing_text is not None)
+    changes = _lock_changes(previous, lk) if changed else ()
+    events = tuple(lock_events(previous, lk)) if changed else ()
     if changed and status is not None and not status.satisfied:
         changes = tuple(dict.fromkeys((*status.hints(), *changes)))
     notes = (status.message,) if status is not None and not status.satisfied and status.kind in _NOTED else ()
@@ -781,22 +783,9 @@ def lock(
         lock=lk, text=text, path=lock_path, written=written, changed=changed, resolution=resolution,
         packages=packages, seconds=time.perf_counter() - started,
         warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
-        changes=changes, notes=notes, index_fixes=tuple(ctx.index_fixes), events=events, had_lock=had_lock,
+        changes=changes, notes=notes, index_fixes=tuple(ctx.index_fixes), events=events,
+        had_lock=previous is not None,
     )
-
-
-def _lock_events(path: Path, old_text: str | None, new: Lock) -> tuple[tuple[Any, ...], bool]:
-    """uv's package events of a changed lock, and whether there was a readable lock before."""
-    from prong.lock import parse_lock
-    from prong.lock.events import lock_events
-
-    old = None
-    if old_text is not None:
-        try:
-            old = parse_lock(old_text, path)
-        except ProngError:
-            old = None
-    return tuple(lock_events(old, new)), old is not None
 
 
 #: The ``_context`` options that ``lock``'s keyword arguments carry.
@@ -867,17 +856,12 @@ def lock_status(
     return check_lock(lk, lock_inputs(ctx))
 
 
-def _lock_changes(path: Path, old_text: str | None, new: Lock) -> tuple[str, ...]:
-    """What a new lock changes, one sentence each (packages added, removed, moved to another
-    version or source; the lock's settings), for ``--locked`` and ``--dry-run``."""
-    from prong.lock import parse_lock
-
-    if old_text is None:
+def _lock_changes(old: Lock | None, new: Lock) -> tuple[str, ...]:
+    """What a new lock changes against ``old`` (the existing lock, read), one sentence each
+    (packages added, removed, moved to another version or source; the lock's settings), for
+    ``--locked``."""
+    if old is None:
         return ("there is no uv.lock yet",)
-    try:
-        old = parse_lock(old_text, path)
-    except ProngError as err:
-        return (f"the existing uv.lock cannot be read ({err})",)
     out: list[str] = []
     if old.requires_python != new.requires_python:
         out.append(f"requires-python changes from `{old.requires_python}` to `{new.requires_python}`")
