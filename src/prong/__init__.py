@@ -74,10 +74,10 @@ def _guard_start() -> None:
     import sys
 
     if sys.argv[:1] == ["-m"]:
-        import signal
+        import _signal  # (not signal, which imports enum: a millisecond of every start)
 
         try:
-            signal.signal(signal.SIGINT, _interrupted_while_starting)
+            _signal.signal(_signal.SIGINT, _interrupted_while_starting)
         except ValueError:  # pragma: no cover - not the main thread
             pass
 

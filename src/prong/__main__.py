@@ -1,6 +1,7 @@
 import os
-import signal
 import sys
+
+import _signal  # (not signal, which imports enum: a millisecond of every start)
 
 
 def _run() -> int:
@@ -27,5 +28,5 @@ def _interrupted_while_exiting(signum: int, frame: object) -> None:
         os._exit(code)
 
 
-signal.signal(signal.SIGINT, _interrupted_while_exiting)
+_signal.signal(_signal.SIGINT, _interrupted_while_exiting)
 sys.exit(code)

@@ -84,6 +84,9 @@ class LockResult:
     #: lines), against the previous lock (every package when there was none: ``had_lock`` False)
     events: tuple[Any, ...] = ()
     had_lock: bool = False
+    #: the cache entries the resolution read from the network's answers, each fresh until a time
+    #: (:class:`prong.client.http.NetworkInputs`); ``None`` when nothing was resolved
+    network_inputs: Any = None
 
 
 @dataclass(slots=True)
@@ -107,6 +110,7 @@ class _Context:
     warnings: list[str] = field(default_factory=list)
     #: (index URL as configured, the URL used instead): a devpi web URL whose `+simple` API served
     index_fixes: list[tuple[str, str]] = field(default_factory=list)
+    network_inputs: Any = None
     #: the projects that directory `path` sources name (resolved from their pyproject.toml)
     path_projects: list[Any] = field(default_factory=list)
     #: every workspace member (the root project among them), in name order
@@ -649,6 +653,7 @@ def resolve_project(
             root_requirements=[r for rs in ctx.manifest_groups.values() for r in rs],
         )
         index_warnings = tuple(dict.fromkeys(str(w) for w in registry.warnings))
+        ctx.network_inputs = http.inputs
         ctx.index_fixes = list(dict.fromkeys((w.index.url, w.suggested_url) for w in registry.warnings
                                              if getattr(w, "suggested_url", None)))
     finally:
@@ -784,7 +789,7 @@ def lock(
         packages=packages, seconds=time.perf_counter() - started,
         warnings=tuple(ctx.warnings) + tuple(resolution.warnings), index_warnings=index_warnings,
         changes=changes, notes=notes, index_fixes=tuple(ctx.index_fixes), events=events,
-        had_lock=previous is not None,
+        had_lock=previous is not None, network_inputs=ctx.network_inputs,
     )
 
 

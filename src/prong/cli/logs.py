@@ -16,12 +16,18 @@ class _Formatter(logging.Formatter):
         return f"{record.levelname} {record.name}: {msg}"
 
 
+#: how many records the handler has written (a command that printed a warning is not memoized)
+written = 0
+
+
 class _StderrHandler(logging.Handler):
     """Writes to whatever ``sys.stderr`` is at the time of the record (tests swap it)."""
 
     _prong = True
 
     def emit(self, record: logging.LogRecord) -> None:
+        global written
+        written += 1
         try:
             sys.stderr.write(self.format(record) + "\n")
         except Exception:  # noqa: BLE001 - logging must never fail the command

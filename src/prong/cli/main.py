@@ -22,10 +22,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"prong {__version__}")
         return 0
 
+    from prong.cli import quick
+
+    try:
+        code = quick.try_lock(args)  # `prong lock` whose inputs are those of an earlier run: its lock
+    except KeyboardInterrupt:
+        from prong.cli.diagnostics import interrupted
+
+        return _report(interrupted(), _color_of(args))
+    except Exception:  # noqa: BLE001 - the memo is only a shortcut: the command itself runs
+        quick.pending = code = None
+    if code is not None:
+        return code
+
     # prong's own modules are compiled once and reused: PYTHONDONTWRITEBYTECODE (set on some
     # machines for the user's code) would otherwise recompile ~60 modules on every command
     # (about 0.1 s of a no-op lock).
     sys.dont_write_bytecode = False
+    _cache_startup_bytecode()
 
     import importlib
     import os
@@ -91,6 +105,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(os_problem(err), color)
     except Exception as err:  # noqa: BLE001 - a bug: say so; the traceback only when asked
         return _unexpected(err, color, settings.verbose >= 2)
+
+
+def _cache_startup_bytecode() -> None:
+    """Compile the modules imported before ``sys.dont_write_bytecode`` was cleared (this one among
+    them), once: a ``prong lock`` answered from its memo (``prong.cli.quick``) imports nothing
+    else, and compiling them on every start would double its time."""
+    import os
+
+    modules = [sys.modules.get(n) for n in ("prong", "prong.cli", "prong.cli.main", "prong.cli.quick")]
+    main_module = sys.modules.get("__main__")
+    if getattr(getattr(main_module, "__spec__", None), "name", None) == "prong.__main__":
+        modules.append(main_module)
+    for module in modules:
+        source, cached = getattr(module, "__file__", None), getattr(module, "__cached__", None)
+        if source and cached and not os.path.exists(cached):
+            import py_compile
+
+            try:
+                py_compile.compile(source, cfile=cached, doraise=True)
+            except (OSError, py_compile.PyCompileError):
+                pass  # a read-only install: compiled each time, as before
 
 
 def _unexpected(err: Exception, color: bool, verbose: bool) -> int:

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
 import random
 import re
@@ -53,6 +54,7 @@ __all__ = [
     "HttpError",
     "HttpStats",
     "NetworkError",
+    "NetworkInputs",
     "OfflineError",
     "Response",
 ]
@@ -220,6 +222,26 @@ def _excerpt(body: bytes, limit: int = 200) -> str:
     return text[:limit] + ("…" if len(text) > limit else "")
 
 
+class NetworkInputs:
+    """The cache entries a client's answers came from, each with the time until which it is fresh,
+    and whether any answer was not kept (``volatile``: a later run would ask again, and might be
+    answered otherwise). A result computed only from fresh entries stays valid while they do."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, float] = {}
+        self.volatile = False
+
+    def add(self, path: str, fresh_until: float) -> None:
+        self.entries[path] = fresh_until
+
+    @property
+    def fresh_until(self) -> float:
+        """When the first of the entries goes stale (``-inf`` when volatile, ``inf`` when none)."""
+        if self.volatile:
+            return -math.inf
+        return min(self.entries.values(), default=math.inf)
+
+
 class HttpStats:
     """Counters of what the client did; thread-safe. ``requests`` counts requests sent."""
 
@@ -334,6 +356,8 @@ class HttpClient:
         self._pools: Any = None
         self._proxies: dict[str, str] | None = None
         self._executor: _Workers | None = None
+        #: what this client's answers rest on, for a caller that keeps a result computed from them
+        self.inputs = NetworkInputs()
 
     def __enter__(self) -> HttpClient:
         return self
@@ -460,6 +484,7 @@ class HttpClient:
         t0 = time.perf_counter()
         clean = redact(url)
         if clean.startswith("file:"):
+            self.inputs.volatile = True  # a local file or directory can change at any moment
             resp = self._get_file(clean, allow_status)
             if codec is None or resp.status >= 400:
                 return resp, None
@@ -482,6 +507,7 @@ class HttpClient:
             meta, body = entry
             fresh = cache_mode == "immutable" or (cache_mode == "default" and _is_fresh(meta))
             if fresh or self.offline:
+                self._note(bucket, key, math.inf if cache_mode == "immutable" else _fresh_until(meta))
                 self.stats.add(hits=1)
                 resp = _from_entry(meta, body if codec is None else b"", "hit")
                 self._trace("GET", clean, resp.status, "hit", len(body), t0)
@@ -500,6 +526,7 @@ class HttpClient:
             meta, body = entry
             meta = _refreshed(meta, raw.headers)
             self._store(bucket, key, meta, body)
+            self._note(bucket, key, math.inf if cache_mode == "immutable" else _fresh_until(meta))
             self.stats.add(revalidated=1)
             resp = _from_entry(meta, body if codec is None else b"", "revalidated")
             self._trace("GET", clean, 304, "revalidated", 0, t0)
@@ -533,6 +560,9 @@ class HttpClient:
             else:
                 meta["body"] = digest
                 self._store(bucket, key, meta, codec.dump(value))  # type: ignore[arg-type]
+            self._note(bucket, key, math.inf if cache_mode == "immutable" else _fresh_until(meta))
+        elif cache_mode != "no-store":  # not kept: the next run asks again, and may be answered otherwise
+            self.inputs.volatile = True  # (no-store: a distribution file's data, which its caller keeps)
         if use_cache:
             self.stats.add(misses=1)
         content = raw.content if codec is None else b""
@@ -660,6 +690,13 @@ class HttpClient:
             self.cache.delete(bucket, key)
             return None
         return meta, blob[end + 1:]
+
+    def _note(self, bucket: str, key: str, fresh_until: float) -> None:
+        """Record that an answer came from (or went into) the cache entry ``bucket``/``key``."""
+        if self.cache is None:
+            self.inputs.volatile = True
+            return
+        self.inputs.add(str(self.cache.path(bucket, key)), fresh_until)
 
     def _store(self, bucket: str, key: str, meta: Mapping[str, Any], body: bytes) -> None:
         head = json.dumps(meta, separators=(",", ":")).encode()
@@ -1249,31 +1286,40 @@ def _no_store(headers: Mapping[str, str]) -> bool:
 
 
 def _is_fresh(meta: Mapping[str, Any], now: float | None = None) -> bool:
+    return (time.time() if now is None else now) < _fresh_until(meta)
+
+
+def _fresh_until(meta: Mapping[str, Any]) -> float:
+    """The time (``time.time()`` scale) until which a stored response is fresh; ``-inf`` for one
+    that is never fresh (``no-cache``, no freshness information)."""
     headers: Mapping[str, str] = meta.get("headers", {})
     cc = _cache_control(headers)
     if "no-cache" in cc or "no-store" in cc:
-        return False
-    now = time.time() if now is None else now
+        return -math.inf
     try:
-        age = max(0.0, now - float(meta.get("stored", 0))) + float(headers.get("age", "0") or 0)
+        stored = float(meta.get("stored", 0))
+    except (TypeError, ValueError):
+        return -math.inf
+    try:
+        born = stored - float(headers.get("age", "0") or 0)  # when its age was 0
     except ValueError:
-        age = now - float(meta.get("stored", 0))
+        born = stored
     if "max-age" in cc:
         try:
-            return age < int(cc["max-age"])
+            return born + int(cc["max-age"])
         except ValueError:
-            return False
+            return -math.inf
     expires = headers.get("expires")
     if expires:
         from email.utils import parsedate_to_datetime
 
         try:
             exp = parsedate_to_datetime(expires).timestamp()
-            date = parsedate_to_datetime(headers["date"]).timestamp() if "date" in headers else meta["stored"]
+            date = parsedate_to_datetime(headers["date"]).timestamp() if "date" in headers else stored
         except (TypeError, ValueError, IndexError, OverflowError):
-            return False
-        return age < exp - date
-    return _heuristically_fresh(headers, meta, age)
+            return -math.inf
+        return born + (exp - date)
+    return _heuristic_fresh_until(headers, meta, born)
 
 
 #: RFC 9111 section 4.2.2 lets a cache guess a freshness lifetime for a response with only
@@ -1282,12 +1328,12 @@ def _is_fresh(meta: Mapping[str, Any], now: float | None = None) -> bool:
 HEURISTIC_LIFETIME = 600.0
 
 
-def _heuristically_fresh(headers: Mapping[str, str], meta: Mapping[str, Any], age: float) -> bool:
+def _heuristic_fresh_until(headers: Mapping[str, str], meta: Mapping[str, Any], born: float) -> float:
     if not headers.get("last-modified"):
-        return False
+        return -math.inf
     if int(meta.get("status", 200) or 200) not in (200, 203, 204, 300, 301, 404, 405, 410, 414, 501):
-        return False  # not heuristically cacheable (RFC 9110 section 15.1)
-    return age < HEURISTIC_LIFETIME
+        return -math.inf  # not heuristically cacheable (RFC 9110 section 15.1)
+    return born + HEURISTIC_LIFETIME
 
 
 def _validators(meta: Mapping[str, Any]) -> dict[str, str]:

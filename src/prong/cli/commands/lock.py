@@ -47,6 +47,10 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.cli.commands.sync import build_kwargs
     from prong.cli.output import print_index_warnings, print_warnings
 
+    from prong.cli import logs, quick
+
+    memo, quick.pending = quick.pending, None
+    logged = logs.written
     config = settings.uv_config()
     project = settings.project if settings.project is not None else Path.cwd()
     result = lock(
@@ -95,6 +99,10 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         elif result.had_lock:
             for event in result.events:
                 print(event.render(), file=sys.stderr)
+    if memo is not None:  # the same inputs give this lock, and print the same line, until a page goes stale
+        printed_more = bool(config.warnings or result.index_warnings or result.warnings or result.notes
+                            or (result.had_lock and result.events) or logs.written != logged or ns.dry_run)
+        quick.remember(memo, result, printed_more)
     return 0
 
 

@@ -1,0 +1,342 @@
+"""``prong lock`` answered from memory, before anything heavy is imported.
+
+A lock is a function of its inputs: the command line, the environment, the project's and the
+user's configuration files, the lock already there, and the index pages read. When every one of
+them is what it was at an earlier ``prong lock``, that run's lock is the answer, and resolving
+again would only spend time (mostly, for a Python program, importing the resolver).
+
+So each successful ``prong lock`` that printed nothing but its summary line leaves a memo in the
+cache (``locks-v1/resolved/<key>``): the key is a digest of the local inputs, and the memo holds
+the lock's text and the cache entries of every index answer the resolution used, each with the
+time until which it is fresh. A later run with the same key uses the memo only while every one of
+those entries is unchanged on disk and still fresh by its HTTP headers; that is exactly when a full
+run would send no request and read the same answers. Anything else (a stale page, an option this
+module does not know, a workspace, a path, git or URL source, a dynamic version, a warning) means
+no memo, and the full command runs.
+
+This module imports nothing but ``os``, ``sys`` and ``time`` (already loaded by the interpreter)
+and ``_blake2`` on the way to a hit: about a millisecond of work, against the 100 ms that importing
+the resolver costs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import Any
+
+__all__ = ["Pending", "lookup", "remember", "try_lock"]
+
+_FORMAT = "prong-resolved-1"
+#: options of ``prong lock`` that take a value and only change what is resolved (part of the key)
+_VALUE_OPTIONS = frozenset({
+    "--default-index", "--index-url", "-i", "--index", "--extra-index-url", "--exclude-newer", "--index-strategy",
+    "--resolution", "--prerelease", "--fork-strategy", "--python", "-p", "--cache-dir",
+})
+#: flags that only change what is printed or whether the lock may change (not part of the key)
+_OUTPUT_FLAGS = frozenset({"-q", "-qq", "--quiet", "--locked", "--check"})
+#: flags that change what is resolved (part of the key)
+_FLAGS = frozenset({"--strict-index-urls"})
+#: variables that say nothing about a lock (the shell's bookkeeping, the terminal)
+_VOLATILE_ENV = frozenset({
+    "_", "OLDPWD", "PWD", "SHLVL", "COLUMNS", "LINES", "TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION",
+    "TERM_SESSION_ID", "WINDOWID", "COLORTERM", "PS1", "PS2", "PROMPT_COMMAND", "SSH_CLIENT", "SSH_CONNECTION",
+    "SSH_TTY", "PYTEST_CURRENT_TEST", "NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
+})
+#: a directory's files that the configuration or the project may be read from
+_PROJECT_FILES = ("pyproject.toml", "uv.toml", ".python-version", ".python-versions")
+
+
+class Pending:
+    """A ``prong lock`` that found no memo: where its memo goes once it has succeeded."""
+
+    __slots__ = ("cwd", "memo")
+
+    def __init__(self, cwd: str, memo: str) -> None:
+        self.cwd = cwd
+        self.memo = memo
+
+
+#: set by :func:`try_lock` for the command that runs next (read by ``prong.cli.commands.lock``)
+pending: Pending | None = None
+
+
+def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> int | None:
+    """Answer ``prong lock ARGS`` from a memo: the exit code, or ``None`` (run the command; then
+    :data:`pending` says where to leave its memo)."""
+    global pending
+    pending = None
+    started = time.perf_counter()
+    if os.name != "posix" or not args or "lock" not in args:
+        return None
+    env = os.environ if environ is None else environ
+    if env.get("PRONG_NO_CACHE") or env.get("PRONG_NO_MEMO") or env.get("UV_PROJECT"):
+        return None  # (UV_PROJECT: the project is not the working directory)
+    parsed = _parse(args)
+    if parsed is None:
+        return None
+    key_args, cache_dir, quiet, locked = parsed
+    try:
+        cwd = os.getcwd()
+        root = _cache_root(cache_dir, env)
+        lock_path = os.path.join(cwd, "uv.lock")
+        existing = _read(lock_path)
+        if existing is None and os.path.lexists(lock_path):
+            return None  # a dangling link: the full command writes through it
+        key = _key(cwd, key_args, env, existing)
+    except (OSError, ValueError):  # no working directory, an unreadable file: the command says what
+        return None
+    memo = os.path.join(root, "locks-v1", "resolved", key[:2], key)
+    hit = lookup(memo)
+    if hit is None:
+        pending = Pending(cwd, memo)
+        return None
+    packages, text = hit
+    if text != existing:
+        if locked or existing is not None:  # (a changed lock: the full command says what changed)
+            pending = Pending(cwd, memo)
+            return None
+        try:
+            _write_new(lock_path, text)
+        except OSError:
+            return None  # the full command reports it
+    if not quiet:
+        seconds = time.perf_counter() - started
+        shown = f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"
+        sys.stderr.write(f"Resolved {packages} package{'' if packages == 1 else 's'} in {shown}\n")
+    return 0
+
+
+def lookup(memo: str, now: float | None = None) -> tuple[int, bytes] | None:
+    """The memo at ``memo`` while it holds: (packages, lock text), else ``None``."""
+    try:
+        data = _read(memo)
+        if data is None:
+            return None
+        head, _, text = data.partition(b"\n\n")
+        lines = head.decode("utf-8", "surrogateescape").split("\n")
+        if lines[0] != _FORMAT:
+            return None
+        packages, fresh_until, count = int(lines[1]), float(lines[2]), int(lines[3])
+        if (time.time() if now is None else now) >= fresh_until or len(lines) != 4 + count:
+            return None
+        for line in lines[4:]:
+            mtime, size, path = line.split(" ", 2)
+            st = os.stat(path)
+            if st.st_mtime_ns != int(mtime) or st.st_size != int(size):
+                return None  # rewritten since (revalidated, refreshed, replaced)
+    except (ValueError, IndexError, OSError):
+        return None
+    return packages, text
+
+
+def remember(done: Pending, result: Any, printed_more: bool) -> bool:
+    """Leave the memo of a ``prong lock`` that succeeded with ``result`` (a
+    :class:`prong.api.lock.LockResult`), when the same inputs are sure to give the same lock and the
+    same output; whether it was left."""
+    if printed_more or (result.had_lock and result.changed) or (result.changed and not result.written):
+        return False  # (a changed lock: what changed is printed, and depended on the old lock)
+    if str(result.path) != os.path.join(done.cwd, "uv.lock") or not _plain_project(result, done.cwd):
+        return False
+    inputs = result.network_inputs
+    entries: dict[str, float] = dict(inputs.entries) if inputs is not None else {}
+    if inputs is not None and inputs.volatile:
+        return False
+    fresh_until = min(entries.values(), default=float("inf"))
+    if fresh_until <= time.time():
+        return False
+    lines = [_FORMAT, str(result.packages), repr(fresh_until), str(len(entries))]
+    try:
+        for path in sorted(entries):
+            if "\n" in path:
+                return False
+            st = os.stat(path)
+            lines.append(f"{st.st_mtime_ns} {st.st_size} {path}")
+        _write_atomic(done.memo, "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\n"
+                      + result.text.encode("utf-8"))
+    except OSError:
+        return False  # only an optimisation
+    return True
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _parse(args: Sequence[str]) -> tuple[list[str], str | None, bool, bool] | None:
+    """(the arguments that are part of the key, ``--cache-dir``, quiet, ``--locked``), or ``None``
+    for a command line this module does not answer."""
+    key_args: list[str] = []
+    cache_dir = None
+    quiet = locked = False
+    command_seen = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if arg == "lock" and not command_seen:
+            command_seen = True
+        elif name in _VALUE_OPTIONS:
+            if not eq:
+                i += 1
+                if i >= len(args) or args[i].startswith("-"):
+                    return None
+                value = args[i]
+            if name == "--cache-dir":
+                cache_dir = value
+            key_args += [name, value]
+        elif arg in _OUTPUT_FLAGS:
+            quiet = quiet or arg.startswith(("-q", "--quiet"))
+            locked = locked or arg in ("--locked", "--check")
+        elif arg in _FLAGS:
+            key_args.append(arg)
+        else:
+            return None
+        i += 1
+    return (key_args, cache_dir, quiet, locked) if command_seen else None
+
+
+def _cache_root(cache_dir: str | None, env: Mapping[str, str]) -> str:
+    """The cache directory, as :func:`prong.cache.default_cache_dir` finds it."""
+    if cache_dir:
+        return os.path.abspath(cache_dir)
+    if env.get("PRONG_CACHE_DIR"):
+        return os.path.abspath(env["PRONG_CACHE_DIR"])
+    import platformdirs
+
+    return str(platformdirs.user_cache_dir("prong", appauthor=False))
+
+
+def _key(cwd: str, key_args: list[str], env: Mapping[str, str], lock: bytes | None) -> str:
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    h = blake2b(digest_size=20)
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            h.update(part if isinstance(part, bytes) else part.encode("utf-8", "surrogateescape"))
+            h.update(b"\0")
+
+    import prong
+
+    add(_FORMAT, prong.__version__, _code_stamp(), cwd, *key_args, "\1")
+    for name in sorted(env):
+        if name not in _VOLATILE_ENV:
+            add(name, env[name])
+    add("\1", lock if lock is not None else "<no lock>")
+    for path in _input_files(cwd, env):
+        data = _read(path)
+        add(path, data if data is not None else "<absent>")
+    return h.hexdigest()
+
+
+def _input_files(cwd: str, env: Mapping[str, str]) -> list[str]:
+    """Every file the configuration or the project could be read from (a superset: the project's
+    directory and its parents, the user's and the system's uv.toml, ``$UV_CONFIG_FILE``, netrc)."""
+    out = []
+    here = cwd
+    while True:
+        out += [os.path.join(here, name) for name in _PROJECT_FILES]
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+    home = env.get("HOME") or os.path.expanduser("~")
+    xdg = env.get("XDG_CONFIG_HOME", "")
+    out.append(os.path.join(xdg if os.path.isabs(xdg) else os.path.join(home, ".config"), "uv", "uv.toml"))
+    for directory in (env.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":"):
+        if directory:
+            out.append(os.path.join(directory, "uv", "uv.toml"))
+    out.append("/etc/uv/uv.toml")
+    for name in ("UV_CONFIG_FILE", "NETRC"):
+        if env.get(name):
+            out.append(env[name])
+    out.append(os.path.join(home, ".netrc"))
+    return out
+
+
+def _code_stamp() -> str:
+    """prong's own source files: their count, total size and newest change (an edited checkout
+    must not answer from a memo an older prong left)."""
+    newest = count = size = 0
+    stack = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.name == "__pycache__":
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    st = entry.stat()
+                    count += 1
+                    size += st.st_size
+                    newest = max(newest, st.st_mtime_ns)
+    return f"{count}:{size}:{newest}"
+
+
+def _plain_project(result: Any, project: str) -> bool:
+    """A lock whose packages all come from indexes, but for the project itself (``.``), which is
+    one project with no dynamic metadata: its inputs are the files :func:`_key` reads."""
+    lock = result.lock
+    if lock is None:  # the lock was known current, and not read: read it now
+        from prong.lock import parse_lock
+
+        try:
+            lock = parse_lock(result.text, result.path)
+        except Exception:  # noqa: BLE001 - only an optimisation
+            return False
+    if lock.manifest.members:
+        return False
+    for package in lock.packages:
+        source = package.source
+        if not (source.kind == "registry" or (source.kind in ("editable", "virtual") and source.value == ".")):
+            return False
+    import tomllib
+
+    try:
+        with open(os.path.join(project, "pyproject.toml"), "rb") as f:
+            data = tomllib.load(f)
+    except (OSError, ValueError):
+        return False
+    table = data.get("project")
+    if isinstance(table, dict) and table.get("dynamic"):
+        return False
+    tool = (data.get("tool") or {}).get("uv") or {}
+    return not (isinstance(tool, dict) and tool.get("workspace") is not None)
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+
+
+def _write_new(path: str, text: bytes) -> None:
+    """Write a lock that is not there yet, through a temporary file and a rename."""
+    _write_atomic(path, text, mode=0o666)
+
+
+def _write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
+    directory = os.path.dirname(path)
+    os.makedirs(directory, exist_ok=True)
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)  # (the umask applies, as for open())
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

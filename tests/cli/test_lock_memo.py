@@ -1,0 +1,203 @@
+"""`prong lock` answered from its memo (prong.cli.quick): the same lock, no request, no resolver.
+
+Each test runs the real CLI in a subprocess (the memo is read before anything heavy is imported,
+so only a fresh process shows what it imports) against an index on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from prong.cli import quick
+from tests.support.index_server import IndexServer
+from tests.support.wheels import Dist
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+DISTS = [Dist("alpha", "1.0", requires_dist=["beta>=1"]), Dist("beta", "1.0"), Dist("beta", "2.0"),
+         Dist("gamma", "1.0")]
+PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = ["alpha"]\n'
+
+
+@pytest.fixture
+def index():  # type: ignore[no-untyped-def]
+    with IndexServer(DISTS) as server:
+        yield server
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    return root
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PRONG_", "VIRTUAL_ENV"))}
+    env.update(PYTHONPATH=SRC, PRONG_CACHE_DIR=str(tmp_path / "cache"), XDG_CONFIG_HOME=str(tmp_path / "config"),
+               HOME=str(tmp_path / "home"))
+    return env
+
+
+def _lock(project: Path, index: IndexServer, tmp_path: Path, *args: str, env: dict[str, str] | None = None,
+          importtime: bool = False) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", "prong", "lock",
+           "--default-index", index.simple_url, *args]
+    return subprocess.run(cmd, cwd=project, env=env or _env(tmp_path), capture_output=True, text=True, timeout=120)
+
+
+def _page_requests(index: IndexServer) -> int:
+    return sum(n for path, n in index.counts.items() if path.startswith("/simple/"))
+
+
+def _memos(tmp_path: Path) -> list[Path]:
+    bucket = tmp_path / "cache" / "locks-v1" / "resolved"
+    return sorted(p for p in bucket.rglob("*") if p.is_file()) if bucket.is_dir() else []
+
+
+def _summary(stderr: str) -> list[str]:
+    return [line.rsplit(" in ", 1)[0] for line in stderr.splitlines() if not line.startswith("import time:")]
+
+
+def test_second_lock_is_answered_from_the_memo(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    first = _lock(project, index, tmp_path)
+    assert first.returncode == 0, first.stderr
+    text = (project / "uv.lock").read_text()
+    assert 'name = "beta"\nversion = "2.0"' in text
+    assert len(_memos(tmp_path)) == 1
+    requests = _page_requests(index)
+
+    (project / "uv.lock").unlink()
+    again = _lock(project, index, tmp_path, importtime=True)
+    assert again.returncode == 0, again.stderr
+    assert (project / "uv.lock").read_text() == text
+    assert _page_requests(index) == requests  # no request at all
+    assert _summary(again.stderr) == _summary(first.stderr) == ["Resolved 3 packages"]
+    imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
+    assert "prong.cli.quick" in imported
+    heavy = sorted(m for m in imported if m.startswith(("prong.api", "prong.resolver", "prong.lock", "argparse")))
+    assert heavy == []  # the memo was the answer: no resolver, not even the argument parser
+
+    # a lock that is already the memo's: nothing written, same line
+    before = (project / "uv.lock").stat().st_mtime_ns
+    noop = _lock(project, index, tmp_path)  # (the first no-op run leaves the memo of the lock-present key)
+    noop = _lock(project, index, tmp_path, "--locked", importtime=True)
+    assert noop.returncode == 0, noop.stderr
+    assert _summary(noop.stderr) == ["Resolved 3 packages"]
+    assert not any("prong.resolver" in line for line in noop.stderr.splitlines())
+    assert (project / "uv.lock").stat().st_mtime_ns == before
+    quiet = _lock(project, index, tmp_path, "-q")
+    assert (quiet.returncode, quiet.stderr) == (0, "")
+
+
+def test_any_changed_input_resolves_again(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    assert _lock(project, index, tmp_path).returncode == 0
+    # the project
+    (project / "pyproject.toml").write_text(PYPROJECT.replace('["alpha"]', '["alpha", "gamma"]'))
+    (project / "uv.lock").unlink()
+    assert _lock(project, index, tmp_path).returncode == 0
+    assert 'name = "gamma"' in (project / "uv.lock").read_text()
+    # an option on the command line
+    (project / "uv.lock").unlink()
+    assert _lock(project, index, tmp_path, "--resolution", "lowest").returncode == 0
+    assert 'name = "beta"\nversion = "1.0"' in (project / "uv.lock").read_text()
+    # the environment
+    (project / "uv.lock").unlink()
+    assert _lock(project, index, tmp_path, env={**_env(tmp_path), "UV_RESOLUTION": "highest"}).returncode == 0
+    assert 'name = "beta"\nversion = "2.0"' in (project / "uv.lock").read_text()
+    # the user's uv.toml
+    config = tmp_path / "config" / "uv" / "uv.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('resolution = "lowest"\n')
+    (project / "uv.lock").unlink()
+    assert _lock(project, index, tmp_path).returncode == 0
+    assert 'name = "beta"\nversion = "1.0"' in (project / "uv.lock").read_text()
+    # a lock already there that is not the memo's: the full command, as without any memo
+    config.unlink()
+    lowest = (project / "uv.lock").read_text()
+    with_memos = _lock(project, index, tmp_path)
+    assert with_memos.returncode == 0, with_memos.stderr
+    result = (project / "uv.lock").read_text()
+    (project / "uv.lock").write_text(lowest)
+    without = _lock(project, index, tmp_path, env={**_env(tmp_path), "PRONG_NO_MEMO": "1"})
+    assert (without.returncode, _summary(without.stderr)) == (0, _summary(with_memos.stderr))
+    assert (project / "uv.lock").read_text() == result
+
+
+def test_a_page_gone_stale_or_rewritten_is_asked_again(project: Path, tmp_path: Path) -> None:
+    with IndexServer(DISTS, max_age=2) as index:
+        assert _lock(project, index, tmp_path).returncode == 0
+        requests = _page_requests(index)
+        time.sleep(2.2)  # every page is stale now: a full run revalidates them (and writes a new memo)
+        (project / "uv.lock").unlink()
+        assert _lock(project, index, tmp_path).returncode == 0
+        assert _page_requests(index) > requests
+    with IndexServer([*DISTS, Dist("beta", "3.0")]) as index:
+        # --refresh rewrites the cached pages: the memo that read them no longer holds
+        (project / "uv.lock").unlink()
+        assert _lock(project, index, tmp_path, "--refresh").returncode == 0
+        assert 'version = "3.0"' in (project / "uv.lock").read_text()
+        (project / "uv.lock").unlink()
+        assert _lock(project, index, tmp_path).returncode == 0
+        assert 'version = "3.0"' in (project / "uv.lock").read_text()
+
+
+def test_no_memo_for_a_path_source_or_a_workspace(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    (lib / "pyproject.toml").write_text('[project]\nname = "lib"\nversion = "1.0"\ndependencies = []\n'
+                                        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n')
+    (project / "pyproject.toml").write_text(PYPROJECT.replace('["alpha"]', '["alpha", "lib"]')
+                                            + '[tool.uv.sources]\nlib = { path = "../lib" }\n')
+    done = _lock(project, index, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert _memos(tmp_path) == []  # lib's own files are inputs the memo's key does not read
+
+
+def test_no_memo_in_a_subdirectory_or_with_unknown_options(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    sub = project / "src"
+    sub.mkdir()
+    done = subprocess.run([sys.executable, "-m", "prong", "lock", "--default-index", index.simple_url], cwd=sub,
+                          env=_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (project / "uv.lock").is_file() and not (sub / "uv.lock").exists()
+    assert _memos(tmp_path) == []  # the lock is not in the working directory
+    assert _lock(project, index, tmp_path, "--upgrade").returncode == 0
+    assert _memos(tmp_path) == []
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["lock"], ([], None, False, False)),
+    (["-q", "lock", "--locked"], ([], None, True, True)),
+    (["lock", "--default-index=http://x/simple", "-p", "3.12"], (["--default-index", "http://x/simple", "-p", "3.12"],
+                                                                   None, False, False)),
+    (["--cache-dir", "c", "lock"], (["--cache-dir", "c"], "c", False, False)),
+    (["lock", "--upgrade"], None),
+    (["lock", "-v"], None),
+    (["lock", "--default-index"], None),
+    (["sync"], None),
+    (["lock", "lock"], None),
+])
+def test_command_lines_answered(args: list[str], expected: object) -> None:
+    assert quick._parse(args) == expected
+
+
+def test_memo_rejects_a_changed_entry(tmp_path: Path) -> None:
+    entry = tmp_path / "entry"
+    entry.write_bytes(b"page")
+    st = entry.stat()
+    memo = tmp_path / "memo"
+    memo.write_bytes(f"prong-resolved-1\n3\n{time.time() + 60!r}\n1\n{st.st_mtime_ns} {st.st_size} {entry}\n\n"
+                     .encode() + b"LOCK")
+    assert quick.lookup(str(memo)) == (3, b"LOCK")
+    assert quick.lookup(str(memo), now=time.time() + 120) is None  # stale
+    entry.write_bytes(b"page, rewritten")
+    assert quick.lookup(str(memo)) is None
+    entry.unlink()
+    assert quick.lookup(str(memo)) is None
