@@ -142,7 +142,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
     sdist = None
     wheels: tuple[Any, ...] = ()
     if kind == "path":
-        dist = direct.path_file(Path(value) if os.path.isabs(value) else root / value, shown)
+        dist = direct.path_file(Path(value) if os.path.isabs(value) else root / value, shown, name=name)
         source = DistSource("path", value)
         if dist.kind == "wheel":
             wheels = (LockArtifact(filename=dist.filename, hash=f"sha256:{dist.sha256}"),)
@@ -150,7 +150,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
             sdist = LockArtifact(hash=f"sha256:{dist.sha256}")
     elif kind == "url":
         subdirectory = lr.source[2] or None
-        dist = direct.url(lr.source[3], subdirectory)
+        dist = direct.url(lr.source[3], subdirectory, name=name)
         source = DistSource("url", value, subdirectory)
         if dist.kind == "wheel":
             wheels = (LockArtifact(url=value, hash=f"sha256:{dist.sha256}"),)
@@ -158,7 +158,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
             sdist = LockArtifact(hash=f"sha256:{dist.sha256}")
     elif kind == "git":
         _repo, ref, subdirectory, _ = parse_lock_url(value)
-        commit, dist = direct.git(lr.source[3], ref, subdirectory)
+        commit, dist = direct.git(lr.source[3], ref, subdirectory, name=name)
         source = DistSource("git", f"{value}#{commit}")
     else:
         raise ProngError(f"{shown}: unknown source kind")
