@@ -104,11 +104,14 @@ def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = Fa
     made: list[Any] = []
 
     def builder() -> Any:
+        from prong.api._path_metadata import _SETTINGS
         from prong.api.index import build_registry
         from prong.pep517.dispatch import BuildDispatch
         from prong.sources.index import RegistryIndex
 
-        registry = build_registry(index_urls, cache_dir=cache_dir, offline=offline)
+        # --no-cache (the command's, as path dependencies see it): built metadata is not kept
+        no_cache = bool(_SETTINGS.get().get("no_cache"))
+        registry = build_registry(index_urls, cache_dir=cache_dir, no_cache=no_cache, offline=offline)
         made.append(registry.http)
         dispatch = BuildDispatch(registry.http, registry.http.cache)
         dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)

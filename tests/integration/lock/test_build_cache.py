@@ -376,6 +376,13 @@ def test_a_git_dependency_with_dynamic_metadata_is_built_once(
     block = text.split('[[package]]\nname = "gdyn"')[1].split("[[package]]")[0]
     assert 'dependencies = [\n    { name = "dep" },\n]' in block
     assert f'source = {{ git = "{repo.as_uri()}?subdirectory=gdyn&tag=v1#{_git(repo, "rev-parse", "v1")}" }}' in block
+    # --no-cache: the metadata is built again (and not read from, nor kept in, the cache)
+    ours = work / "prong" / "app"
+    (ours / "uv.lock").unlink()
+    DirectSources._memo.clear()
+    _prong(work, capsys, ours, "lock", "--no-cache")
+    assert _prepared(_hooks(work)) == 1
+    assert (ours / "uv.lock").read_text() == text
 
 
 def test_a_url_sdist_with_dynamic_metadata_is_built_once(
