@@ -104,11 +104,14 @@ def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = Fa
     made: list[Any] = []
 
     def builder() -> Any:
+        from prong.api._path_metadata import _SETTINGS
         from prong.api.index import build_registry
         from prong.pep517.dispatch import BuildDispatch
         from prong.sources.index import RegistryIndex
 
-        registry = build_registry(index_urls, cache_dir=cache_dir, offline=offline)
+        # --no-cache (the command's, as path dependencies see it): built metadata is not kept
+        no_cache = bool(_SETTINGS.get().get("no_cache"))
+        registry = build_registry(index_urls, cache_dir=cache_dir, no_cache=no_cache, offline=offline)
         made.append(registry.http)
         dispatch = BuildDispatch(registry.http, registry.http.cache)
         dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
@@ -142,7 +145,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
     sdist = None
     wheels: tuple[Any, ...] = ()
     if kind == "path":
-        dist = direct.path_file(Path(value) if os.path.isabs(value) else root / value, shown)
+        dist = direct.path_file(Path(value) if os.path.isabs(value) else root / value, shown, name=name)
         source = DistSource("path", value)
         if dist.kind == "wheel":
             wheels = (LockArtifact(filename=dist.filename, hash=f"sha256:{dist.sha256}"),)
@@ -150,7 +153,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
             sdist = LockArtifact(hash=f"sha256:{dist.sha256}")
     elif kind == "url":
         subdirectory = lr.source[2] or None
-        dist = direct.url(lr.source[3], subdirectory)
+        dist = direct.url(lr.source[3], subdirectory, name=name)
         source = DistSource("url", value, subdirectory)
         if dist.kind == "wheel":
             wheels = (LockArtifact(url=value, hash=f"sha256:{dist.sha256}"),)
@@ -158,7 +161,7 @@ def direct_project(lr: Any, root: Path, direct: Any) -> Any:
             sdist = LockArtifact(hash=f"sha256:{dist.sha256}")
     elif kind == "git":
         _repo, ref, subdirectory, _ = parse_lock_url(value)
-        commit, dist = direct.git(lr.source[3], ref, subdirectory)
+        commit, dist = direct.git(lr.source[3], ref, subdirectory, name=name)
         source = DistSource("git", f"{value}#{commit}")
     else:
         raise ProngError(f"{shown}: unknown source kind")

@@ -147,25 +147,45 @@ class BuildDispatch:
         return tree_metadata(directory, package=package, cache=self.cache, python=self.python, editable=editable,
                              build=lambda: self.build_tree_metadata(directory, package=package, editable=editable))
 
-    def build_tree_metadata(self, directory: Path, *, package: str, editable: bool = False) -> bytes:
+    def source_metadata(self, tree: Path, *, package: str, key: str, source: str) -> bytes:
+        """METADATA of ``tree``, a git checkout or an unpacked direct archive whose metadata is
+        dynamic, from ``prepare_metadata_for_build_wheel`` with ``package``'s build settings;
+        cached by ``key`` (what fixes the tree: the commit, or the archive's sha256, and the
+        subdirectory: :func:`prong.pep517.metadata_cache.source_metadata`), so that it is built
+        once. A failure is :class:`~prong.pep517.hooks.BuildFailed` naming the package and
+        ``source`` (the source as the user wrote it, without credentials)."""
+        from prong.pep517.metadata_cache import source_metadata
+
+        return source_metadata(key, package=package, cache=self.cache, python=self.python,
+                               build=lambda: self.build_tree_metadata(tree, package=package, source=source))
+
+    def build_tree_metadata(self, directory: Path, *, package: str, editable: bool = False,
+                            source: str | None = None) -> bytes:
+        """METADATA of the source tree ``directory``, built (not cached). ``source``: where the
+        tree comes from, when it is not a path dependency (a git or URL source), for errors."""
         from prong.errors import ProngError
 
-        hint = (f"`{package}` is a path dependency whose metadata is dynamic, so its build backend has to "
-                f"compute it: fix the build, or write `version` and `dependencies` statically in "
-                f"{directory / 'pyproject.toml'}")
+        if source is not None:
+            hint = (f"the metadata of `{package}` ({source}) is dynamic, so its build backend has to compute "
+                    f"it: fix the build, or point the source at a revision or archive that builds")
+        else:
+            hint = (f"`{package}` is a path dependency whose metadata is dynamic, so its build backend has to "
+                    f"compute it: fix the build, or write `version` and `dependencies` statically in "
+                    f"{directory / 'pyproject.toml'}")
+        origin = source if source is not None else str(directory)
         self._count_build()
-        log.info("%s: building the metadata of %s (dynamic in its pyproject.toml)", package, directory)
+        log.info("%s: building the metadata of %s (dynamic in its pyproject.toml)", package, origin)
         with tempfile.TemporaryDirectory(prefix="prong-tree-") as tmp:
             try:
                 return prepare_metadata(directory, python=self.python, installer=self, label=package, workdir=tmp,
                                         editable=editable, **self.hook_options(package))
             except BuildError as err:
-                raise BuildFailed(package, "", str(directory), err.step, err.output, err.returncode,
+                raise BuildFailed(package, "", origin, err.step, err.output, err.returncode,
                                   hint=self._hint(package, err) or hint) from None
             except BuildFailed:
                 raise
             except ProngError as err:
-                raise BuildFailed(package, "", str(directory), "install the build requirements", str(err),
+                raise BuildFailed(package, "", origin, "install the build requirements", str(err),
                                   hint=hint) from None
 
     def hook_options(self, name: str | None) -> dict[str, Any]:

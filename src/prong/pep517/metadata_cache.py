@@ -13,8 +13,13 @@ directory's *cache key*, as uv computes it:
   the tags) and ``{ env = "NAME" }`` (the variable's value).
 
 The key also holds the directory's absolute path and the interpreter that runs the backend.
-Metadata built from an sdist is cached elsewhere, by the file's sha256
+Metadata built from an index's sdist is cached elsewhere, by the file's sha256
 (:func:`prong.client.metadata.dist_metadata`): an archive with a given hash never changes.
+
+A tree that cannot change, a git checkout or an unpacked direct archive (``git``, ``url`` and
+file ``path`` sources), is kept under ``<package>/source-<key>`` by :func:`source_metadata`, the
+key made from what fixes the tree (:func:`source_cache_key`: the commit, or the archive's sha256,
+and the subdirectory) and the interpreter.
 """
 
 from __future__ import annotations
@@ -146,12 +151,39 @@ def tree_metadata(directory: str | Path, *, package: str, cache: Any, python: st
 
     key = tree_cache_key(directory, python=python)
     entry = f"{package_key(package)}/tree-{'editable-' if editable else ''}{key}"
+    return _cached(entry, cache, build, refresh=refresh, memo=memo,
+                   what=f"{package}: metadata of {directory}", why="its cache key is unchanged")
+
+
+def source_cache_key(source: str, *, python: str | Path = "") -> str:
+    """The cache key of a source tree that cannot change, named by ``source``: what fixes it (the
+    git commit, or the archive's sha256, with the subdirectory), and the interpreter."""
+    h = hashlib.sha256(b"prong-source-key-1\0")
+    h.update(source.encode("utf-8", "surrogateescape") + b"\0")
+    h.update(interpreter_id(python).encode("utf-8", "surrogateescape") + b"\0")
+    return h.hexdigest()[:40]
+
+
+def source_metadata(source: str, *, package: str, cache: Any, python: str | Path, build: Callable[[], bytes],
+                    refresh: bool = False, memo: dict[str, bytes] | None = None) -> bytes:
+    """METADATA of the immutable source tree named by ``source`` (:func:`source_cache_key`): from
+    the cache, else ``build()`` (then kept); the other arguments as :func:`tree_metadata`'s."""
+    from prong.cache import package_key
+
+    entry = f"{package_key(package)}/source-{source_cache_key(source, python=python)}"
+    return _cached(entry, cache, build, refresh=refresh, memo=memo, what=f"{package}: metadata of {source}",
+                   why="the source is immutable")
+
+
+def _cached(entry: str, cache: Any, build: Callable[[], bytes], *, refresh: bool, memo: dict[str, bytes] | None,
+            what: str, why: str) -> bytes:
+    """The bytes kept under ``entry`` of the bucket (or in ``memo``), else ``build()``, then kept."""
     with _MEMO_LOCK:
         hit = memo.get(entry) if memo is not None else None
     if hit is None and cache is not None and not refresh:
         hit = cache.read(BUCKET, entry)
     if hit is not None:
-        log.debug("%s: metadata of %s from the cache (its cache key is unchanged)", package, directory)
+        log.debug("%s from the cache (%s)", what, why)
         return hit
     raw = build()
     if memo is not None:
@@ -161,5 +193,5 @@ def tree_metadata(directory: str | Path, *, package: str, cache: Any, python: st
         try:
             cache.write(BUCKET, entry, raw)
         except OSError as err:  # a read-only cache must not fail the command
-            log.debug("could not keep the metadata of %s: %s", directory, err)
+            log.debug("could not keep the %s: %s", what.split(": ", 1)[-1], err)
     return raw

@@ -4,9 +4,11 @@ version, core metadata, the file's sha256) for the lock.
 
 Metadata is fixed by the source, read as uv reads it: a wheel's ``.dist-info/METADATA``; a
 source tree's (an unpacked sdist's, a checkout's) static ``pyproject.toml`` ``[project]`` table,
-else a PEP 643 ``PKG-INFO``, else the backend's ``prepare_metadata_for_build_wheel``
-(:mod:`prong.pep517.hooks`, with the build requirements installed by a
-:class:`~prong.pep517.dispatch.BuildDispatch`). An archive is unpacked into a temporary
+else a PEP 643 ``PKG-INFO``, else the backend's ``prepare_metadata_for_build_wheel``, run by a
+:class:`~prong.pep517.dispatch.BuildDispatch` (which installs the build requirements and applies
+the package's build settings) and kept in the cache by what fixes the tree: the git commit, or
+the archive's sha256, with the subdirectory (:func:`prong.pep517.metadata_cache.source_metadata`),
+so a second run builds nothing. An archive is unpacked into a temporary
 directory only; a member that would land outside it is refused (:func:`prong.sources.sdist.unpack`)
 before anything is written.
 
@@ -127,8 +129,11 @@ def read_wheel(path: Path, shown: str) -> DirectDist:
 
 
 def tree_metadata(tree: Path, *, version_hint: str | None = None, builder: Callable[[], Any] | None = None,
-                  label: str) -> bytes:
-    """METADATA of a source tree: static (``[project]``, else PEP 643 ``PKG-INFO``), else built."""
+                  label: str, name: str | None = None, key: str = "") -> bytes:
+    """METADATA of a source tree: static (``[project]``, else PEP 643 ``PKG-INFO``), else built by
+    the dispatch ``builder()`` gives for the package ``name`` (the requirement's: its build
+    settings apply) and cached under ``key`` (what fixes the tree: the commit or the archive's
+    sha256, and the subdirectory). ``label``: the source, for errors."""
     from prong.sources.sdist import pyproject_metadata, static_metadata
 
     pyproject = tree / "pyproject.toml"
@@ -150,18 +155,16 @@ def tree_metadata(tree: Path, *, version_hint: str | None = None, builder: Calla
                                 exit_code=2)
     if builder is None:
         raise DirectSourceError(f"{label}: its metadata is dynamic, and no build is possible here")
-    from prong.pep517.hooks import BuildError, BuildFailed, prepare_metadata
-
-    dispatch = builder()
-    with tempfile.TemporaryDirectory(prefix="prong-meta-") as tmp:
-        try:
-            return prepare_metadata(tree, python=dispatch.python, installer=dispatch, label=label, workdir=tmp)
-        except BuildError as err:
-            raise BuildFailed(label, "?", label, err.step, err.output, err.returncode) from None
+    raw: bytes = builder().source_metadata(tree, package=name or label, key=key, source=label)
+    return raw
 
 
-def _unpacked_metadata(archive: Path, *, subdirectory: str | None, shown: str,
-                       builder: Callable[[], Any] | None) -> Any:
+def _subdirectory_key(subdirectory: str | None) -> str:
+    return f"subdirectory={subdirectory}" if subdirectory else "root"
+
+
+def _unpacked_metadata(archive: Path, *, subdirectory: str | None, shown: str, sha256: str,
+                       builder: Callable[[], Any] | None, name: str | None) -> Any:
     from prong.filenames import SdistFilename
     from prong.sources.sdist import SdistError, unpack
 
@@ -181,7 +184,7 @@ def _unpacked_metadata(archive: Path, *, subdirectory: str | None, shown: str,
             raise DirectSourceError(f"{shown}: the archive has no subdirectory `{subdirectory}`",
                                     "Fix the source's `subdirectory`.", exit_code=2)
         raw = tree_metadata(tree, version_hint=version_hint if not subdirectory else None, builder=builder,
-                            label=shown)
+                            label=shown, name=name, key=f"archive sha256={sha256} {_subdirectory_key(subdirectory)}")
     return _parse(raw, shown)
 
 
@@ -222,8 +225,9 @@ class DirectSources:
 
     # -- path files ---------------------------------------------------------------------------
 
-    def path_file(self, path: Path, shown: str) -> DirectDist:
-        """A wheel or sdist file named by a ``path`` source (``shown``: the source, for errors)."""
+    def path_file(self, path: Path, shown: str, *, name: str | None = None) -> DirectDist:
+        """A wheel or sdist file named by a ``path`` source (``shown``: the source, for errors;
+        ``name``: the requirement's, whose build settings a metadata build takes)."""
         kind = archive_kind(path.name)
         if not path.is_file():
             raise DirectSourceError(f"{shown}: the file {path} does not exist",
@@ -235,15 +239,17 @@ class DirectSources:
                                     "directory.", exit_code=2)
         st = path.stat()
         key = ("path", str(path.resolve()), st.st_size, st.st_mtime_ns)
-        return self._remember(key, lambda: self._archive(path, kind, shown, None))  # type: ignore[no-any-return]
+        return self._remember(key, lambda: self._archive(path, kind, shown, None, name))  # type: ignore[no-any-return]
 
-    def _archive(self, path: Path, kind: str, shown: str, subdirectory: str | None) -> DirectDist:
+    def _archive(self, path: Path, kind: str, shown: str, subdirectory: str | None, name: str | None) -> DirectDist:
         from prong.pep508.names import normalize_name
 
         if kind == "wheel":
             return read_wheel(path, shown)
-        md = _unpacked_metadata(path, subdirectory=subdirectory, shown=shown, builder=self.builder)
-        return DirectDist(str(normalize_name(md.name)), md.version, md, "sdist", path.name, _sha256(path))
+        sha256 = _sha256(path)
+        md = _unpacked_metadata(path, subdirectory=subdirectory, shown=shown, sha256=sha256, builder=self.builder,
+                                name=name)
+        return DirectDist(str(normalize_name(md.name)), md.version, md, "sdist", path.name, sha256)
 
     # -- URLs -----------------------------------------------------------------------------------
 
@@ -286,24 +292,27 @@ class DirectSources:
 
         return self._remember(("download", url), get)  # type: ignore[no-any-return]
 
-    def url(self, url: str, subdirectory: str | None = None) -> DirectDist:
-        """A wheel or sdist at ``url`` (an sdist's project in ``subdirectory``, if given)."""
+    def url(self, url: str, subdirectory: str | None = None, *, name: str | None = None) -> DirectDist:
+        """A wheel or sdist at ``url`` (an sdist's project in ``subdirectory``, if given; ``name``:
+        the requirement's, whose build settings a metadata build takes)."""
         shown = redact(url)
 
         def read() -> DirectDist:
             path = self.download(url)
             kind = archive_kind(path.name)
             assert kind is not None
-            return self._archive(path, kind, shown, subdirectory)
+            return self._archive(path, kind, shown, subdirectory, name)
 
         return self._remember(("url", url, subdirectory), read)  # type: ignore[no-any-return]
 
     # -- git ------------------------------------------------------------------------------------
 
-    def git(self, url: str, ref: Any, subdirectory: str | None = None) -> tuple[str, DirectDist]:
+    def git(self, url: str, ref: Any, subdirectory: str | None = None, *,
+            name: str | None = None) -> tuple[str, DirectDist]:
         """(the commit ``ref`` names, the distribution at that commit's ``subdirectory``). A commit
         pinned for the repository and reference (``git_pins``: the existing lock's, as uv keeps
-        them until ``--upgrade``) is taken as it is: the reference is not looked up again."""
+        them until ``--upgrade``) is taken as it is: the reference is not looked up again.
+        ``name``: the requirement's, whose build settings a metadata build takes."""
         from prong.pep508.names import normalize_name
         from prong.sources import git
 
@@ -316,7 +325,9 @@ class DirectSources:
             if not where.is_dir():
                 raise DirectSourceError(f"{shown}: the repository has no subdirectory `{subdirectory}` at "
                                         f"{commit[:8]}", "Fix the source's `subdirectory`.", exit_code=2)
-            md = _parse(tree_metadata(where, builder=self.builder, label=shown), shown)
+            raw = tree_metadata(where, builder=self.builder, label=shown, name=name,
+                                key=f"git commit={commit} {_subdirectory_key(subdirectory)}")
+            md = _parse(raw, shown)
             return DirectDist(str(normalize_name(md.name)), md.version, md, "tree")
 
         return commit, self._remember(("git", git.base_url(url), commit, subdirectory), read)

@@ -1,6 +1,7 @@
 """Builds that are cached (issue 12): sdist metadata by the file's sha256, build environments by
 their resolved requirements, path dependencies with dynamic metadata by the directory's cache key,
-and wheels that `sync` builds from a directory.
+git and URL sources with dynamic metadata by their commit or sha256, and wheels that `sync` builds
+from a directory.
 
 Every test backend notes the hooks it runs in the file named by ``PRONG_TEST_BUILD_LOG``, so a
 test counts the builds that ran (and proves that none did)."""
@@ -16,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from prong.cli.main import main
-from tests.support.index_server import IndexServer
+from prong.sources.direct import DirectSources
+from tests.integration.lock.test_lock_direct_sources import _git, _tar
+from tests.support.index_server import Hosted, IndexServer
 from tests.support.uv import run_uv
 from tests.support.wheels import BUILD_LOG_VAR, Dist
 
@@ -26,7 +29,10 @@ def _sdist(name: str, **kw: object) -> Dist:
                 build_requires=["buildtool"], **kw)  # type: ignore[arg-type]
 
 
-DISTS = [Dist("dep", "1.0"), Dist("buildtool", "1.0"), Dist("six", "1.17.0"), _sdist("alpha"), _sdist("beta")]
+#: an sdist without PKG-INFO whose dependencies are dynamic: built by its in-tree backend (`BACKEND`)
+UDYN = Hosted(Dist("udyn", "1.0", None), b"")  # (its archive is made below, once BACKEND is defined)
+
+DISTS = [Dist("dep", "1.0"), Dist("buildtool", "1.0"), Dist("six", "1.17.0"), _sdist("alpha"), _sdist("beta"), UDYN]
 
 
 @pytest.fixture(scope="module")
@@ -143,6 +149,13 @@ def _wheel(wheel_directory):
             zf.writestr(name, data)
     return stem + "-py3-none-any.whl"
 '''
+
+
+UDYN.data = _tar({
+    "udyn-1.0/backend.py": BACKEND.encode(),
+    "udyn-1.0/METADATA.in": b"Metadata-Version: 2.1\nName: udyn\nVersion: 1.0\nRequires-Dist: dep>=1\n",
+    "udyn-1.0/pyproject.toml": b'[project]\nname = "udyn"\nversion = "1.0"\ndynamic = ["dependencies"]\n\n'
+                               b'[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n'})
 
 
 def _lib(root: Path, name: str, metadata: str, dynamic: str, extra: str = "") -> None:
@@ -308,3 +321,105 @@ def test_a_failing_path_dependency_build_names_the_package_and_directory(
     assert "  backend line 30\n" in err and "backend line 10\n" not in err
     assert "hint: `broken` is a path dependency whose metadata is dynamic" in err
     assert not (app / "uv.lock").exists()
+
+
+# -- git and URL sources with dynamic metadata ------------------------------------------------------
+
+def _prepared(lines: list[str]) -> int:
+    return sum(line.endswith(" prepare_metadata_for_build_wheel") for line in lines)
+
+
+def _direct_project(where: Path, index_url: str, deps: list[str], sources: str) -> Path:
+    where.mkdir(parents=True)
+    (where / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\n'
+        f"dependencies = {deps!r}\n\n[tool.uv.sources]\n{sources}\n\n".replace("'", '"')
+        + f'[[tool.uv.index]]\nname = "local"\nurl = "{index_url}"\ndefault = true\n')
+    return where
+
+
+def _built_once_then_cached(work: Path, capsys: pytest.CaptureFixture[str], deps: list[str], sources: str,
+                            index_url: str) -> str:
+    """Locks (prong, then uv in a twin project: the same bytes); a second lock without uv.lock
+    and with the same cache runs no hook and writes the same lock."""
+    ours = _direct_project(work / "prong" / "app", index_url, deps, sources)
+    theirs = _direct_project(work / "uv" / "app", index_url, deps, sources)
+    _hooks(work)
+    _prong(work, capsys, ours, "lock")
+    assert _prepared(_hooks(work)) == 1
+    text = (ours / "uv.lock").read_text()
+    done = run_uv(["lock"], theirs, work)
+    assert done.returncode == 0, done.stderr
+    _hooks(work)
+    assert (theirs / "uv.lock").read_text() == text
+    (ours / "uv.lock").unlink()
+    DirectSources._memo.clear()  # as a new process: what this one read is forgotten, the cache is not
+    err = _prong(work, capsys, ours, "lock")
+    assert _hooks(work) == []
+    assert "from the cache (the source is immutable)" in err
+    assert (ours / "uv.lock").read_text() == text
+    return text
+
+
+def test_a_git_dependency_with_dynamic_metadata_is_built_once(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = work / "repo"
+    _lib(repo / "gdyn", "gdyn", "Version: 2.0.0\nRequires-Dist: dep>=1\n", '["dependencies"]')
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "one")
+    _git(repo, "tag", "v1")
+    text = _built_once_then_cached(
+        work, capsys, ["gdyn"], f'gdyn = {{ git = "{repo.as_uri()}", tag = "v1", subdirectory = "gdyn" }}',
+        server.simple_url)
+    block = text.split('[[package]]\nname = "gdyn"')[1].split("[[package]]")[0]
+    assert 'dependencies = [\n    { name = "dep" },\n]' in block
+    assert f'source = {{ git = "{repo.as_uri()}?subdirectory=gdyn&tag=v1#{_git(repo, "rev-parse", "v1")}" }}' in block
+    # --no-cache: the metadata is built again (and not read from, nor kept in, the cache)
+    ours = work / "prong" / "app"
+    (ours / "uv.lock").unlink()
+    DirectSources._memo.clear()
+    _prong(work, capsys, ours, "lock", "--no-cache")
+    assert _prepared(_hooks(work)) == 1
+    assert (ours / "uv.lock").read_text() == text
+
+
+def test_a_url_sdist_with_dynamic_metadata_is_built_once(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"{server.url}/files/{UDYN.filename}"
+    text = _built_once_then_cached(work, capsys, ["udyn"], f'udyn = {{ url = "{url}" }}', server.simple_url)
+    block = text.split('[[package]]\nname = "udyn"')[1].split("[[package]]")[0]
+    assert 'dependencies = [\n    { name = "dep" },\n]' in block
+    assert f'sdist = {{ hash = "sha256:{UDYN.sha256}" }}' in block
+
+
+def test_a_failing_git_dependency_build_is_an_error_naming_the_package_and_source(
+    work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = work / "repo"
+    repo.mkdir()
+    (repo / "backend.py").write_text(
+        "import sys\ndef get_requires_for_build_wheel(config_settings=None):\n    return []\n"
+        "def prepare_metadata_for_build_wheel(d, config_settings=None):\n"
+        "    print('backend says no', file=sys.stderr)\n    raise SystemExit(1)\n")
+    (repo / "pyproject.toml").write_text(
+        '[project]\nname = "broken"\ndynamic = ["version"]\n\n'
+        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n')
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "one")
+    app = _direct_project(work / "app", "http://127.0.0.1:9/simple", ["broken"],
+                          f'broken = {{ git = "{repo.as_uri()}" }}')
+    code = main(["--directory", str(app), "--cache-dir", str(work / "cache"), "lock"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(f"error: failed to build `broken` from {repo.as_uri()}: could not prepare the metadata "
+                          "(exit status 1); its output:\n  backend says no\n"), err
+    assert f"hint: the metadata of `broken` ({repo.as_uri()}) is dynamic" in err
+    assert not (app / "uv.lock").exists()
+    # nothing was kept: the next run builds (and fails) again
+    DirectSources._memo.clear()
+    assert main(["--directory", str(app), "--cache-dir", str(work / "cache"), "lock"]) == 1
+    assert "backend says no" in capsys.readouterr().err

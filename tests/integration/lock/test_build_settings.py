@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from prong.cli.main import main
+from tests.integration.lock.test_lock_direct_sources import _git
 from tests.support.backends import backend_wheel, module_wheel
 from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv, uv_bin
@@ -132,6 +133,51 @@ def test_extra_build_dependency_is_importable_by_the_backend(server: IndexServer
     other = _project(work, server, 'extra-build-dependencies = { other = ["helper"] }', name="other")
     _prong(work, capsys, other, "lock")
     assert _hooks(work)[-1] == "stubback==2.0 prepare_metadata_for_build_wheel helper=missing"
+
+
+def _git_project(work: Path, server: IndexServer, tool_uv: str, name: str) -> Path:
+    """A project depending on `gext`, from a git repository; gext's version is dynamic (built by
+    `stubback`)."""
+    repo = work / "repo"
+    if not repo.exists():
+        repo.mkdir()
+        (repo / "pyproject.toml").write_text(
+            '[project]\nname = "gext"\ndynamic = ["version"]\n\n'
+            '[build-system]\nrequires = ["stubback"]\nbuild-backend = "stubback"\n')
+        _git(repo, "init", "-q", "-b", "main")
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-qm", "one")
+    app = work / name
+    app.mkdir()
+    (app / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["gext"]\n\n'
+        f"[tool.uv]\n{tool_uv}\n\n"
+        f'[tool.uv.sources]\ngext = {{ git = "{repo.as_uri()}" }}\n\n'
+        f'[[tool.uv.index]]\nname = "local"\nurl = "{server.simple_url}"\ndefault = true\n')
+    return app
+
+
+def test_build_settings_reach_the_metadata_build_of_a_git_dependency(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = _git_project(work, server, 'extra-build-dependencies = { gext = ["helper"] }', "app")
+    _prong(work, capsys, app, "lock")
+    assert _hooks(work) == ["stubback==2.0 get_requires_for_build_wheel helper=1.0",
+                            "stubback==2.0 prepare_metadata_for_build_wheel helper=1.0"]
+    text = (app / "uv.lock").read_text()
+    assert 'name = "gext"\nversion = "1.0"\nsource = { git = "' in text
+    twin = _git_project(work, server, 'extra-build-dependencies = { gext = ["helper"] }', "twin")
+    result = run_uv(["lock"], twin, work)
+    assert result.returncode == 0, result.stderr
+    assert (twin / "uv.lock").read_text() == text
+    _hooks(work)
+    # without isolation, the build happens in the project's environment (there is none here); in
+    # another cache (this one keeps gext's metadata, by its commit, whatever the settings, as uv's)
+    plain = _git_project(work, server, 'no-build-isolation-package = ["gext"]', "plain")
+    assert main(["--directory", str(plain), "--cache-dir", str(work / "cache2"), "lock"]) == 1
+    err = capsys.readouterr().err
+    assert "failed to build `gext`" in err and f"no environment at {plain / '.venv'}" in err
+    assert _hooks(work) == []
 
 
 def test_a_no_isolation_package_builds_in_the_project_venv(server: IndexServer, work: Path,
