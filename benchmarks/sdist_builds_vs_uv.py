@@ -8,7 +8,9 @@ wheel (fetched once from PyPI with ``pip download`` into ``--wheels``, so that t
 builds, not the network). A project depends on the three packages.
 
 * cold: an empty cache for each run (metadata builds, build environments, index pages);
-* warm: the cache of the last cold run kept, ``uv.lock`` deleted (resolved again).
+* warm: the cache of the last cold run kept, ``uv.lock`` deleted (resolved again). prong answers
+  from the memo the cold run left (:mod:`prong.cli.quick`: same inputs, every page still fresh);
+* warm, no memo (prong only, ``PRONG_NO_MEMO=1``): the same, resolved in full from the cache.
 
 Each run alternates the tools; prints the medians and the ratios prong / uv. prong runs from this
 checkout (``python -m prong`` with ``src`` on ``PYTHONPATH``); uv is the one next to this
@@ -157,10 +159,13 @@ def main(argv: list[str] | None = None) -> int:
                 project = tmp / name / "app"
                 cache = tmp / name / f"cache-{i}"
                 run_env = {**env, "UV_CACHE_DIR": str(cache), "PRONG_CACHE_DIR": str(cache)}
-                for scenario in ("cold", "warm"):
+                for scenario in ("cold", "warm", "warm, no memo"):
+                    if scenario == "warm, no memo" and name != "prong":
+                        continue
                     (project / "uv.lock").unlink(missing_ok=True)
+                    scenario_env = {**run_env, "PRONG_NO_MEMO": "1"} if scenario == "warm, no memo" else run_env
                     t0 = time.perf_counter()
-                    done = subprocess.run([*cmd, "lock", "--default-index", url], cwd=project, env=run_env,
+                    done = subprocess.run([*cmd, "lock", "--default-index", url], cwd=project, env=scenario_env,
                                           capture_output=True, text=True)
                     elapsed = time.perf_counter() - t0
                     if done.returncode != 0:
@@ -170,10 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         same = (tmp / "prong" / "app" / "uv.lock").read_text() == (tmp / "uv" / "app" / "uv.lock").read_text()
     print(f"lock of a project needing 3 sdist metadata builds (setuptools {setuptools_wheel.name.split('-')[1]}), "
           f"n={args.n}; locks identical: {same}")
-    for scenario in ("cold", "warm"):
+    for scenario in ("cold", "warm", "warm, no memo"):
         prong = statistics.median(times[("prong", scenario)])
-        uv = statistics.median(times[("uv", scenario)])
-        print(f"{scenario:5}  prong {prong * 1000:7.0f} ms   uv {uv * 1000:7.0f} ms   prong / uv: x{prong / uv:.2f}")
+        uv = statistics.median(times[("uv", "warm" if scenario == "warm, no memo" else scenario)])
+        print(f"{scenario:13}  prong {prong * 1000:7.0f} ms   uv {uv * 1000:7.0f} ms   prong / uv: x{prong / uv:.2f}")
     return 0
 
 

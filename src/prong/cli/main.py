@@ -109,8 +109,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _cache_startup_bytecode() -> None:
     """Compile the modules imported before ``sys.dont_write_bytecode`` was cleared (this one among
-    them), once: a ``prong lock`` answered from its memo (``prong.cli.quick``) imports nothing
-    else, and compiling them on every start would double its time."""
+    them) when their bytecode is missing or older than the source: a ``prong lock`` answered from
+    its memo (``prong.cli.quick``) imports nothing else, and compiling them on every start would
+    double its time."""
     import os
 
     modules = [sys.modules.get(n) for n in ("prong", "prong.cli", "prong.cli.main", "prong.cli.quick")]
@@ -119,7 +120,11 @@ def _cache_startup_bytecode() -> None:
         modules.append(main_module)
     for module in modules:
         source, cached = getattr(module, "__file__", None), getattr(module, "__cached__", None)
-        if source and cached and not os.path.exists(cached):
+        try:
+            fresh = os.stat(cached).st_mtime_ns >= os.stat(source).st_mtime_ns if source and cached else True
+        except OSError:
+            fresh = False
+        if not fresh:  # missing, or older than its source
             import py_compile
 
             try:
