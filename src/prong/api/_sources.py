@@ -13,7 +13,7 @@ lock never sees them): ``("path", "../dists/a-1.0-py3-none-any.whl")``,
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -94,10 +94,12 @@ def locked_git_commits(lock: Any, upgrade: Collection[str] = ()) -> dict[tuple[s
 
 @contextmanager
 def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = False,
-                   git_pins: Mapping[tuple[str, Any], str] | None = None) -> Iterator[Any]:
+                   git_pins: Mapping[tuple[str, Any], str] | None = None,
+                   no_build: Callable[[str], bool] | None = None) -> Iterator[Any]:
     """A :class:`~prong.sources.direct.DirectSources` for one pass over the project's sources; a
     metadata build installs its build requirements from the project's indexes. ``git_pins``: the
-    commits to keep (:func:`locked_git_commits`)."""
+    commits to keep (:func:`locked_git_commits`); ``no_build(name)``: the packages not to build
+    (``--no-build``, ``--no-build-package``)."""
     from prong.cache import default_cache_dir
     from prong.sources.direct import DirectSources
 
@@ -113,7 +115,7 @@ def direct_sources(index_urls: Any, *, cache_dir: Any = None, offline: bool = Fa
         no_cache = bool(_SETTINGS.get().get("no_cache"))
         registry = build_registry(index_urls, cache_dir=cache_dir, no_cache=no_cache, offline=offline)
         made.append(registry.http)
-        dispatch = BuildDispatch(registry.http, registry.http.cache)
+        dispatch = BuildDispatch(registry.http, registry.http.cache, no_build=no_build or False)
         dispatch.index = RegistryIndex(registry, registry.http, builder=dispatch)
         return dispatch
 

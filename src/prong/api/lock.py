@@ -527,7 +527,8 @@ def _context(
     build_options = ResolverOptions(no_build=build_off, no_binary=binary_off)
     from prong.api._sources import direct_sources
 
-    with direct_sources(urls, cache_dir=cache_dir, offline=offline, git_pins=git_pins) as direct:
+    with direct_sources(urls, cache_dir=cache_dir, offline=offline, git_pins=git_pins,
+                        no_build=build_options.builds_disabled) as direct:
         path_projects = _path_projects(directory, [r for m in members
                                                    for r in (*m.requires_dist,
                                                              *(x for rs in m.dependency_groups.values() for x in rs))

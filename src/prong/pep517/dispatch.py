@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from prong.client.metadata import MetadataUnavailable
 from prong.client.auth import redact
+from prong.errors import ProngError
 from prong.pep517.hooks import BuildError, BuildFailed, IsolatedEnv, prepare_metadata
 from prong.pep517.settings import BuildSettings, build_settings_scope, current_build_settings
 from prong.sources.sdist import sdist_static_metadata, unpack
@@ -41,7 +42,22 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("prong.build")
 
-__all__ = ["BuildDispatch", "BuildSettings", "build_settings_scope", "current_build_settings"]
+__all__ = ["BuildDispatch", "BuildSettings", "SourceBuildDisabled", "build_settings_scope", "current_build_settings"]
+
+
+class SourceBuildDisabled(ProngError):
+    """A git or URL source's metadata needs its build backend, and building ``package`` is disabled
+    (uv: ``Failed to download and build `NAME @ SOURCE```, ``Building source distributions for
+    `NAME` is disabled``, exit status 1)."""
+
+    def __init__(self, package: str, source: str) -> None:
+        self.package, self.source = package, source
+        super().__init__(f"failed to build `{package} @ {source}`: its metadata is dynamic, and building "
+                         f"`{package}` from source is disabled")
+
+    def hints(self) -> Sequence[str]:
+        return (f"Allow the build of `{self.package}` (drop `--no-build`, or take it out of `--no-build-package` / "
+                f"`no-build-package`), or point the source at a wheel.",)
 
 
 class BuildDispatch:
@@ -156,8 +172,12 @@ class BuildDispatch:
         ``source`` (the source as the user wrote it, without credentials)."""
         from prong.pep517.metadata_cache import source_metadata
 
-        return source_metadata(key, package=package, cache=self.cache, python=self.python,
-                               build=lambda: self.build_tree_metadata(tree, package=package, source=source))
+        def build() -> bytes:
+            if self._builds_disabled(package):  # (metadata already in the cache is used all the same, as uv does)
+                raise SourceBuildDisabled(package, source)
+            return self.build_tree_metadata(tree, package=package, source=source)
+
+        return source_metadata(key, package=package, cache=self.cache, python=self.python, build=build)
 
     def build_tree_metadata(self, directory: Path, *, package: str, editable: bool = False,
                             source: str | None = None) -> bytes:

@@ -423,3 +423,26 @@ def test_a_failing_git_dependency_build_is_an_error_naming_the_package_and_sourc
     DirectSources._memo.clear()
     assert main(["--directory", str(app), "--cache-dir", str(work / "cache"), "lock"]) == 1
     assert "backend says no" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("options", [("--no-build",), ("--no-build-package", "gdyn")])
+def test_no_build_refuses_a_git_dependency_with_dynamic_metadata_as_uv_does(
+    server: IndexServer, work: Path, capsys: pytest.CaptureFixture[str], options: tuple[str, ...]
+) -> None:
+    repo = work / "repo"
+    _lib(repo, "gdyn", "Version: 2.0.0\nRequires-Dist: dep>=1\n", '["dependencies"]')
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "one")
+    sources = f'gdyn = {{ git = "{repo.as_uri()}" }}'
+    ours = _direct_project(work / "prong" / "app", server.simple_url, ["gdyn"], sources)
+    theirs = _direct_project(work / "uv" / "app", server.simple_url, ["gdyn"], sources)
+    _hooks(work)
+    code = main(["--directory", str(ours), "--cache-dir", str(work / "cache"), "lock", *options])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.startswith(f"error: failed to build `gdyn @ {repo.as_uri()}`: its metadata is dynamic, and building "
+                          "`gdyn` from source is disabled\nhint: Allow the build of `gdyn`"), err
+    assert _hooks(work) == [] and not (ours / "uv.lock").exists()
+    done = run_uv(["lock", *options], theirs, work)
+    assert done.returncode == 1 and "Building source distributions for `gdyn` is disabled" in done.stderr
