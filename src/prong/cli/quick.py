@@ -225,7 +225,8 @@ def _key(cwd: str, key_args: list[str], env: Mapping[str, str], lock: bytes | No
 
     import prong
 
-    add(_FORMAT, prong.__version__, _code_stamp(), cwd, *key_args, "\1")
+    # (the interpreter: metadata builds run on it, and a setup.py may read its version)
+    add(_FORMAT, prong.__version__, _code_stamp(), sys.executable, sys.version, cwd, *key_args, "\1")
     for name in sorted(env):
         if name not in _VOLATILE_ENV:
             add(name, env[name])
