@@ -94,6 +94,16 @@ def test_second_lock_is_answered_from_the_memo(index: IndexServer, project: Path
     assert (project / "uv.lock").stat().st_mtime_ns == before
     quiet = _lock(project, index, tmp_path, "-q")
     assert (quiet.returncode, quiet.stderr) == (0, "")
+    verbose = _lock(project, index, tmp_path, "-v")  # says where the answer came from
+    assert verbose.returncode == 0
+    assert verbose.stderr.startswith("INFO prong.lock: the inputs are those of an earlier lock"), verbose.stderr
+    assert _page_requests(index) == requests
+
+
+def test_a_verbose_run_leaves_a_memo_too(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    first = _lock(project, index, tmp_path, "-v")  # (its INFO lines are not warnings)
+    assert first.returncode == 0 and "INFO prong.http: GET" in first.stderr
+    assert len(_memos(tmp_path)) == 1
 
 
 def test_any_changed_input_resolves_again(index: IndexServer, project: Path, tmp_path: Path) -> None:
@@ -173,13 +183,14 @@ def test_no_memo_in_a_subdirectory_or_with_unknown_options(index: IndexServer, p
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["lock"], ([], None, False, False)),
-    (["-q", "lock", "--locked"], ([], None, True, True)),
+    (["lock"], ([], None, False, False, False)),
+    (["-q", "lock", "--locked"], ([], None, True, True, False)),
     (["lock", "--default-index=http://x/simple", "-p", "3.12"], (["--default-index", "http://x/simple", "-p", "3.12"],
-                                                                   None, False, False)),
-    (["--cache-dir", "c", "lock"], (["--cache-dir", "c"], "c", False, False)),
+                                                                   None, False, False, False)),
+    (["--cache-dir", "c", "lock"], (["--cache-dir", "c"], "c", False, False, False)),
+    (["-v", "lock"], ([], None, False, False, True)),
     (["lock", "--upgrade"], None),
-    (["lock", "-v"], None),
+    (["lock", "-vvv"], None),
     (["lock", "--default-index"], None),
     (["sync"], None),
     (["lock", "lock"], None),

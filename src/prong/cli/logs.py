@@ -16,7 +16,8 @@ class _Formatter(logging.Formatter):
         return f"{record.levelname} {record.name}: {msg}"
 
 
-#: how many records the handler has written (a command that printed a warning is not memoized)
+#: how many warnings (and errors) the handler has written: a `prong lock` that printed one leaves no
+#: memo (``prong.cli.quick``), since the memo's answer would not print it again
 written = 0
 
 
@@ -27,7 +28,8 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         global written
-        written += 1
+        if record.levelno >= logging.WARNING:
+            written += 1
         try:
             sys.stderr.write(self.format(record) + "\n")
         except Exception:  # noqa: BLE001 - logging must never fail the command

@@ -39,7 +39,7 @@ _VALUE_OPTIONS = frozenset({
     "--resolution", "--prerelease", "--fork-strategy", "--python", "-p", "--cache-dir",
 })
 #: flags that only change what is printed or whether the lock may change (not part of the key)
-_OUTPUT_FLAGS = frozenset({"-q", "-qq", "--quiet", "--locked", "--check"})
+_OUTPUT_FLAGS = frozenset({"-q", "-qq", "--quiet", "-v", "-vv", "--verbose", "--locked", "--check"})
 #: flags that change what is resolved (part of the key)
 _FLAGS = frozenset({"--strict-index-urls"})
 #: variables that say nothing about a lock (the shell's bookkeeping, the terminal)
@@ -80,7 +80,7 @@ def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> i
     parsed = _parse(args)
     if parsed is None:
         return None
-    key_args, cache_dir, quiet, locked = parsed
+    key_args, cache_dir, quiet, locked, verbose = parsed
     try:
         cwd = os.getcwd()
         root = _cache_root(cache_dir, env)
@@ -105,6 +105,9 @@ def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> i
             _write_new(lock_path, text)
         except OSError:
             return None  # the full command reports it
+    if verbose:  # (what a full run with -v logs is its requests: none here, and where the answer came from)
+        sys.stderr.write(f"INFO prong.lock: the inputs are those of an earlier lock, whose index pages are all "
+                         f"still fresh: its lock, from {memo}\n")
     if not quiet:
         seconds = time.perf_counter() - started
         shown = f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"
@@ -167,12 +170,12 @@ def remember(done: Pending, result: Any, printed_more: bool) -> bool:
 # -- internals ---------------------------------------------------------------------------------
 
 
-def _parse(args: Sequence[str]) -> tuple[list[str], str | None, bool, bool] | None:
-    """(the arguments that are part of the key, ``--cache-dir``, quiet, ``--locked``), or ``None``
-    for a command line this module does not answer."""
+def _parse(args: Sequence[str]) -> tuple[list[str], str | None, bool, bool, bool] | None:
+    """(the arguments that are part of the key, ``--cache-dir``, quiet, ``--locked``, verbose), or
+    ``None`` for a command line this module does not answer."""
     key_args: list[str] = []
     cache_dir = None
-    quiet = locked = False
+    quiet = locked = verbose = False
     command_seen = False
     i = 0
     while i < len(args):
@@ -191,13 +194,14 @@ def _parse(args: Sequence[str]) -> tuple[list[str], str | None, bool, bool] | No
             key_args += [name, value]
         elif arg in _OUTPUT_FLAGS:
             quiet = quiet or arg.startswith(("-q", "--quiet"))
+            verbose = verbose or arg.startswith(("-v", "--verbose"))
             locked = locked or arg in ("--locked", "--check")
         elif arg in _FLAGS:
             key_args.append(arg)
         else:
             return None
         i += 1
-    return (key_args, cache_dir, quiet, locked) if command_seen else None
+    return (key_args, cache_dir, quiet, locked, verbose) if command_seen else None
 
 
 def _cache_root(cache_dir: str | None, env: Mapping[str, str]) -> str:
