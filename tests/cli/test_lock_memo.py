@@ -212,3 +212,17 @@ def test_memo_rejects_a_changed_entry(tmp_path: Path) -> None:
     assert quick.lookup(str(memo)) is None
     entry.unlink()
     assert quick.lookup(str(memo)) is None
+
+
+def test_the_memo_holds_wherever_the_project_lives(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    assert _lock(project, index, tmp_path).returncode == 0
+    text = (project / "uv.lock").read_text()
+    requests = _page_requests(index)
+    twin = tmp_path / "twin"  # the same files at the same depth: the same lock (it holds no absolute path)
+    twin.mkdir()
+    (twin / "pyproject.toml").write_text(PYPROJECT)
+    done = _lock(twin, index, tmp_path, importtime=True)
+    assert done.returncode == 0, done.stderr
+    assert (twin / "uv.lock").read_text() == text
+    assert _page_requests(index) == requests
+    assert not any("prong.resolver" in line for line in done.stderr.splitlines())
