@@ -986,7 +986,7 @@ def _path_source_files(directory: Path) -> list[Path]:
 def _member_files(directory: Path) -> list[Path]:
     """The pyproject.toml of every workspace member (their contents are inputs of the lock), and
     the member directories themselves: a member added or removed changes the list."""
-    from prong.project.pyproject import declares_workspace, read_toml
+    from prong.project._toml import declares_workspace, read_toml
 
     try:
         if not declares_workspace(read_toml(directory / "pyproject.toml")):
