@@ -343,7 +343,7 @@ def invalid_exclude_newer(tool_uv: Mapping[str, Any]) -> tuple[str, str] | None:
         if not isinstance(values, Mapping):
             continue
         value = values.get("exclude-newer")
-        if not isinstance(value, str) or _DURATION.match(value.strip()):
+        if not isinstance(value, str) or re.match(_DURATION, value.strip(), re.IGNORECASE):
             continue  # not a string: the type check names it; a duration: read (or refused) later
         text = value.strip()
         try:
@@ -356,7 +356,8 @@ def invalid_exclude_newer(tool_uv: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-_DURATION = re.compile(r"^(P[0-9TWDHMSY.]+|[0-9]+\s*[A-Za-z]+(\s*,?\s*[0-9]+\s*[A-Za-z]+)*)$", re.IGNORECASE)
+# Compiled on first use (by re's cache): only a string exclude-newer in [tool.uv] is checked.
+_DURATION = r"^(P[0-9TWDHMSY.]+|[0-9]+\s*[A-Za-z]+(\s*,?\s*[0-9]+\s*[A-Za-z]+)*)$"
 
 
 def invalid_exclude_newer_message(text: str, table: str, value: str) -> str:
