@@ -20,7 +20,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -153,6 +152,7 @@ class Cache:
     def temporary(cls) -> Cache:
         """A fresh cache in a temporary directory, removed when the process exits."""
         import atexit
+        import tempfile
 
         root = Path(tempfile.mkdtemp(prefix="prong-cache-"))
         atexit.register(shutil.rmtree, root, True)
@@ -223,6 +223,8 @@ class Cache:
 
     def write(self, bucket: str, key: str, data: bytes) -> None:
         """Store ``data`` under ``key``: a temporary file in the same directory, then ``os.replace``."""
+        import tempfile  # here: a run that only reads the cache (the lock no-op) does without it
+
         path = self.path(bucket, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.mark()

@@ -50,6 +50,40 @@ def test_version_imports_nothing_heavy() -> None:
     assert all(m == "prong" or m.startswith("prong.") or m in _STDLIB_OK for m in loaded), loaded
 
 
+# `prong lock` imports what its path needs: a resolution does not import the other commands' modules
+# nor what reads sdists or file:// indexes; the no-op (an up-to-date uv.lock) not even the typed
+# pyproject view, the resolver or the lock model.
+_LOCK_NOT_IMPORTED = ("prong.api.sync", "prong.api.compile", "tarfile", "urllib.request", "email.parser")
+_NOOP_NOT_IMPORTED = (*_LOCK_NOT_IMPORTED, "prong.project.pyproject", "prong.resolver", "prong.lock", "prong.pubgrub",
+                      "packaging", "tempfile")
+
+
+def _lock_modules(project: Path, cache: Path) -> set[str]:
+    code = (
+        "import atexit, json, runpy, sys\n"
+        "atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))\n"
+        "sys.argv = ['prong', 'lock', '--offline']\n"
+        "runpy.run_module('prong', run_name='__main__', alter_sys=True)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=str(project),
+                         env={**os.environ, "PRONG_CACHE_DIR": str(cache)})
+    assert out.returncode == 0, out.stderr
+    return set(json.loads(out.stderr.strip().splitlines()[-1]))
+
+
+def test_lock_imports_only_its_path(tmp_path: Path, isolated_env: None) -> None:
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.11"\ndependencies = []\n')
+    resolved = _lock_modules(project, tmp_path / "cache")
+    assert "prong.resolver.universal" in resolved  # it did resolve
+    assert [m for m in resolved if any(m == x or m.startswith(x + ".") for x in _LOCK_NOT_IMPORTED)] == []
+    noop = _lock_modules(project, tmp_path / "cache")
+    assert "prong.api.lock" in noop
+    assert [m for m in noop if any(m == x or m.startswith(x + ".") for x in _NOOP_NOT_IMPORTED)] == []
+
+
 # What the start path may import beyond the interpreter's own start-up (it varies a little by version).
 _STDLIB_OK = {"collections", "collections.abc", "keyword", "operator", "reprlib", "itertools", "_collections",
               "_operator", "functools", "_functools", "types", "__future__"}

@@ -30,7 +30,7 @@ def project_build_settings(project: str | Path, config: Any = None, environ: Map
     venv non-isolated builds use (default: the project's); ``no_build_isolation`` /
     ``no_build_isolation_package``: the command line's flags."""
     from prong.api.lock import workspace_root
-    from prong.api.sync import project_environment
+    from prong.api._workspace import project_environment
     from prong.pep508.names import normalize_name
     from prong.project.pyproject import read_pyproject
     from prong.project.settings import env_flag

@@ -5,7 +5,7 @@ the virtual root's dependency groups. Discovery and membership are :mod:`prong.p
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,8 +15,19 @@ if TYPE_CHECKING:
     from prong.project.workspace import Member, Workspace
     from prong.resolver.universal import LocalProject, LoweredRequirement
 
-__all__ = ["ProjectTarget", "check_member_sources", "member_projects", "project_target", "requires_python_of",
-           "root_groups", "workspace_of", "workspace_source"]
+__all__ = ["ProjectTarget", "check_member_sources", "member_projects", "project_environment", "project_target",
+           "requires_python_of", "root_groups", "workspace_of", "workspace_source"]
+
+
+def project_environment(root: Path, environ: Mapping[str, str] | None = None) -> Path:
+    """Where the project's venv lives: ``UV_PROJECT_ENVIRONMENT`` (relative to the project) or
+    ``.venv`` beside its pyproject.toml."""
+    env = os.environ if environ is None else environ
+    value = env.get("UV_PROJECT_ENVIRONMENT")
+    if value:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (root / path)
+    return root / ".venv"
 
 
 def workspace_of(start: str | Path) -> Workspace:

@@ -147,6 +147,16 @@ def _is_package(pp: PyProject) -> bool:
     return pp.build_system is not None
 
 
+def _exclude_newer(value: str | None, origin: str) -> Any:
+    """:func:`prong.api.compile._exclude_newer` (a datetime, or ``None`` when unset); the compile
+    module is imported only when there is a value to parse."""
+    if value is None:
+        return None
+    from prong.api.compile import _exclude_newer as parse
+
+    return parse(value, origin)
+
+
 _NAME_PART = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*")
 
 
@@ -480,7 +490,6 @@ def _context(
 ) -> _Context:
     from prong.api._build_rules import build_rules
     from prong.api._workspace import member_projects, requires_python_of, root_groups
-    from prong.api.compile import _exclude_newer
     from prong.api.index import index_urls as make_index_urls
     from prong.api.index import pip_settings
     from prong.client.indexes import IndexConfig
@@ -992,7 +1001,7 @@ def _path_source_files(directory: Path) -> list[Path]:
 def _member_files(directory: Path) -> list[Path]:
     """The pyproject.toml of every workspace member (their contents are inputs of the lock), and
     the member directories themselves: a member added or removed changes the list."""
-    from prong.project.pyproject import declares_workspace, read_toml
+    from prong.project._toml import declares_workspace, read_toml
 
     try:
         if not declares_workspace(read_toml(directory / "pyproject.toml")):

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from prong.api._workspace import project_environment
 from prong.errors import ProngError
 
 if TYPE_CHECKING:
@@ -106,17 +107,6 @@ class SyncResult:
 
 
 # -- the project's environment ------------------------------------------------------------------
-
-
-def project_environment(root: Path, environ: Mapping[str, str] | None = None) -> Path:
-    """Where the project's venv lives: ``UV_PROJECT_ENVIRONMENT`` (relative to the project) or
-    ``.venv`` beside its pyproject.toml."""
-    env = os.environ if environ is None else environ
-    value = env.get("UV_PROJECT_ENVIRONMENT")
-    if value:
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else (root / path)
-    return root / ".venv"
 
 
 def _python_request(root: Path, python: str | None, environ: Mapping[str, str]) -> tuple[str | None, str | None]:

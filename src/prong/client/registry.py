@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 from prong.client.indexes import IndexConfig, IndexStrategy, IndexUrls, redact
 from prong.client.simple import (
@@ -254,6 +253,8 @@ class IndexAccessError(ProngError):
 
 
 def _file_path(url: str) -> Path:
+    from urllib.request import url2pathname  # only for file:// indexes: urllib.request imports http.client and ssl
+
     return Path(url2pathname(unquote(urlsplit(url).path)))
 
 

@@ -20,26 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from prong.errors import ProngError
+from prong.project._toml import PyProjectError, _load_toml, declares_workspace, read_toml
 
 _NAME_RE = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
 def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-class PyProjectError(ProngError):
-    """A pyproject.toml or uv.toml that prong cannot use (a configuration error: exit code 2)."""
-
-    exit_code = 2
-
-    def __init__(self, path: Path | str, key: str | None, problem: str, hint: str | None = None) -> None:
-        self.path, self.key, self.problem, self.hint = str(path), key, problem, hint
-        where = f"{path}" + (f": `{key}`" if key else "")
-        super().__init__(f"{where}: {problem}")
-
-    def hints(self) -> tuple[str, ...]:
-        return (self.hint,) if self.hint else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,44 +139,11 @@ class PyProject:
         return _normalize(self.name) if self.name else None
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
-    import tomllib
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PyProjectError(path, None, "file not found", "Check the path.") from None
-    except IsADirectoryError:
-        raise PyProjectError(path, None, "is a directory", "Name a file, not a directory.") from None
-    except UnicodeDecodeError as err:
-        raise PyProjectError(path, None, f"not UTF-8 text (byte {err.start})") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise PyProjectError(path, None, f"invalid TOML: {err}",
-                             "Fix the TOML syntax at that line and column.") from None
-    except RecursionError:  # tomllib recurses once per nested array or table
-        raise PyProjectError(path, None, "invalid TOML: values nested too deeply") from None
-
-
 def read_pyproject(path: str | Path) -> PyProject:
     """Read and check ``path`` (a pyproject.toml)."""
     path = Path(path)
     data = _load_toml(path)
     return pyproject_from_dict(data, path)
-
-
-def declares_workspace(data: Mapping[str, Any]) -> bool:
-    """Whether a parsed pyproject.toml has a ``[tool.uv.workspace]`` table (unchecked: see
-    :func:`prong.project.workspace.workspace_table`)."""
-    tool = data.get("tool")
-    uv = tool.get("uv") if isinstance(tool, dict) else None
-    return isinstance(uv, dict) and "workspace" in uv
-
-
-def read_toml(path: str | Path) -> dict[str, Any]:
-    """The TOML document at ``path``; a missing, undecodable or invalid file is a ``PyProjectError``."""
-    return _load_toml(Path(path))
 
 
 # Keys uv accepts in pyproject.toml's [tool.uv] but rejects in a uv.toml.
@@ -389,7 +343,7 @@ def invalid_exclude_newer(tool_uv: Mapping[str, Any]) -> tuple[str, str] | None:
         if not isinstance(values, Mapping):
             continue
         value = values.get("exclude-newer")
-        if not isinstance(value, str) or _DURATION.match(value.strip()):
+        if not isinstance(value, str) or re.match(_DURATION, value.strip(), re.IGNORECASE):
             continue  # not a string: the type check names it; a duration: read (or refused) later
         text = value.strip()
         try:
@@ -402,7 +356,8 @@ def invalid_exclude_newer(tool_uv: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-_DURATION = re.compile(r"^(P[0-9TWDHMSY.]+|[0-9]+\s*[A-Za-z]+(\s*,?\s*[0-9]+\s*[A-Za-z]+)*)$", re.IGNORECASE)
+# Compiled on first use (by re's cache): only a string exclude-newer in [tool.uv] is checked.
+_DURATION = r"^(P[0-9TWDHMSY.]+|[0-9]+\s*[A-Za-z]+(\s*,?\s*[0-9]+\s*[A-Za-z]+)*)$"
 
 
 def invalid_exclude_newer_message(text: str, table: str, value: str) -> str:

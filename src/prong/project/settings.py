@@ -30,23 +30,16 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from prong.errors import ProngError
-from prong.project.pyproject import (
-    PYPROJECT_ONLY_KEYS,
-    IndexEntry,
-    PipTable,
-    PyProjectError,
-    ToolUv,
-    invalid_exclude_newer,
-    invalid_exclude_newer_message,
-    read_toml,
-    tool_uv_from_dict,
-    unknown_field_message,
-    unknown_uv_field,
-    uv_toml_from_dict,
-)
+from prong.project._toml import PyProjectError, read_toml
+
+if TYPE_CHECKING:
+    from prong.project.pyproject import IndexEntry, PipTable, ToolUv
+
+# The typed view (prong.project.pyproject, a dozen dataclasses) is imported where a file holds
+# [tool.uv] settings to read: most runs have none, and `prong lock`'s no-op path never needs it.
 
 __all__ = [
     "ConfigSource",
@@ -217,6 +210,8 @@ def load_config(
                 f"--config-file expects a uv.toml, not a pyproject.toml ({path}); its top-level keys are read "
                 "as uv.toml settings (use --project to run in another project)"
             )
+        from prong.project.pyproject import uv_toml_from_dict
+
         tool = uv_toml_from_dict(read_toml(path), path)
         return UvConfig((ConfigSource(path, "file"),), pip_options(tool, path), tuple(warnings))
     if no_config:
@@ -245,7 +240,7 @@ def workspace_root_of(start: Path) -> Path:
     """Where uv reads project settings from: the workspace root of the project at or above
     ``start`` when there is one, else ``start``."""
     from prong.errors import ProngError
-    from prong.project.pyproject import declares_workspace, read_toml
+    from prong.project._toml import declares_workspace
 
     here = start.absolute()
     chain = (here, *here.parents)
@@ -284,6 +279,14 @@ def find_project_config(start: Path, warnings: list[str] | None = None) -> tuple
             continue
         if b"uv" not in text:  # no [tool.uv] table can be there: skip the TOML parse
             continue
+        from prong.project.pyproject import (
+            invalid_exclude_newer,
+            invalid_exclude_newer_message,
+            tool_uv_from_dict,
+            unknown_field_message,
+            unknown_uv_field,
+        )
+
         try:
             data = read_toml(pyproject)
             parsed = tool_uv_from_dict(data, pyproject)
@@ -370,6 +373,8 @@ def pip_options(tool: ToolUv, path: Path) -> PipOptions:
 def _level(table: ToolUv | PipTable, base: Path, path: Path | None = None) -> PipOptions:
     """The settings one table of a file holds: every field it shares with :class:`PipOptions`,
     its index URLs and find-links made absolute against ``base``."""
+    from prong.project.pyproject import PipTable
+
     values = {f.name: getattr(table, f.name) for f in fields(PipOptions) if hasattr(table, f.name)}
     values.update(
         index=tuple(_absolute_entry(e, base) for e in table.index),
@@ -502,6 +507,8 @@ def _read_if_file(path: Path) -> ToolUv | None:
         data = read_toml(path)
     except PermissionError:
         return None
+    from prong.project.pyproject import uv_toml_from_dict
+
     return uv_toml_from_dict(data, path)
 
 
@@ -521,6 +528,8 @@ def _masked_keys(pyproject: Path) -> list[str]:
     uv = tool.get("uv") if isinstance(tool, dict) else None
     if not isinstance(uv, dict):
         return []
+    from prong.project.pyproject import PYPROJECT_ONLY_KEYS
+
     return [k for k in uv if k not in PYPROJECT_ONLY_KEYS]
 
 

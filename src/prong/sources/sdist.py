@@ -15,14 +15,19 @@ one is tried, and with neither the backend has to compute the metadata.
 
 from __future__ import annotations
 
-import email.parser
 import io
 import os
-import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from prong.errors import ProngError
+
+if TYPE_CHECKING:
+    import tarfile
+
+# tarfile and email.parser are imported where an sdist is read: a resolution whose metadata all
+# comes from wheels or the cache (every `prong lock` with a warm cache) does without them.
 
 #: The fields a resolver reads; if any is Dynamic the backend must compute the metadata.
 RESOLVER_FIELDS = frozenset({"requires-dist", "requires-python", "provides-extra"})
@@ -38,6 +43,8 @@ class SdistError(ProngError):
 
 
 def _members_tar(path: Path) -> tarfile.TarFile:
+    import tarfile
+
     try:
         return tarfile.open(path, mode="r:*")
     except (tarfile.TarError, OSError) as err:
@@ -51,6 +58,8 @@ def read_pkg_info(path: str | Path) -> bytes | None:
 
 def read_top_file(path: str | Path, filename: str) -> bytes | None:
     """The file ``filename`` in an sdist's top directory (``name-version/<filename>``), or None."""
+    import tarfile
+
     path = Path(path)
     if path.name.endswith(".zip"):
         try:
@@ -79,6 +88,8 @@ def static_metadata(pkg_info: bytes) -> bytes | None:
 
     Field names are compared without regard to case (``Dynamic: requires-dist`` counts too,
     where uv looks for the exact spelling only)."""
+    import email.parser
+
     headers = email.parser.BytesParser().parse(io.BytesIO(pkg_info), headersonly=True)
     version = headers.get("Metadata-Version", "")
     try:
@@ -192,6 +203,8 @@ def sdist_static_metadata(path: str | Path, name: str, version: str) -> tuple[by
 
 
 def _agrees(metadata: bytes, name: str, version: str) -> bool:
+    import email.parser
+
     from packaging.utils import canonicalize_name
     from packaging.version import InvalidVersion, Version
 
@@ -211,6 +224,8 @@ def unpack(path: str | Path, dest: str | Path) -> Path:
     Members that would land outside ``dest`` (absolute paths, ``..``, links pointing out) are
     refused with an error naming the member, never written.
     """
+    import tarfile
+
     path, dest = Path(path), Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     root = dest.resolve()
