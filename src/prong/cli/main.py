@@ -86,8 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if starting:
             signal.signal(signal.SIGINT, signal.default_int_handler)
     color = use_color(settings.color, sys.stderr)
+    previous = None
     try:
         if settings.directory is not None:
+            previous = os.getcwd()  # (given back at the end: `main()` called in a process that goes on)
             os.chdir(settings.directory)
         mod = importlib.import_module(f"prong.cli.commands.{module}")
         return int(mod.run(settings, ns))
@@ -105,6 +107,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(os_problem(err), color)
     except Exception as err:  # noqa: BLE001 - a bug: say so; the traceback only when asked
         return _unexpected(err, color, settings.verbose >= 2)
+    finally:
+        if previous is not None:
+            try:
+                os.chdir(previous)
+            except OSError:
+                pass
 
 
 def _cache_startup_bytecode() -> None:
