@@ -18,7 +18,7 @@ import pytest
 
 from prong.cli.main import main
 from prong.sources.direct import DirectSources
-from tests.integration.lock.test_lock_direct_sources import _git, _tar
+from tests.integration.lock.test_lock_direct_sources import _git, _tar, git_init
 from tests.support.index_server import Hosted, IndexServer
 from tests.support.uv import run_uv
 from tests.support.wheels import BUILD_LOG_VAR, Dist
@@ -296,18 +296,22 @@ def test_sync_installs_a_dynamic_version_as_built_and_keeps_it(server: IndexServ
     assert "lib-c prepare_metadata_for_build_wheel" in _hooks(work)
 
 
+def _broken_project(where: Path, prints: str) -> Path:
+    """A project `broken` (version dynamic) whose in-tree backend runs ``prints`` and fails."""
+    where.mkdir()
+    (where / "backend.py").write_text(
+        "import sys\ndef get_requires_for_build_wheel(config_settings=None):\n    return []\n"
+        f"def prepare_metadata_for_build_wheel(d, config_settings=None):\n{prints}    raise SystemExit(1)\n")
+    (where / "pyproject.toml").write_text(
+        '[project]\nname = "broken"\ndynamic = ["version"]\n\n'
+        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n')
+    return where
+
+
 def test_a_failing_path_dependency_build_names_the_package_and_directory(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lib = work / "broken"
-    lib.mkdir()
-    (lib / "backend.py").write_text(
-        "import sys\ndef get_requires_for_build_wheel(config_settings=None):\n    return []\n"
-        "def prepare_metadata_for_build_wheel(d, config_settings=None):\n"
-        "    for i in range(1, 31):\n        print(f'backend line {i}', file=sys.stderr)\n    raise SystemExit(1)\n")
-    (lib / "pyproject.toml").write_text(
-        '[project]\nname = "broken"\ndynamic = ["version"]\n\n'
-        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n')
+    lib = _broken_project(work / "broken", "    for i in range(1, 31):\n        print(f'backend line {i}', file=sys.stderr)\n")
     app = work / "app"
     app.mkdir()
     (app / "pyproject.toml").write_text(
@@ -366,9 +370,7 @@ def test_a_git_dependency_with_dynamic_metadata_is_built_once(
 ) -> None:
     repo = work / "repo"
     _lib(repo / "gdyn", "gdyn", "Version: 2.0.0\nRequires-Dist: dep>=1\n", '["dependencies"]')
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "one")
+    git_init(repo)
     _git(repo, "tag", "v1")
     text = _built_once_then_cached(
         work, capsys, ["gdyn"], f'gdyn = {{ git = "{repo.as_uri()}", tag = "v1", subdirectory = "gdyn" }}',
@@ -398,18 +400,8 @@ def test_a_url_sdist_with_dynamic_metadata_is_built_once(
 def test_a_failing_git_dependency_build_is_an_error_naming_the_package_and_source(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    repo = work / "repo"
-    repo.mkdir()
-    (repo / "backend.py").write_text(
-        "import sys\ndef get_requires_for_build_wheel(config_settings=None):\n    return []\n"
-        "def prepare_metadata_for_build_wheel(d, config_settings=None):\n"
-        "    print('backend says no', file=sys.stderr)\n    raise SystemExit(1)\n")
-    (repo / "pyproject.toml").write_text(
-        '[project]\nname = "broken"\ndynamic = ["version"]\n\n'
-        '[build-system]\nrequires = []\nbuild-backend = "backend"\nbackend-path = ["."]\n')
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "one")
+    repo = _broken_project(work / "repo", "    print('backend says no', file=sys.stderr)\n")
+    git_init(repo)
     app = _direct_project(work / "app", "http://127.0.0.1:9/simple", ["broken"],
                           f'broken = {{ git = "{repo.as_uri()}" }}')
     code = main(["--directory", str(app), "--cache-dir", str(work / "cache"), "lock"])
@@ -431,9 +423,7 @@ def test_no_build_refuses_a_git_dependency_with_dynamic_metadata_as_uv_does(
 ) -> None:
     repo = work / "repo"
     _lib(repo, "gdyn", "Version: 2.0.0\nRequires-Dist: dep>=1\n", '["dependencies"]')
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", "one")
+    git_init(repo)
     sources = f'gdyn = {{ git = "{repo.as_uri()}" }}'
     ours = _direct_project(work / "prong" / "app", server.simple_url, ["gdyn"], sources)
     theirs = _direct_project(work / "uv" / "app", server.simple_url, ["gdyn"], sources)

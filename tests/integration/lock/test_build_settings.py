@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from prong.cli.main import main
-from tests.integration.lock.test_lock_direct_sources import _git
+from tests.integration.lock.test_lock_direct_sources import _git, git_init
 from tests.support.backends import backend_wheel, module_wheel
 from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv, uv_bin
@@ -144,9 +144,7 @@ def _git_project(work: Path, server: IndexServer, tool_uv: str, name: str) -> Pa
         (repo / "pyproject.toml").write_text(
             '[project]\nname = "gext"\ndynamic = ["version"]\n\n'
             '[build-system]\nrequires = ["stubback"]\nbuild-backend = "stubback"\n')
-        _git(repo, "init", "-q", "-b", "main")
-        _git(repo, "add", "-A")
-        _git(repo, "commit", "-qm", "one")
+        git_init(repo)
     app = work / name
     app.mkdir()
     (app / "pyproject.toml").write_text(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from prong.cli.main import main
-from tests.integration.lock.test_lock_direct_sources import _git, _tree_of
+from tests.integration.lock.test_lock_direct_sources import _git, _tree_of, git_init
 from tests.integration.sync.test_sync_editable import _tinybuild_wheel
 from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
@@ -48,9 +48,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, data in _tree_of(Dist("gpkg", "3.0", None, requires_dist=["six"])).items():
         (root / "sub-g" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "sub-g" / name).write_bytes(data)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "one")
+    git_init(root)
     _git(root, "tag", "v1")
     return root
 

@@ -72,6 +72,13 @@ def _git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
+def git_init(root: Path) -> None:
+    """Make ``root`` a git repository whose first commit (on `main`) holds every file in it."""
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "one")
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository with two projects: `gpkg` in `sub-g` (tag v1) and `hpkg` in `sub-h` (branch feat)."""
@@ -80,9 +87,7 @@ def repo(tmp_path: Path) -> Path:
         for name, data in _tree_of(d).items():
             (root / sub / name).parent.mkdir(parents=True, exist_ok=True)
             (root / sub / name).write_bytes(data)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "one")
+    git_init(root)
     _git(root, "tag", "v1")
     _git(root, "checkout", "-qb", "feat")
     (root / "sub-h" / "extra.txt").write_text("two\n")
