@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from prong.api import _lock_memo
 from prong.cli import quick
 from tests.support.index_server import IndexServer
 from tests.support.wheels import Dist
@@ -81,7 +82,8 @@ def test_second_lock_is_answered_from_the_memo(index: IndexServer, project: Path
     assert _summary(again.stderr) == _summary(first.stderr) == ["Resolved 3 packages"]
     imported = {line.split("|")[-1].strip() for line in again.stderr.splitlines() if line.startswith("import time:")}
     assert "prong.cli.quick" in imported
-    heavy = sorted(m for m in imported if m.startswith(("prong.api", "prong.resolver", "prong.lock", "argparse")))
+    heavy = sorted(m for m in imported if m.startswith(("prong.api.", "prong.resolver", "prong.lock", "argparse"))
+                   and m != "prong.api._lock_memo")
     assert heavy == []  # the memo was the answer: no resolver, not even the argument parser
 
     # a lock that is already the memo's: nothing written, same line
@@ -202,16 +204,30 @@ def test_command_lines_answered(args: list[str], expected: object) -> None:
 def test_memo_rejects_a_changed_entry(tmp_path: Path) -> None:
     entry = tmp_path / "entry"
     entry.write_bytes(b"page")
-    st = entry.stat()
-    memo = tmp_path / "memo"
-    memo.write_bytes(f"prong-resolved-1\n3\n{time.time() + 60!r}\n1\n{st.st_mtime_ns} {st.st_size} {entry}\n\n"
-                     .encode() + b"LOCK")
-    assert quick.lookup(str(memo)) == (3, b"LOCK")
-    assert quick.lookup(str(memo), now=time.time() + 120) is None  # stale
+    memo = _lock_memo.path(str(tmp_path / "cache"), "ab" * 20)
+    assert _lock_memo.write(memo, 3, "LOCK", {str(entry): time.time() + 60})
+    assert _lock_memo.read(memo) == (3, b"LOCK")
+    assert _lock_memo.read(memo, now=time.time() + 120) is None  # stale
     entry.write_bytes(b"page, rewritten")
-    assert quick.lookup(str(memo)) is None
+    assert _lock_memo.read(memo) is None
     entry.unlink()
-    assert quick.lookup(str(memo)) is None
+    assert _lock_memo.read(memo) is None
+    assert not _lock_memo.write(memo, 3, "LOCK", {str(entry): time.time() - 1})  # already stale: not kept
+
+
+def test_cache_prune_removes_the_memos_that_no_longer_hold(tmp_path: Path) -> None:
+    from prong.api.cache import cache_prune
+
+    root = tmp_path / "cache"
+    page = tmp_path / "page"
+    page.write_bytes(b"page")
+    kept, dropped = _lock_memo.path(str(root), "aa" * 20), _lock_memo.path(str(root), "bb" * 20)
+    assert _lock_memo.write(kept, 1, "KEPT", {})  # (a no-op lock's memo: no page, holds for good)
+    assert _lock_memo.write(dropped, 2, "DROPPED", {str(page): time.time() + 60})
+    page.write_bytes(b"page, rewritten")
+    done = cache_prune(cache_dir=root)
+    assert done.files == 1
+    assert Path(kept).is_file() and not Path(dropped).exists()
 
 
 def test_the_memo_holds_wherever_the_project_lives(index: IndexServer, project: Path, tmp_path: Path) -> None:

@@ -39,8 +39,13 @@ def cache_clean(packages: Sequence[str] = (), *, cache_dir: str | os.PathLike[st
 
 
 def cache_prune(*, cache_dir: str | os.PathLike[str] | None = None) -> CacheCleaned:
-    """Remove what no current prong reads: old buckets, stale temporary files, corrupt entries."""
+    """Remove what no current prong reads: old buckets, stale temporary files, corrupt entries, lock
+    memos that no longer hold."""
+    from prong.api import _lock_memo
+
     cache = Cache(default_cache_dir(cache_dir))
     before = cache.size().bytes
     files = cache.prune()
+    if cache.root.is_dir():
+        files += _lock_memo.prune(str(cache.root))[0]  # lock memos that no longer hold
     return CacheCleaned(cache.root, files, max(0, before - cache.size().bytes))

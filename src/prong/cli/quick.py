@@ -25,14 +25,15 @@ import os
 import sys
 import time
 
+from prong.api import _lock_memo
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-__all__ = ["Pending", "lookup", "remember", "try_lock"]
+__all__ = ["Pending", "remember", "try_lock"]
 
-_FORMAT = "prong-resolved-1"
 #: options of ``prong lock`` that take a value and only change what is resolved (part of the key)
 _VALUE_OPTIONS = frozenset({
     "--default-index", "--index-url", "-i", "--index", "--extra-index-url", "--exclude-newer", "--index-strategy",
@@ -85,14 +86,14 @@ def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> i
         cwd = os.getcwd()
         root = _cache_root(cache_dir, env)
         lock_path = os.path.join(cwd, "uv.lock")
-        existing = _read(lock_path)
+        existing = _lock_memo.read_file(lock_path)
         if existing is None and os.path.lexists(lock_path):
             return None  # a dangling link: the full command writes through it
         key = _key(cwd, key_args, env, existing)
     except (OSError, ValueError):  # no working directory, an unreadable file: the command says what
         return None
-    memo = os.path.join(root, "locks-v1", "resolved", key[:2], key)
-    hit = lookup(memo)
+    memo = _lock_memo.path(root, key)
+    hit = _lock_memo.read(memo)
     if hit is None:
         pending = Pending(cwd, memo)
         return None
@@ -102,7 +103,7 @@ def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> i
             pending = Pending(cwd, memo)
             return None
         try:
-            _write_new(lock_path, text)
+            _lock_memo.write_atomic(lock_path, text, mode=0o666)
         except OSError:
             return None  # the full command reports it
     if verbose:  # (what a full run with -v logs is its requests: none here, and where the answer came from)
@@ -113,29 +114,6 @@ def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> i
         shown = f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"
         sys.stderr.write(f"Resolved {packages} package{'' if packages == 1 else 's'} in {shown}\n")
     return 0
-
-
-def lookup(memo: str, now: float | None = None) -> tuple[int, bytes] | None:
-    """The memo at ``memo`` while it holds: (packages, lock text), else ``None``."""
-    try:
-        data = _read(memo)
-        if data is None:
-            return None
-        head, _, text = data.partition(b"\n\n")
-        lines = head.decode("utf-8", "surrogateescape").split("\n")
-        if lines[0] != _FORMAT:
-            return None
-        packages, fresh_until, count = int(lines[1]), float(lines[2]), int(lines[3])
-        if (time.time() if now is None else now) >= fresh_until or len(lines) != 4 + count:
-            return None
-        for line in lines[4:]:
-            mtime, size, path = line.split(" ", 2)
-            st = os.stat(path)
-            if st.st_mtime_ns != int(mtime) or st.st_size != int(size):
-                return None  # rewritten since (revalidated, refreshed, replaced)
-    except (ValueError, IndexError, OSError):
-        return None
-    return packages, text
 
 
 def remember(done: Pending, result: Any, printed_more: bool) -> bool:
@@ -150,21 +128,7 @@ def remember(done: Pending, result: Any, printed_more: bool) -> bool:
     entries: dict[str, float] = dict(inputs.entries) if inputs is not None else {}
     if inputs is not None and inputs.volatile:
         return False
-    fresh_until = min(entries.values(), default=float("inf"))
-    if fresh_until <= time.time():
-        return False
-    lines = [_FORMAT, str(result.packages), repr(fresh_until), str(len(entries))]
-    try:
-        for path in sorted(entries):
-            if "\n" in path:
-                return False
-            st = os.stat(path)
-            lines.append(f"{st.st_mtime_ns} {st.st_size} {path}")
-        _write_atomic(done.memo, "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\n"
-                      + result.text.encode("utf-8"))
-    except OSError:
-        return False  # only an optimisation
-    return True
+    return _lock_memo.write(done.memo, result.packages, result.text, entries)
 
 
 # -- internals ---------------------------------------------------------------------------------
@@ -232,13 +196,13 @@ def _key(cwd: str, key_args: list[str], env: Mapping[str, str], lock: bytes | No
     # (the interpreter: metadata builds run on it, and a setup.py may read its version)
     # (not the project's own path: a lock of a project whose packages all come from indexes holds no
     # absolute path, so the same files anywhere give the same lock, as for the no-op digest)
-    add(_FORMAT, prong.__version__, _code_stamp(), sys.executable, sys.version, *key_args, "\1")
+    add(_lock_memo.FORMAT, prong.__version__, _code_stamp(), sys.executable, sys.version, *key_args, "\1")
     for name in sorted(env):
         if name not in _VOLATILE_ENV:
             add(name, env[name])
     add("\1", lock if lock is not None else "<no lock>")
     for shown, path in _input_files(cwd, env):
-        data = _read(path)
+        data = _lock_memo.read_file(path)
         add(shown, data if data is not None else "<absent>")
     return h.hexdigest()
 
@@ -317,33 +281,3 @@ def _plain_project(result: Any, project: str) -> bool:
         return False
     tool = (data.get("tool") or {}).get("uv") or {}
     return not (isinstance(tool, dict) and tool.get("workspace") is not None)
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as f:
-            return f.read()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-
-
-def _write_new(path: str, text: bytes) -> None:
-    """Write a lock that is not there yet, through a temporary file and a rename."""
-    _write_atomic(path, text, mode=0o666)
-
-
-def _write_atomic(path: str, data: bytes, mode: int = 0o644) -> None:
-    directory = os.path.dirname(path)
-    os.makedirs(directory, exist_ok=True)
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)  # (the umask applies, as for open())
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
