@@ -7,6 +7,7 @@ so only a fresh process shows what it imports) against an index on 127.0.0.1.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -242,3 +243,72 @@ def test_the_memo_holds_wherever_the_project_lives(index: IndexServer, project: 
     assert (twin / "uv.lock").read_text() == text
     assert _page_requests(index) == requests
     assert not any("prong.resolver" in line for line in done.stderr.splitlines())
+
+
+# -- sync and run with nothing to do ------------------------------------------------------------
+
+def _prong(project: Path, index: IndexServer, tmp_path: Path, *args: str, importtime: bool = False,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, *(["-X", "importtime"] if importtime else []), "-m", "prong", *args]
+    run_env = {**(env or _env(tmp_path)), "UV_DEFAULT_INDEX": index.simple_url}
+    return subprocess.run(cmd, cwd=project, env=run_env, capture_output=True, text=True, timeout=300)
+
+
+def _imported(stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
+def _site(project: Path) -> Path:
+    return next((project / ".venv" / "lib").glob("python*/site-packages"))
+
+
+def test_a_sync_with_nothing_to_do_is_answered_from_its_memo(index: IndexServer, project: Path,
+                                                             tmp_path: Path) -> None:
+    assert _prong(project, index, tmp_path, "sync").returncode == 0
+    full = _prong(project, index, tmp_path, "sync")  # nothing to do: leaves the memo
+    assert full.returncode == 0, full.stderr
+    again = _prong(project, index, tmp_path, "sync", importtime=True)
+    assert again.returncode == 0, again.stderr
+    assert _summary(again.stderr) == _summary(full.stderr) == ["Resolved 3 packages", "Checked 2 packages"]
+    assert not any(m.startswith(("prong.api.sync", "prong.resolver", "argparse")) for m in _imported(again.stderr))
+    # a package taken out of site-packages by hand: site-packages changed, the full sync puts it back
+    for path in _site(project).glob("beta*"):
+        shutil.rmtree(path)
+    fixed = _prong(project, index, tmp_path, "sync")
+    assert fixed.returncode == 0 and " + beta==2.0" in fixed.stderr, fixed.stderr
+    # the project changed: the full sync (and lock) run
+    (project / "pyproject.toml").write_text(PYPROJECT.replace('["alpha"]', '["alpha", "gamma"]'))
+    added = _prong(project, index, tmp_path, "sync")
+    assert added.returncode == 0 and " + gamma==1.0" in added.stderr, added.stderr
+
+
+def test_run_with_nothing_to_sync_starts_the_command_at_once(index: IndexServer, project: Path,
+                                                            tmp_path: Path) -> None:
+    assert _prong(project, index, tmp_path, "sync").returncode == 0
+    script = "import os, sys, alpha; print(os.environ['VIRTUAL_ENV'], sys.prefix == os.environ['VIRTUAL_ENV']); " \
+             "sys.exit(7)"
+    first = _prong(project, index, tmp_path, "run", "python", "-c", script)  # leaves the memo
+    again = _prong(project, index, tmp_path, "run", "--", "python", "-c", script, importtime=True)
+    for done in (first, again):
+        assert done.returncode == 7, done.stderr
+        assert done.stdout == f"{project / '.venv'} True\n"
+    assert _summary(again.stderr) == _summary(first.stderr)
+    assert not any(m.startswith(("prong.api.run", "prong.resolver", "subprocess")) for m in _imported(again.stderr))
+    (project / "hello.py").write_text("import sys\nprint(sys.executable)\n")
+    script_run = _prong(project, index, tmp_path, "run", "hello.py")
+    assert script_run.returncode == 0 and script_run.stdout == f"{project / '.venv' / 'bin' / 'python'}\n"
+    missing = _prong(project, index, tmp_path, "run", "no-such-command-here")  # the full command says so
+    assert missing.returncode == 2 and "Failed to spawn: `no-such-command-here`" in missing.stderr
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["sync"], ("sync", [], None, [])),
+    (["sync", "--frozen", "--extra", "x", "-q"], ("sync", ["--frozen", "--extra", "x", "-q"], None, [])),
+    (["run", "python", "-c", "1"], ("run", [], None, ["python", "-c", "1"])),
+    (["run", "--frozen", "--", "pytest", "-x"], ("run", ["--frozen"], None, ["pytest", "-x"])),
+    (["run", "--with", "rich", "python"], None),
+    (["sync", "--reinstall"], None),
+    (["run"], None),
+])
+def test_sync_command_lines_answered(args: list[str], expected: object) -> None:
+    assert quick._parse_sync(args) == expected

@@ -22,7 +22,8 @@ from __future__ import annotations
 import os
 import time
 
-__all__ = ["FORMAT", "path", "prune", "read", "read_file", "write", "write_atomic"]
+__all__ = ["FORMAT", "noop_path", "path", "prune", "read", "read_file", "read_noop", "write", "write_atomic",
+           "write_noop"]
 
 FORMAT = "prong-resolved-1"
 _BUCKET = ("locks-v1", "resolved")
@@ -72,6 +73,30 @@ def write(memo: str, packages: int, text: str, entries: dict[str, float]) -> boo
         write_atomic(memo, "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\n" + text.encode("utf-8"))
     except OSError:
         return False  # only an optimisation
+    return True
+
+
+_NOOP_FORMAT = "prong-noop-1\n"
+
+
+def noop_path(cache_root: str, key: str) -> str:
+    """Where the memo of a sync that found nothing to do lives (``locks-v1/noop``)."""
+    return os.path.join(cache_root, _BUCKET[0], "noop", key[:2], key)
+
+
+def read_noop(memo: str) -> str | None:
+    """What a sync that found nothing to do printed (``\0`` where its time goes), or ``None``."""
+    data = read_file(memo)
+    if data is None or not data.startswith(_NOOP_FORMAT.encode()):
+        return None
+    return data[len(_NOOP_FORMAT):].decode("utf-8", "surrogateescape")
+
+
+def write_noop(memo: str, output: str) -> bool:
+    try:
+        write_atomic(memo, (_NOOP_FORMAT + output).encode("utf-8", "surrogateescape"))
+    except OSError:
+        return False
     return True
 
 

@@ -25,12 +25,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from prong.cli import quick
 
     try:
-        code = quick.try_lock(args)  # `prong lock` whose inputs are those of an earlier run: its lock
+        code = quick.answer(args)  # `prong lock` whose inputs are those of an earlier run: its lock
     except KeyboardInterrupt:
         from prong.cli.diagnostics import interrupted
 
         return _report(interrupted(), _color_of(args))
-    except Exception:  # noqa: BLE001 - the memo is only a shortcut: the command itself runs
+    except Exception as err:  # noqa: BLE001 - the memo is only a shortcut: the command itself runs
+        if quick.spawned:  # ... unless `prong run` already started it
+            return _unexpected(err, _color_of(args), "-vv" in args)
         quick.pending = code = None
     if code is not None:
         return code

@@ -1,4 +1,5 @@
-"""``prong lock`` answered from memory, before anything heavy is imported.
+"""``prong lock`` (and a ``sync`` or ``run`` with nothing to do) answered from memory, before
+anything heavy is imported.
 
 A lock is a function of its inputs: the command line, the environment, the project's and the
 user's configuration files, the lock already there, and the index pages read. When every one of
@@ -14,9 +15,12 @@ run would send no request and read the same answers. Anything else (a stale page
 module does not know, a workspace, a path, git or URL source, a dynamic version, a warning) means
 no memo, and the full command runs.
 
-This module imports nothing but ``os``, ``sys`` and ``time`` (already loaded by the interpreter)
-and ``_blake2`` on the way to a hit: about a millisecond of work, against the 100 ms that importing
-the resolver costs.
+``prong sync`` and ``prong run`` are answered the same way when their sync has nothing to do (see
+"sync and run" below): the memo is then what the sync printed, and ``run`` starts its command.
+
+This module imports nothing but ``os``, ``sys`` and ``time`` (already loaded by the interpreter),
+``_blake2`` and the memo store :mod:`prong.api._lock_memo` on the way to a hit: about a
+millisecond of work, against the 100 ms that importing the resolver costs.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import Any
 
-__all__ = ["Pending", "remember", "try_lock"]
+__all__ = ["Pending", "remember", "remember_sync", "answer"]
 
 #: options of ``prong lock`` that take a value and only change what is resolved (part of the key)
 _VALUE_OPTIONS = frozenset({
@@ -49,35 +53,51 @@ _VOLATILE_ENV = frozenset({
     "TERM_SESSION_ID", "WINDOWID", "COLORTERM", "PS1", "PS2", "PROMPT_COMMAND", "SSH_CLIENT", "SSH_CONNECTION",
     "SSH_TTY", "PYTEST_CURRENT_TEST", "NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CLICOLOR_FORCE",
 })
-#: a directory's files that the configuration or the project may be read from
-_PROJECT_FILES = ("pyproject.toml", "uv.toml", ".python-version", ".python-versions")
+#: a directory's files that the configuration or the project may be read from (setup.py and
+#: setup.cfg: an editable project is installed again when they change, as uv does)
+_PROJECT_FILES = ("pyproject.toml", "uv.toml", ".python-version", ".python-versions", "setup.py", "setup.cfg")
+#: ``prong sync`` / ``prong run`` options that take a value (part of the key)
+_SYNC_VALUE_OPTIONS = _VALUE_OPTIONS | {"--extra", "--group", "--only-group", "--no-group"}
+#: their flags (part of the key: what a sync selects, and what it prints)
+_SYNC_FLAGS = frozenset({
+    "--strict-index-urls", "--frozen", "--locked", "--check", "--all-extras", "--no-dev", "--dev", "--only-dev",
+    "--all-groups", "--no-default-groups", "--no-install-project", "--inexact", "--exact",
+    "-q", "-qq", "--quiet", "-v", "-vv", "--verbose",
+})
 
 
 class Pending:
     """A ``prong lock`` that found no memo: where its memo goes once it has succeeded."""
 
-    __slots__ = ("cwd", "memo")
+    __slots__ = ("cwd", "memo", "output")
 
-    def __init__(self, cwd: str, memo: str) -> None:
+    def __init__(self, cwd: str, memo: str, output: _Tee | None = None) -> None:
         self.cwd = cwd
         self.memo = memo
+        self.output = output  # (sync, run: what the command prints, to print it again)
 
 
-#: set by :func:`try_lock` for the command that runs next (read by ``prong.cli.commands.lock``)
+#: set by :func:`answer` for the command that runs next (read by ``prong.cli.commands.lock``,
+#: ``.sync`` and ``.run``)
 pending: Pending | None = None
 
 
-def try_lock(args: Sequence[str], environ: Mapping[str, str] | None = None) -> int | None:
-    """Answer ``prong lock ARGS`` from a memo: the exit code, or ``None`` (run the command; then
-    :data:`pending` says where to leave its memo)."""
+def answer(args: Sequence[str], environ: Mapping[str, str] | None = None) -> int | None:
+    """Answer ``prong lock|sync|run ARGS`` from a memo: the exit code, or ``None`` (run the
+    command; then :data:`pending` says where to leave its memo)."""
     global pending
     pending = None
     started = time.perf_counter()
-    if os.name != "posix" or not args or "lock" not in args:
+    if os.name != "posix" or not args:
         return None
     env = os.environ if environ is None else environ
     if env.get("PRONG_NO_CACHE") or env.get("PRONG_NO_MEMO") or env.get("UV_PROJECT"):
         return None  # (UV_PROJECT: the project is not the working directory)
+    first = next((a for a in args if not a.startswith("-")), None)
+    if first in ("sync", "run"):
+        return _try_sync(args, env, started)
+    if first != "lock":
+        return None
     parsed = _parse(args)
     if parsed is None:
         return None
@@ -131,6 +151,206 @@ def remember(done: Pending, result: Any, printed_more: bool) -> bool:
     return _lock_memo.write(done.memo, result.packages, result.text, entries)
 
 
+# -- sync and run -----------------------------------------------------------------------------
+#
+# A `prong sync` (or the sync of `prong run`) that changed nothing, with the lock already current
+# (nothing resolved), is answered the same way: its key is the lock's (the command line, the
+# environment, the configuration and project files, the lock) plus the environment's state (its
+# pyvenv.cfg, its interpreter, site-packages' modification time, which every install or removal
+# changes) and the project's `src` directory; the memo is what the command printed. A hit prints
+# that again (with this run's time) and, for `run`, starts the command in the environment as
+# `prong.api.run` does.
+
+
+class _Tee:
+    """Standard error, with what is written to it kept (the output a sync memo prints again)."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _try_sync(args: Sequence[str], env: Mapping[str, str], started: float) -> int | None:
+    global pending
+    parsed = _parse_sync(args)
+    if parsed is None or env.get("UV_PROJECT_ENVIRONMENT"):
+        return None
+    command, key_args, cache_dir, run = parsed
+    try:
+        cwd = os.getcwd()
+        existing = _lock_memo.read_file(os.path.join(cwd, "uv.lock"))
+        if existing is None:
+            return None  # (a sync that locks first: it changes something)
+        venv = _venv_state(cwd)
+        if venv is None:
+            return None
+        key = _key(cwd, [command, *key_args], env, existing, *venv)
+        memo = _lock_memo.noop_path(_cache_root(cache_dir, env), key)
+    except (OSError, ValueError):
+        return None
+    output = _lock_memo.read_noop(memo)
+    if output is None:
+        tee = _Tee(sys.stderr)
+        sys.stderr = tee
+        pending = Pending(cwd, memo, tee)
+        return None
+    if run and _executable(run[0], cwd, env) is None:
+        return None  # (the full command says it cannot start it)
+    seconds = time.perf_counter() - started
+    shown = f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"
+    sys.stderr.write(output.replace("\0", shown))
+    sys.stderr.flush()
+    if not run:
+        return 0
+    return _spawn(run, cwd, env)
+
+
+def remember_sync(done: Pending | None, result: Any) -> bool:
+    """Leave the memo of a ``prong sync`` (or of the sync of a ``prong run``) that found nothing
+    to do: ``result`` is its :class:`prong.api.sync.SyncResult`; whether it was left."""
+    if done is None or done.output is None:
+        return False
+    lock = result.lock
+    if result.dry_run or result.created or result.changed or result.warnings:
+        return False
+    if lock is not None and (lock.written or lock.changed or lock.resolution is not None or lock.warnings
+                             or lock.index_warnings or lock.notes):
+        return False
+    if str(result.venv) != os.path.join(done.cwd, ".venv"):
+        return False
+    text = _lock_memo.read_file(os.path.join(done.cwd, "uv.lock"))
+    if text is None or not _plain_text(text.decode("utf-8", "replace")) or not _plain_pyproject(done.cwd):
+        return False
+    import re
+
+    output = "".join(done.output.parts).replace("\0", "")
+    # uv's durations at the ends of lines ("in 12ms", "in 1.34s") become this run's
+    output = re.sub(r" in [0-9.]+(?:ms|s)$", " in \0", output, flags=re.MULTILINE)
+    return _lock_memo.write_noop(done.memo, output)
+
+
+def _parse_sync(args: Sequence[str]) -> tuple[str, list[str], str | None, list[str]] | None:
+    """(``sync`` or ``run``, the arguments that are part of the key, ``--cache-dir``, the command
+    ``run`` starts), or ``None`` for a command line this module does not answer."""
+    key_args: list[str] = []
+    cache_dir = None
+    command = None
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if command is None and arg in ("sync", "run"):
+            command = arg
+        elif command == "run" and arg == "--":
+            rest = list(args[i + 1:])
+            return (command, key_args, cache_dir, rest) if rest else None
+        elif command == "run" and not arg.startswith("-"):
+            return command, key_args, cache_dir, list(args[i:])
+        elif name in _SYNC_VALUE_OPTIONS:
+            if not eq:
+                i += 1
+                if i >= len(args) or args[i].startswith("-"):
+                    return None
+                value = args[i]
+            if name == "--cache-dir":
+                cache_dir = value
+            key_args += [name, value]
+        elif arg in _SYNC_FLAGS:
+            key_args.append(arg)
+        else:
+            return None
+        i += 1
+    return (command, key_args, cache_dir, []) if command == "sync" else None
+
+
+def _venv_state(cwd: str) -> tuple[str, ...] | None:
+    """What says the project's environment is as a sync left it: its pyvenv.cfg, its interpreter
+    (the file), site-packages' modification time; and the project's `src` directory (a cache key
+    of the editable project, as uv's)."""
+    venv = os.path.join(cwd, ".venv")
+    cfg = _lock_memo.read_file(os.path.join(venv, "pyvenv.cfg"))
+    if cfg is None:
+        return None
+    lib = os.path.join(venv, "lib")
+    sites = [os.path.join(lib, n, "site-packages") for n in sorted(os.listdir(lib)) if n.startswith("python")]
+    if len(sites) != 1:
+        return None
+    python = os.stat(os.path.join(venv, "bin", "python"))
+    try:
+        src = os.stat(os.path.join(cwd, "src"))
+        src_state = f"{src.st_ino}:{src.st_ctime_ns}"
+    except FileNotFoundError:
+        src_state = "<no src>"
+    return (cfg.decode("utf-8", "surrogateescape"), f"{python.st_ino}:{python.st_size}:{python.st_mtime_ns}",
+            f"{sites[0]}:{os.stat(sites[0]).st_mtime_ns}", src_state)
+
+
+def _run_environment(cwd: str, env: Mapping[str, str]) -> dict[str, str]:
+    """The environment ``prong.api.run.run`` gives the command (the project's venv first)."""
+    venv = os.path.join(cwd, ".venv")
+    out = dict(env)
+    out["VIRTUAL_ENV"] = venv
+    out.pop("PYTHONHOME", None)
+    out["PATH"] = os.pathsep.join([os.path.join(venv, "bin"), env.get("PATH", "")])
+    return out
+
+
+def _executable(name: str, cwd: str, env: Mapping[str, str]) -> str | None:
+    """Where ``name`` is found on the run's PATH (as the command is started), or ``None``."""
+    if name.endswith((".py", ".pyw")) and os.path.isfile(name):
+        return os.path.join(cwd, ".venv", "bin", "python")
+    if os.sep in name:
+        return name if os.access(name, os.X_OK) and os.path.isfile(name) else None
+    for directory in _run_environment(cwd, env)["PATH"].split(os.pathsep):
+        candidate = os.path.join(directory or ".", name)
+        if os.access(candidate, os.X_OK) and os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+#: set once :func:`_spawn` has started the command
+spawned = False
+
+
+def _spawn(command: list[str], cwd: str, env: Mapping[str, str]) -> int | None:
+    """Run ``command`` in the project's environment and wait for it, as ``prong run`` does; its
+    exit code (128 + N when signal N ended it)."""
+    argv = list(command)
+    if argv[0].endswith((".py", ".pyw")) and os.path.isfile(argv[0]):
+        argv = [os.path.join(cwd, ".venv", "bin", "python"), *argv]
+    program = _executable(argv[0], cwd, env)
+    assert program is not None
+    sys.stdout.flush()
+    try:
+        pid = os.posix_spawn(program, argv, _run_environment(cwd, env))
+    except OSError:
+        return None  # nothing started: the full command says why
+    global spawned
+    spawned = True  # (from here on, a failure must not start the command a second time)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except KeyboardInterrupt:  # as subprocess.run: a moment for the command to end, then it is ended
+        deadline = time.monotonic() + 0.25
+        while time.monotonic() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                raise
+            time.sleep(0.01)
+        import signal
+
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    code = os.waitstatus_to_exitcode(status)
+    return 128 - code if code < 0 else code
+
+
 # -- internals ---------------------------------------------------------------------------------
 
 
@@ -179,7 +399,7 @@ def _cache_root(cache_dir: str | None, env: Mapping[str, str]) -> str:
     return str(platformdirs.user_cache_dir("prong", appauthor=False))
 
 
-def _key(cwd: str, key_args: list[str], env: Mapping[str, str], lock: bytes | None) -> str:
+def _key(cwd: str, key_args: list[str], env: Mapping[str, str], lock: bytes | None, *extra: str | bytes) -> str:
     try:
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - a Python built without it
@@ -200,7 +420,7 @@ def _key(cwd: str, key_args: list[str], env: Mapping[str, str], lock: bytes | No
     for name in sorted(env):
         if name not in _VOLATILE_ENV:
             add(name, env[name])
-    add("\1", lock if lock is not None else "<no lock>")
+    add("\1", lock if lock is not None else "<no lock>", *extra)
     for shown, path in _input_files(cwd, env):
         data = _lock_memo.read_file(path)
         add(shown, data if data is not None else "<absent>")
@@ -262,13 +482,23 @@ _PLAIN_SOURCES = ('source = { registry = "', 'source = { editable = "." }', 'sou
 
 def _plain_project(result: Any, project: str) -> bool:
     """A lock whose packages all come from indexes, but for the project itself (``.``), which is
-    one project with no dynamic metadata: its inputs are the files :func:`_key` reads. (The lock's
-    text is read line by line, as uv writes it: parsing a large lock takes 0.1 s.)"""
-    for line in result.text.splitlines():
+    one project with no dynamic metadata: its inputs are the files :func:`_key` reads."""
+    return _plain_text(result.text) and _plain_pyproject(project)
+
+
+def _plain_text(text: str) -> bool:
+    """Whether a lock's packages all come from indexes or are the project itself (the text is read
+    line by line, as uv writes it: parsing a large lock takes 0.1 s)."""
+    for line in text.splitlines():
         if line.startswith("source = ") and not line.startswith(_PLAIN_SOURCES):
             return False
         if line.startswith("members = "):  # ([manifest]: a workspace)
             return False
+    return True
+
+
+def _plain_pyproject(project: str) -> bool:
+    """The project's pyproject.toml declares no dynamic field, no workspace and no `cache-keys`."""
     import tomllib
 
     try:
@@ -280,4 +510,4 @@ def _plain_project(result: Any, project: str) -> bool:
     if isinstance(table, dict) and table.get("dynamic"):
         return False
     tool = (data.get("tool") or {}).get("uv") or {}
-    return not (isinstance(tool, dict) and tool.get("workspace") is not None)
+    return not (isinstance(tool, dict) and (tool.get("workspace") is not None or tool.get("cache-keys") is not None))

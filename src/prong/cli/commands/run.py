@@ -39,8 +39,15 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     kwargs["inexact"] = not getattr(ns, "exact", False)
     if ns.no_sync:
         kwargs = {"python": ns.python}
+    from prong.cli import quick
+
+    def synced(r: object) -> None:
+        _summary(r, settings, print_sync)
+        if not ns.with_:  # (a run with `--with` is never answered from a memo)
+            quick.remember_sync(quick.pending, r)
+
     result = run_command(command, project, no_sync=ns.no_sync, with_=tuple(ns.with_), on_event=say,
-                         on_sync=lambda r: _summary(r, settings, print_sync), **kwargs)
+                         on_sync=synced, **kwargs)
     return result.returncode
 
 

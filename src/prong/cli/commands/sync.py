@@ -228,4 +228,7 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
         print_index_warnings(result.lock.index_warnings, settings)
         print_warnings(result.lock.warnings, settings)
     print_sync(result, settings)
+    from prong.cli import quick
+
+    quick.remember_sync(quick.pending, result)  # nothing to do: the next run with these inputs says so at once
     return 0
