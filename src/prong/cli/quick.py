@@ -203,6 +203,9 @@ def _try_sync(args: Sequence[str], env: Mapping[str, str], started: float) -> in
         return None
     if run and _executable(run[0], cwd, env) is None:
         return None  # (the full command says it cannot start it)
+    if any(a in key_args for a in ("-v", "-vv", "--verbose")):
+        sys.stderr.write(f"INFO prong.sync: the inputs and the environment are those of an earlier sync that had "
+                         f"nothing to do: nothing to do, from {memo}\n")
     seconds = time.perf_counter() - started
     shown = f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.2f}s"
     sys.stderr.write(output.replace("\0", shown))
@@ -231,6 +234,8 @@ def remember_sync(done: Pending | None, result: Any) -> bool:
     import re
 
     output = "".join(done.output.parts).replace("\0", "")
+    # (-v's request trace and -vv's debug lines told that run's story, not the next one's)
+    output = "".join(line for line in output.splitlines(keepends=True) if not line.startswith(("INFO ", "DEBUG ")))
     # uv's durations at the ends of lines ("in 12ms", "in 1.34s") become this run's
     output = re.sub(r" in [0-9.]+(?:ms|s)$", " in \0", output, flags=re.MULTILINE)
     return _lock_memo.write_noop(done.memo, output)
