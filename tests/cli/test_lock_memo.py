@@ -309,6 +309,7 @@ def test_run_with_nothing_to_sync_starts_the_command_at_once(index: IndexServer,
     (["run", "--with", "rich", "python"], None),
     (["sync", "--reinstall"], None),
     (["run"], None),
+    (["--cache-dir", "c", "sync"], ("sync", ["--cache-dir", "c"], "c", [])),
 ])
 def test_sync_command_lines_answered(args: list[str], expected: object) -> None:
     assert quick._parse_sync(args) == expected

@@ -67,7 +67,8 @@ _SYNC_FLAGS = frozenset({
 
 
 class Pending:
-    """A ``prong lock`` that found no memo: where its memo goes once it has succeeded."""
+    """A ``prong lock``, ``sync`` or ``run`` that found no memo: where its memo goes once it has
+    succeeded (and, for sync and run, what it printed)."""
 
     __slots__ = ("cwd", "memo", "output")
 
@@ -93,7 +94,7 @@ def answer(args: Sequence[str], environ: Mapping[str, str] | None = None) -> int
     env = os.environ if environ is None else environ
     if env.get("PRONG_NO_CACHE") or env.get("PRONG_NO_MEMO") or env.get("UV_PROJECT"):
         return None  # (UV_PROJECT: the project is not the working directory)
-    first = next((a for a in args if not a.startswith("-")), None)
+    first = next((a for a in args if a in ("lock", "sync", "run")), None)  # (the parsers check the rest)
     if first in ("sync", "run"):
         return _try_sync(args, env, started)
     if first != "lock":
