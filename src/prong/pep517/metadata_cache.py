@@ -62,7 +62,10 @@ def cache_keys(directory: Path) -> tuple[Any, ...]:
     import tomllib
 
     try:
-        data = tomllib.loads((directory / "pyproject.toml").read_text(encoding="utf-8"))
+        text = (directory / "pyproject.toml").read_text(encoding="utf-8")
+        if "cache-keys" not in text:  # the common case, without parsing
+            return DEFAULT_CACHE_KEYS
+        data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return DEFAULT_CACHE_KEYS
     try:
