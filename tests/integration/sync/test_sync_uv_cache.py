@@ -195,3 +195,27 @@ def test_cache_info_is_uvs(index: IndexServer, tmp_path: Path, monkeypatch: pyte
     theirs = (_site(root / ".venv") / "libdir-0.2.0.dist-info" / "uv_cache.json").read_bytes()
     assert b'"v2":' in theirs and b'"absent":null' in theirs and b'"PRONG_T_UNSET":null' in theirs
     assert cache_info_json(cache_info(lib)) == theirs
+
+
+def test_remove_in_workspace_member_reinstalls_it(index: IndexServer, tmp_path: Path,
+                                                  capfd: pytest.CaptureFixture[str]) -> None:
+    """`prong remove` in a workspace member edits the member's pyproject.toml: the member is
+    built and installed again (` ~ b`), as `uv remove` does, and its metadata drops the dependency."""
+    root = tmp_path / "ws"
+    member = root / "packages" / "b"
+    (member / "src" / "b").mkdir(parents=True)
+    (member / "src" / "b" / "__init__.py").write_text("")
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "0.1.0"\nrequires-python = ">=3.9"\ndependencies = ["b"]\n\n'
+        '[tool.uv.sources]\nb = { workspace = true }\n\n[tool.uv.workspace]\nmembers = ["packages/*"]\n\n'
+        f'[[tool.uv.index]]\nname = "local"\nurl = "{index.simple_url}"\ndefault = true\n')
+    (member / "pyproject.toml").write_text(_lib_pyproject("b", index.simple_url, '"helper"'))
+    cache = tmp_path / "cache"
+    code, _, err = _prong(root, cache, capfd, "sync", "--python", sys.executable)
+    assert code == 0 and " + b==0.2.0" in err, err
+    time.sleep(0.02)
+    code, _, err = _prong(member, cache, capfd, "remove", "helper")
+    assert code == 0, err
+    assert f" ~ b==0.2.0 (from {member.resolve().as_uri()})" in err and " - helper==1.0" in err, err
+    metadata = (_site(root / ".venv") / "b-0.2.0.dist-info" / "METADATA").read_text()
+    assert "Requires-Dist" not in metadata
