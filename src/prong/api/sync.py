@@ -457,7 +457,7 @@ def _fresh_stamp(root: Path, environ: Mapping[str, str], lock_bytes: bytes,
             return None
         if not os.path.exists(data["python"]):
             return None
-        for source, raw in data.get("local", {}).items():
+        for source, raw in data["local"].items():  # a stamp without it predates the records
             if raw is None or not _fresh_source(Path(source), raw.encode("utf-8")):
                 return None
         from prong.python import Interpreter
