@@ -350,14 +350,15 @@ def sync(
         installed = scan_installed(venv.site_packages)
         plan = make_plan(wanted, installed, exact=not inexact,
                          reinstall=True if reinstall else {normalize_name(n) for n in reinstall_packages})
-        plan = _keep_fresh_editables(plan, directory)
+        plan = _keep_fresh_local(plan)
         timings["plan"] = time.perf_counter() - started
         removed = tuple(sorted(_label(d) for d in plan.to_remove))
         added = tuple(sorted(_label(w) for w in plan.to_install))
         unchanged = tuple(sorted(str(w) for w, _ in plan.unchanged))
         if dry_run or plan.empty:
             if plan.empty and not dry_run:
-                _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged, len(lk.packages))
+                _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged, len(lk.packages),
+                             _local_infos(plan.unchanged, ()))
             return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
                               unchanged, 0, dry_run, timings)
         _drop_stamp(venv.root)
@@ -384,7 +385,7 @@ def sync(
         def install_one(want: Wanted) -> None:
             item = unpacked[want.name]
             files = link_unpacked(item.unpacked, venv, link_mode=mode, direct_url=item.direct_url,
-                                  extra_files=item.extra_files)
+                                  extra_files=item.extra_files, cache_info=item.cache_info)
             if compile_bytecode:
                 site = venv.scheme()["purelib" if item.unpacked.purelib else "platlib"]
                 written.extend(site / f for f in files if f.endswith(".py"))
@@ -399,7 +400,8 @@ def sync(
         timings["install"] = time.perf_counter() - started
         if not python_platform:
             unchanged_now = tuple(sorted({*unchanged, *(str(w) for w in plan.to_install)}))
-            _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged_now, len(lk.packages))
+            _write_stamp(directory, env, venv, lock_bytes, stamp_options, unchanged_now, len(lk.packages),
+                         _local_infos(plan.unchanged, [(w, unpacked[w.name].cache_info) for w in plan.to_install]))
         return SyncResult(venv.root, venv.interpreter, created, lock_result, len(lk.packages), added, removed,
                           unchanged, prepared, False, timings)
 
@@ -410,7 +412,9 @@ def sync(
 # version, pyproject.toml, uv.lock, pyvenv.cfg, .python-version, setup.py/setup.cfg times, the
 # options) and site-packages' modification time. The next ``--frozen`` sync of the same inputs,
 # with no package added to or removed from site-packages since (each changes the directory's
-# time), has nothing to do and says so without reading the lock.
+# time), has nothing to do and says so without reading the lock. The stamp also keeps the
+# ``uv_cache.json`` of each package installed from a local directory or file: when a source's
+# cache info (uv's cache keys) no longer matches it, the full sync decides again.
 
 _STAMP = ".prong-sync"
 
@@ -453,6 +457,9 @@ def _fresh_stamp(root: Path, environ: Mapping[str, str], lock_bytes: bytes,
             return None
         if not os.path.exists(data["python"]):
             return None
+        for source, raw in data["local"].items():  # a stamp without it predates the records
+            if raw is None or not _fresh_source(Path(source), raw.encode("utf-8")):
+                return None
         from prong.python import Interpreter
 
         interp = Interpreter.from_json(Path(data["python"]), data["interpreter"])
@@ -462,7 +469,7 @@ def _fresh_stamp(root: Path, environ: Mapping[str, str], lock_bytes: bytes,
 
 
 def _write_stamp(root: Path, environ: Mapping[str, str], venv: Venv, lock_bytes: bytes, options: str,
-                 unchanged: Sequence[str], resolved: int) -> None:
+                 unchanged: Sequence[str], resolved: int, local: Mapping[str, str | None] | None = None) -> None:
     import json
 
     key = _stamp_key(root, environ, lock_bytes, options)
@@ -472,7 +479,7 @@ def _write_stamp(root: Path, environ: Mapping[str, str], venv: Venv, lock_bytes:
     data = {
         "key": key[1], "site": str(venv.site_packages), "site_mtime": os.stat(venv.site_packages).st_mtime_ns,
         "python": str(venv.python), "unchanged": list(unchanged), "resolved": resolved,
-        "interpreter": _interpreter_json(interp),
+        "interpreter": _interpreter_json(interp), "local": dict(local or {}),
     }
     tmp = venv.root / f".{_STAMP}.tmp"
     try:
@@ -865,15 +872,18 @@ def _walk_order(lk: Lock, selected: Sequence[LockedPackage], root_names: Sequenc
     return order
 
 
-def _keep_fresh_editables(plan: Any, root: Path) -> Any:
-    """An editable install stays while the project's build files are older than it; when
-    pyproject.toml, setup.py or setup.cfg changed since, it is built and installed again (uv's
-    default ``cache-keys``)."""
+def _keep_fresh_local(plan: Any) -> Any:
+    """uv's freshness check of an install from a local directory (editable or not) or file: it
+    stays while the ``uv_cache.json`` it was installed with matches the source's cache info now
+    (uv's ``cache-keys``: by default the change times of pyproject.toml, setup.py and setup.cfg
+    and the creation time of ``src/``); otherwise, or without a ``uv_cache.json`` (installed by
+    another tool), it is built and installed again."""
     from prong.installer.plan import Plan
 
     keep, again = [], list(plan.reinstall)
     for want, have in plan.unchanged:
-        if want.editable_url and _newer_build_files(root, have.path / "RECORD"):
+        source = _local_source(want)
+        if source is not None and not _fresh_source(source, _read_bytes(have.path / "uv_cache.json")):
             again.append((want, have))
         else:
             keep.append((want, have))
@@ -882,18 +892,53 @@ def _keep_fresh_editables(plan: Any, root: Path) -> Any:
     return Plan(tuple(keep), plan.install, tuple(again), plan.remove)
 
 
-def _newer_build_files(root: Path, record: Path) -> bool:
+def _local_source(want: Wanted) -> Path | None:
+    """The local directory or file ``want`` is installed from, if any."""
+    item = want.payload
+    return getattr(item, "local_file", None) or getattr(item, "build_source", None)
+
+
+def _read_bytes(path: Path) -> bytes | None:
     try:
-        installed = record.stat().st_mtime
+        return path.read_bytes()
     except OSError:
-        return True
-    for name in ("pyproject.toml", "setup.py", "setup.cfg"):
-        try:
-            if (root / name).stat().st_mtime > installed:
-                return True
-        except OSError:
-            continue
-    return False
+        return None
+
+
+def _fresh_source(source: Path, installed: bytes | None) -> bool:
+    """Whether ``installed`` (a ``uv_cache.json``) is the cache info of ``source`` now."""
+    from prong.pep517.metadata_cache import cache_info, parse_cache_info
+
+    if installed is None:
+        return False
+    recorded = parse_cache_info(installed)
+    try:
+        return recorded is not None and recorded == cache_info(source)
+    except OSError:
+        return False
+
+
+def _local_cache_info(source: Path) -> bytes | None:
+    """The ``uv_cache.json`` for an install from ``source`` (none when it records nothing, as uv)."""
+    from prong.pep517.metadata_cache import cache_info, cache_info_empty, cache_info_json
+
+    try:
+        info = cache_info(source)
+    except OSError:
+        return None
+    return None if cache_info_empty(info) else cache_info_json(info)
+
+
+def _local_infos(unchanged: Sequence[tuple[Wanted, InstalledDist]],
+                 installed: Sequence[tuple[Wanted, bytes | None]]) -> dict[str, str | None]:
+    """For the no-op stamp: the ``uv_cache.json`` of each install from a local source, by source."""
+    out: dict[str, str | None] = {}
+    pairs = [(want, _read_bytes(have.path / "uv_cache.json")) for want, have in unchanged]
+    for want, raw in (*pairs, *installed):
+        source = _local_source(want)
+        if source is not None:
+            out[str(source)] = raw.decode("utf-8", "replace") if raw is not None else None
+    return out
 
 
 # -- fetch, build and unpack -----------------------------------------------------------------------
@@ -904,6 +949,7 @@ class _Ready:
     unpacked: Any
     direct_url: Mapping[str, object] | None = None
     extra_files: Mapping[str, bytes] | None = None
+    cache_info: bytes | None = None  # uv_cache.json of an install from a local source
 
 
 def _http_client(root: Path, config: Any, environ: Mapping[str, str], cache: Cache, offline: bool,
@@ -1109,7 +1155,18 @@ def _dispatch(http: HttpClient, cache: Cache, venv: Venv, root: Path, lock_optio
 
 
 def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> _Ready:
-    """Build the editable project, or a wheel from the locked sdist, and unpack it."""
+    """Build the editable project, or a wheel from the locked sdist, and unpack it. An install
+    from a local source gets its cache info, taken before the build (as uv takes it)."""
+    import dataclasses
+
+    source = item.local_file or item.build_source
+    info = _local_cache_info(source) if source is not None else None
+    ready = _build_unpacked(dispatch, item, venv, cache, root)
+    return ready if info is None else dataclasses.replace(ready, cache_info=info)
+
+
+def _build_unpacked(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> _Ready:
+    """:func:`_build` but the cache info."""
     import hashlib
     import tempfile
 

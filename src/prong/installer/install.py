@@ -6,7 +6,8 @@ with their ``#!python`` shebang rewritten, ``headers`` under ``include/site/pyth
 ``data`` at the venv root), by hard link (the default; a copy where the file system refuses),
 copy, symlink or clone (reflink where the OS offers it, else a copy). Then it writes the
 console and GUI scripts of ``entry_points.txt``, ``INSTALLER`` (``prong``), ``REQUESTED``,
-``direct_url.json`` when given, and ``RECORD`` listing all of them (sorted by path, as uv
+``direct_url.json`` and ``uv_cache.json`` (uv's freshness record of a local source) when given,
+and ``RECORD`` listing all of them (sorted by path, as uv
 writes it). The ``.dist-info``
 directory is assembled under a temporary name and renamed last, so until then the package
 does not count as installed; any error or interrupt removes what was written (the package is
@@ -194,10 +195,13 @@ def link_unpacked(
     link_mode: LinkMode = "hardlink",
     direct_url: Mapping[str, object] | None = None,
     extra_files: Mapping[str, bytes] | None = None,
+    cache_info: bytes | None = None,
 ) -> list[str]:
     """Install ``unpacked`` into ``venv``; returns the RECORD paths written (relative to site-packages).
 
-    ``extra_files`` are more files for the root of site-packages (an editable install's ``.pth``)."""
+    ``extra_files`` are more files for the root of site-packages (an editable install's ``.pth``);
+    ``cache_info`` the ``uv_cache.json`` of an install from a local source
+    (:func:`prong.pep517.metadata_cache.cache_info_json`)."""
     scheme = venv.scheme()
     site = scheme["purelib"] if unpacked.purelib else scheme["platlib"]
     dist_info = f"{unpacked.dist_info}.dist-info"
@@ -314,6 +318,8 @@ def link_unpacked(
         meta: list[tuple[str, bytes]] = [("REQUESTED", b"")]
         if direct_url is not None:
             meta.append(("direct_url.json", json.dumps(direct_url, separators=(",", ":")).encode()))
+        if cache_info is not None:
+            meta.append(("uv_cache.json", cache_info))
         meta.append(("INSTALLER", INSTALLER_NAME.encode()))
         for file_name, content in meta:
             (staging / file_name).write_bytes(content)

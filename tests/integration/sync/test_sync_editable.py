@@ -249,12 +249,21 @@ def _same_install(theirs_root: Path, ours_root: Path, dist_info: str) -> None:
     assert sorted(p.name for p in _site(ours_venv).glob("*.dist-info")) == \
         sorted(p.name for p in _site(theirs_venv).glob("*.dist-info"))
     theirs, ours = _record(theirs_venv, dist_info), _record(ours_venv, dist_info)
-    # uv's own notes on the build, for its freshness check (docs/conformance.md): not prong's business
-    uv_only = {f"{dist_info}/uv_build.json", f"{dist_info}/uv_cache.json"}
+    # uv's note of the build settings (docs/conformance.md): not prong's business
+    uv_only = {f"{dist_info}/uv_build.json"}
     assert uv_only <= {r[0] for r in theirs}
     theirs = [r for r in theirs if r[0] not in uv_only]
     assert [r[0] for r in ours] == [r[0] for r in theirs]
     for (path, *their_entry), (_, *our_entry) in zip(theirs, ours):
+        if path.endswith("/uv_cache.json"):
+            # uv's freshness record: the same fields, the times of two different trees
+            ours_info = json.loads((_site(ours_venv) / path).read_text())
+            theirs_info = json.loads((_site(theirs_venv) / path).read_text())
+            assert list(ours_info) == list(theirs_info) == ["timestamp", "commit", "tags", "env", "directories"]
+            assert {k: v for k, v in ours_info.items() if k not in ("timestamp", "directories")} == \
+                {k: v for k, v in theirs_info.items() if k not in ("timestamp", "directories")}
+            assert list(ours_info["directories"]) == list(theirs_info["directories"]) == ["src"]
+            continue
         if path.endswith("/INSTALLER"):
             assert our_entry == [record_hash(b"prong"), "5"] and their_entry == [record_hash(b"uv"), "2"]
             continue
