@@ -278,8 +278,9 @@ def _parse_sync(args: Sequence[str]) -> tuple[str, list[str], str | None, list[s
 
 def _venv_state(cwd: str) -> tuple[str, ...] | None:
     """What says the project's environment is as a sync left it: its pyvenv.cfg, its interpreter
-    (the file), site-packages' modification time; and the project's `src` directory (a cache key
-    of the editable project, as uv's)."""
+    (the file), site-packages' modification time; and the change times of the editable project's
+    cache keys (uv's defaults: pyproject.toml, setup.py, setup.cfg, the `src` directory), which
+    make uv, and prong, install it again."""
     venv = os.path.join(cwd, ".venv")
     cfg = _lock_memo.read_file(os.path.join(venv, "pyvenv.cfg"))
     if cfg is None:
@@ -289,13 +290,15 @@ def _venv_state(cwd: str) -> tuple[str, ...] | None:
     if len(sites) != 1:
         return None
     python = os.stat(os.path.join(venv, "bin", "python"))
-    try:
-        src = os.stat(os.path.join(cwd, "src"))
-        src_state = f"{src.st_ino}:{src.st_ctime_ns}"
-    except FileNotFoundError:
-        src_state = "<no src>"
+    keys = []  # (uv's default cache keys of the editable project: the files' ctimes, the directory's)
+    for name in ("pyproject.toml", "setup.py", "setup.cfg", "src"):
+        try:
+            st = os.stat(os.path.join(cwd, name))
+            keys.append(f"{name}:{st.st_ino}:{st.st_ctime_ns}")
+        except FileNotFoundError:
+            keys.append(f"{name}:<absent>")
     return (cfg.decode("utf-8", "surrogateescape"), f"{python.st_ino}:{python.st_size}:{python.st_mtime_ns}",
-            f"{sites[0]}:{os.stat(sites[0]).st_mtime_ns}", src_state)
+            f"{sites[0]}:{os.stat(sites[0]).st_mtime_ns}", *keys)
 
 
 def _run_environment(cwd: str, env: Mapping[str, str]) -> dict[str, str]:
