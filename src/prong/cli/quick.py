@@ -245,35 +245,12 @@ def remember_sync(done: Pending | None, result: Any) -> bool:
 def _parse_sync(args: Sequence[str]) -> tuple[str, list[str], str | None, list[str]] | None:
     """(``sync`` or ``run``, the arguments that are part of the key, ``--cache-dir``, the command
     ``run`` starts), or ``None`` for a command line this module does not answer."""
-    key_args: list[str] = []
-    cache_dir = None
-    command = None
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if command is None and arg in ("sync", "run"):
-            command = arg
-        elif command == "run" and arg == "--":
-            rest = list(args[i + 1:])
-            return (command, key_args, cache_dir, rest) if rest else None
-        elif command == "run" and not arg.startswith("-"):
-            return command, key_args, cache_dir, list(args[i:])
-        elif name in _SYNC_VALUE_OPTIONS:
-            if not eq:
-                i += 1
-                if i >= len(args) or args[i].startswith("-"):
-                    return None
-                value = args[i]
-            if name == "--cache-dir":
-                cache_dir = value
-            key_args += [name, value]
-        elif arg in _SYNC_FLAGS:
-            key_args.append(arg)
-        else:
-            return None
-        i += 1
-    return (command, key_args, cache_dir, []) if command == "sync" else None
+    scanned = _scan(args, ("sync", "run"), _SYNC_VALUE_OPTIONS, _SYNC_FLAGS)
+    if scanned is None or (scanned[0] == "run" and not scanned[2]):
+        return None
+    command, options, rest = scanned
+    key_args = [part for name, value in options for part in ((name,) if value is None else (name, value))]
+    return command, key_args, dict(options).get("--cache-dir"), rest
 
 
 def _venv_state(cwd: str) -> tuple[str, ...] | None:
@@ -365,36 +342,50 @@ def _spawn(command: list[str], cwd: str, env: Mapping[str, str]) -> int | None:
 
 def _parse(args: Sequence[str]) -> tuple[list[str], str | None, bool, bool, bool] | None:
     """(the arguments that are part of the key, ``--cache-dir``, quiet, ``--locked``, verbose), or
-    ``None`` for a command line this module does not answer."""
-    key_args: list[str] = []
-    cache_dir = None
-    quiet = locked = verbose = False
-    command_seen = False
+    ``None`` for a ``prong lock`` command line this module does not answer."""
+    scanned = _scan(args, ("lock",), _VALUE_OPTIONS, _FLAGS | _OUTPUT_FLAGS)
+    if scanned is None:
+        return None
+    options = scanned[1]
+    key_args = [part for name, value in options if name not in _OUTPUT_FLAGS
+                for part in ((name,) if value is None else (name, value))]
+    names = [name for name, _ in options]
+    quiet = any(n.startswith(("-q", "--quiet")) for n in names)
+    verbose = any(n.startswith(("-v", "--verbose")) for n in names)
+    locked = any(n in ("--locked", "--check") for n in names)
+    return key_args, dict(options).get("--cache-dir"), quiet, locked, verbose
+
+
+def _scan(args: Sequence[str], commands: tuple[str, ...], values: frozenset[str],
+          flags: frozenset[str]) -> tuple[str, list[tuple[str, str | None]], list[str]] | None:
+    """(the command, its options in order as (name, value or ``None``), the words after a ``run``'s
+    options), or ``None`` when a word is none of ``commands`` and of the options ``values`` (taking
+    a value) and ``flags``."""
+    command = None
+    options: list[tuple[str, str | None]] = []
     i = 0
     while i < len(args):
         arg = args[i]
         name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
-        if arg == "lock" and not command_seen:
-            command_seen = True
-        elif name in _VALUE_OPTIONS:
+        if command is None and arg in commands:
+            command = arg
+        elif command == "run" and arg == "--":
+            return command, options, list(args[i + 1:])
+        elif command == "run" and not arg.startswith("-"):
+            return command, options, list(args[i:])
+        elif name in values:
             if not eq:
                 i += 1
                 if i >= len(args) or args[i].startswith("-"):
                     return None
                 value = args[i]
-            if name == "--cache-dir":
-                cache_dir = value
-            key_args += [name, value]
-        elif arg in _OUTPUT_FLAGS:
-            quiet = quiet or arg.startswith(("-q", "--quiet"))
-            verbose = verbose or arg.startswith(("-v", "--verbose"))
-            locked = locked or arg in ("--locked", "--check")
-        elif arg in _FLAGS:
-            key_args.append(arg)
+            options.append((name, value))
+        elif arg in flags:
+            options.append((arg, None))
         else:
             return None
         i += 1
-    return (key_args, cache_dir, quiet, locked, verbose) if command_seen else None
+    return (command, options, []) if command is not None else None
 
 
 def _cache_root(cache_dir: str | None, env: Mapping[str, str]) -> str:
