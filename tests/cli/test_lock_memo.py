@@ -214,6 +214,15 @@ def test_memo_rejects_a_changed_entry(tmp_path: Path) -> None:
     entry.unlink()
     assert _lock_memo.read(memo) is None
     assert not _lock_memo.write(memo, 3, "LOCK", {str(entry): time.time() - 1})  # already stale: not kept
+    # a damaged memo (the lock cut short) is no memo: a lock is never written from it
+    assert _lock_memo.write(memo, 3, "LOCK TEXT", {})
+    Path(memo).write_bytes(Path(memo).read_bytes()[:-4])
+    assert _lock_memo.read(memo) is None
+    noop = _lock_memo.noop_path(str(tmp_path / "cache"), "cd" * 20)
+    assert _lock_memo.write_noop(noop, "Checked 2 packages in \0\n")
+    assert _lock_memo.read_noop(noop) == "Checked 2 packages in \0\n"
+    Path(noop).write_bytes(Path(noop).read_bytes().replace(b"Checked 2", b"Checked 3"))
+    assert _lock_memo.read_noop(noop) is None
 
 
 def test_cache_prune_removes_the_memos_that_no_longer_hold(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ the keys and answers from the memos before anything heavy is imported; this modu
 
 A memo is a few text lines, then a blank line, then the lock::
 
-    prong-resolved-1
+    prong-resolved-2
+    <length and CRC-32 of the lock text>
     <packages>
     <fresh until: time.time() scale>
     <number of cache entries>
@@ -25,7 +26,7 @@ import time
 __all__ = ["FORMAT", "noop_path", "path", "prune", "read", "read_file", "read_noop", "write", "write_atomic",
            "write_noop"]
 
-FORMAT = "prong-resolved-1"
+FORMAT = "prong-resolved-2"
 _BUCKET = ("locks-v1", "resolved")
 
 
@@ -42,12 +43,12 @@ def read(memo: str, now: float | None = None) -> tuple[int, bytes] | None:
             return None
         head, _, text = data.partition(b"\n\n")
         lines = head.decode("utf-8", "surrogateescape").split("\n")
-        if lines[0] != FORMAT:
+        if lines[0] != FORMAT or lines[1] != _check(text):  # (a damaged memo is no memo)
             return None
-        packages, fresh_until, count = int(lines[1]), float(lines[2]), int(lines[3])
-        if (time.time() if now is None else now) >= fresh_until or len(lines) != 4 + count:
+        packages, fresh_until, count = int(lines[2]), float(lines[3]), int(lines[4])
+        if (time.time() if now is None else now) >= fresh_until or len(lines) != 5 + count:
             return None
-        for line in lines[4:]:
+        for line in lines[5:]:
             mtime, size, entry = line.split(" ", 2)
             st = os.stat(entry)
             if st.st_mtime_ns != int(mtime) or st.st_size != int(size):
@@ -63,20 +64,21 @@ def write(memo: str, packages: int, text: str, entries: dict[str, float]) -> boo
     fresh_until = min(entries.values(), default=float("inf"))
     if fresh_until <= time.time():
         return False
-    lines = [FORMAT, str(packages), repr(fresh_until), str(len(entries))]
+    body = text.encode("utf-8")
+    lines = [FORMAT, _check(body), str(packages), repr(fresh_until), str(len(entries))]
     try:
         for entry in sorted(entries):
             if "\n" in entry:
                 return False
             st = os.stat(entry)
             lines.append(f"{st.st_mtime_ns} {st.st_size} {entry}")
-        write_atomic(memo, "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\n" + text.encode("utf-8"))
+        write_atomic(memo, "\n".join(lines).encode("utf-8", "surrogateescape") + b"\n\n" + body)
     except OSError:
         return False  # only an optimisation
     return True
 
 
-_NOOP_FORMAT = "prong-noop-1\n"
+_NOOP_FORMAT = "prong-noop-2\n"
 
 
 def noop_path(cache_root: str, key: str) -> str:
@@ -89,12 +91,16 @@ def read_noop(memo: str) -> str | None:
     data = read_file(memo)
     if data is None or not data.startswith(_NOOP_FORMAT.encode()):
         return None
-    return data[len(_NOOP_FORMAT):].decode("utf-8", "surrogateescape")
+    check, _, body = data[len(_NOOP_FORMAT):].partition(b"\n")
+    if check.decode("ascii", "replace") != _check(body):
+        return None
+    return body.decode("utf-8", "surrogateescape")
 
 
 def write_noop(memo: str, output: str) -> bool:
+    body = output.encode("utf-8", "surrogateescape")
     try:
-        write_atomic(memo, (_NOOP_FORMAT + output).encode("utf-8", "surrogateescape"))
+        write_atomic(memo, _NOOP_FORMAT.encode() + _check(body).encode() + b"\n" + body)
     except OSError:
         return False
     return True
@@ -127,6 +133,13 @@ def prune(cache_root: str) -> tuple[int, int]:
         except OSError:
             pass
     return files, size
+
+
+def _check(data: bytes) -> str:
+    """The length and CRC-32 of ``data``, as a memo records them."""
+    from zlib import crc32
+
+    return f"{len(data)}:{crc32(data):08x}"
 
 
 def read_file(name: str) -> bytes | None:
