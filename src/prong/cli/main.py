@@ -124,7 +124,7 @@ def _cache_startup_bytecode() -> None:
     double its time."""
     import os
 
-    modules = [sys.modules.get(n) for n in ("prong", "prong.cli", "prong.cli.main", "prong.cli.quick")]
+    modules = [m for n, m in list(sys.modules.items()) if n == "prong" or n.startswith("prong.")]
     main_module = sys.modules.get("__main__")
     if getattr(getattr(main_module, "__spec__", None), "name", None) == "prong.__main__":
         modules.append(main_module)
