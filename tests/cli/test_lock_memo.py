@@ -306,6 +306,13 @@ def test_run_with_nothing_to_sync_starts_the_command_at_once(index: IndexServer,
     (project / "hello.py").write_text("import sys\nprint(sys.executable)\n")
     script_run = _prong(project, index, tmp_path, "run", "hello.py")
     assert script_run.returncode == 0 and script_run.stdout == f"{project / '.venv' / 'bin' / 'python'}\n"
+    sub = project / "tests"  # from a subdirectory: the project's environment, the command in the subdirectory
+    sub.mkdir()
+    here = "import os, sys; print(os.getcwd(), sys.prefix)"
+    for _ in range(2):
+        done = _prong(sub, index, tmp_path, "run", "python", "-c", here, importtime=True)
+        assert done.returncode == 0 and done.stdout == f"{sub} {project / '.venv'}\n", done.stderr
+    assert not any(m.startswith("prong.api.run") for m in _imported(done.stderr))  # the second: from its memo
     missing = _prong(project, index, tmp_path, "run", "no-such-command-here")  # the full command says so
     assert missing.returncode == 2 and "Failed to spawn: `no-such-command-here`" in missing.stderr
 

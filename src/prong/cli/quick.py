@@ -186,13 +186,16 @@ def _try_sync(args: Sequence[str], env: Mapping[str, str], started: float) -> in
     command, key_args, cache_dir, run = parsed
     try:
         cwd = os.getcwd()
-        existing = _lock_memo.read_file(os.path.join(cwd, "uv.lock"))
+        root = _project_root(cwd)  # (run from a subdirectory: the project's directory above)
+        if root is None:
+            return None
+        existing = _lock_memo.read_file(os.path.join(root, "uv.lock"))
         if existing is None:
             return None  # (a sync that locks first: it changes something)
-        venv = _venv_state(cwd)
+        venv = _venv_state(root)
         if venv is None:
             return None
-        key = _key(cwd, [command, *key_args], env, existing, *venv)
+        key = _key(cwd, [command, *key_args, f"@{os.path.relpath(cwd, root)}"], env, existing, *venv)
         memo = _lock_memo.noop_path(_cache_root(cache_dir, env), key)
     except (OSError, ValueError):
         return None
@@ -200,9 +203,9 @@ def _try_sync(args: Sequence[str], env: Mapping[str, str], started: float) -> in
     if output is None:
         tee = _Tee(sys.stderr)
         sys.stderr = tee
-        pending = Pending(cwd, memo, tee)
+        pending = Pending(root, memo, tee)
         return None
-    if run and _executable(run[0], cwd, env) is None:
+    if run and _executable(run[0], root, env) is None:
         return None  # (the full command says it cannot start it)
     if any(a in key_args for a in ("-v", "-vv", "--verbose")):
         sys.stderr.write(f"INFO prong.sync: the inputs and the environment are those of an earlier sync that had "
@@ -213,7 +216,7 @@ def _try_sync(args: Sequence[str], env: Mapping[str, str], started: float) -> in
     sys.stderr.flush()
     if not run:
         return 0
-    return _spawn(run, cwd, env)
+    return _spawn(run, root, env)
 
 
 def remember_sync(done: Pending | None, result: Any) -> bool:
@@ -253,6 +256,18 @@ def _parse_sync(args: Sequence[str]) -> tuple[str, list[str], str | None, list[s
     return command, key_args, dict(options).get("--cache-dir"), rest
 
 
+def _project_root(cwd: str) -> str | None:
+    """The nearest directory, from ``cwd`` up, with a pyproject.toml (the project a full sync
+    finds, when it holds the lock: the memo's conditions check that the sync used it)."""
+    here = cwd
+    while not os.path.isfile(os.path.join(here, "pyproject.toml")):
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+    return here
+
+
 def _venv_state(cwd: str) -> tuple[str, ...] | None:
     """What says the project's environment is as a sync left it: its pyvenv.cfg, its interpreter
     (the file), site-packages' modification time; and the change times of the editable project's
@@ -278,9 +293,9 @@ def _venv_state(cwd: str) -> tuple[str, ...] | None:
             f"{sites[0]}:{os.stat(sites[0]).st_mtime_ns}", *keys)
 
 
-def _run_environment(cwd: str, env: Mapping[str, str]) -> dict[str, str]:
+def _run_environment(root: str, env: Mapping[str, str]) -> dict[str, str]:
     """The environment ``prong.api.run.run`` gives the command (the project's venv first)."""
-    venv = os.path.join(cwd, ".venv")
+    venv = os.path.join(root, ".venv")
     out = dict(env)
     out["VIRTUAL_ENV"] = venv
     out.pop("PYTHONHOME", None)
@@ -288,13 +303,13 @@ def _run_environment(cwd: str, env: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _executable(name: str, cwd: str, env: Mapping[str, str]) -> str | None:
+def _executable(name: str, root: str, env: Mapping[str, str]) -> str | None:
     """Where ``name`` is found on the run's PATH (as the command is started), or ``None``."""
     if name.endswith((".py", ".pyw")) and os.path.isfile(name):
-        return os.path.join(cwd, ".venv", "bin", "python")
+        return os.path.join(root, ".venv", "bin", "python")
     if os.sep in name:
         return name if os.access(name, os.X_OK) and os.path.isfile(name) else None
-    for directory in _run_environment(cwd, env)["PATH"].split(os.pathsep):
+    for directory in _run_environment(root, env)["PATH"].split(os.pathsep):
         candidate = os.path.join(directory or ".", name)
         if os.access(candidate, os.X_OK) and os.path.isfile(candidate):
             return candidate
@@ -305,17 +320,17 @@ def _executable(name: str, cwd: str, env: Mapping[str, str]) -> str | None:
 spawned = False
 
 
-def _spawn(command: list[str], cwd: str, env: Mapping[str, str]) -> int | None:
+def _spawn(command: list[str], root: str, env: Mapping[str, str]) -> int | None:
     """Run ``command`` in the project's environment and wait for it, as ``prong run`` does; its
     exit code (128 + N when signal N ended it)."""
     argv = list(command)
     if argv[0].endswith((".py", ".pyw")) and os.path.isfile(argv[0]):
-        argv = [os.path.join(cwd, ".venv", "bin", "python"), *argv]
-    program = _executable(argv[0], cwd, env)
+        argv = [os.path.join(root, ".venv", "bin", "python"), *argv]
+    program = _executable(argv[0], root, env)
     assert program is not None
     sys.stdout.flush()
     try:
-        pid = os.posix_spawn(program, argv, _run_environment(cwd, env))
+        pid = os.posix_spawn(program, argv, _run_environment(root, env))
     except OSError:
         return None  # nothing started: the full command says why
     global spawned
