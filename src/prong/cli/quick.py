@@ -158,7 +158,7 @@ def remember(done: Pending, result: Any, printed_more: bool) -> bool:
 # (nothing resolved), is answered the same way: its key is the lock's (the command line, the
 # environment, the configuration and project files, the lock) plus the environment's state (its
 # pyvenv.cfg, its interpreter, site-packages' modification time, which every install or removal
-# changes) and the project's `src` directory; the memo is what the command printed. A hit prints
+# changes) and the editable project's cache keys; the memo is what the command printed. A hit prints
 # that again (with this run's time) and, for `run`, starts the command in the environment as
 # `prong.api.run` does.
 
@@ -237,7 +237,12 @@ def remember_sync(done: Pending | None, result: Any) -> bool:
         return False
     import re
 
-    output = "".join(done.output.parts).replace("\0", "")
+    logs = sys.modules.get("prong.cli.logs")
+    if logs is not None and logs.written:
+        return False  # (a warning: the memo would not say it again)
+    output = "".join(done.output.parts)
+    if "\r" in output or "\x1b" in output or "\0" in output:
+        return False  # (a progress line, colours: not for a replay)
     # (-v's request trace and -vv's debug lines told that run's story, not the next one's)
     output = "".join(line for line in output.splitlines(keepends=True) if not line.startswith(("INFO ", "DEBUG ")))
     # uv's durations at the ends of lines ("in 12ms", "in 1.34s") become this run's
