@@ -329,3 +329,27 @@ def test_run_with_nothing_to_sync_starts_the_command_at_once(index: IndexServer,
 ])
 def test_sync_command_lines_answered(args: list[str], expected: object) -> None:
     assert quick._parse_sync(args) == expected
+
+
+def test_run_prints_what_uv_run_prints(index: IndexServer, project: Path, tmp_path: Path) -> None:
+    """`uv run`'s sync says only what it installed or removed, unless -v or --show-resolution."""
+    from tests.support.uv import run_uv
+
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    (twin / "pyproject.toml").write_text(PYPROJECT + f'\n[[tool.uv.index]]\nurl = "{index.simple_url}"\ndefault = true\n')
+    outputs = []
+    for where, tool in ((project, "prong"), (twin, "uv")):
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            if tool == "prong":
+                return _prong(where, index, tmp_path, "run", *args)
+            return run_uv(["run", *args], where, tmp_path)
+
+        assert (run("python", "-c", "pass")).returncode == 0  # creates and syncs the venv
+        for path in _site(where).glob("beta*"):
+            shutil.rmtree(path)
+        reinstalled = run("python", "-c", "pass")
+        unchanged = run("python", "-c", "pass")
+        shown = run("--show-resolution", "python", "-c", "pass")
+        outputs.append([_summary(p.stderr) for p in (reinstalled, unchanged, shown)])
+    assert outputs[0] == outputs[1] == [["Installed 1 package"], [], ["Resolved 3 packages", "Checked 2 packages"]]

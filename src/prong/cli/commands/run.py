@@ -16,6 +16,8 @@ def add_arguments(parser: argparse.ArgumentParser, path: tuple[str, ...]) -> Non
     add_lock_arguments(parser)
     add_install_arguments(parser)
     parser.add_argument("--no-sync", action="store_true", help="Run in the environment as it is")
+    parser.add_argument("--show-resolution", action="store_true",
+                        help="Print the sync's resolution and check lines too (as with -v; also UV_SHOW_RESOLUTION)")
     parser.add_argument("--with", dest="with_", action="append", default=[], metavar="REQ",
                         help="Run with REQ installed in an overlay environment (repeatable)")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="The command and its arguments")
@@ -34,7 +36,17 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
 
         raise UsageError("`prong run` needs a command", "For example `prong run python -c 'import sys'`.")
     project = settings.project if settings.project is not None else Path.cwd()
-    say = (lambda line: None) if settings.quiet else (lambda line: print(line, file=sys.stderr))
+    import os
+
+    # as uv: the sync before the command says only what it installed or removed (and what it
+    # built), unless -v or --show-resolution asks for its "Resolved ..." and "Checked ..." lines
+    show = bool(settings.verbose or ns.show_resolution
+                or os.environ.get("UV_SHOW_RESOLUTION", "").strip().lower() in ("1", "true", "yes", "on"))
+
+    def say(line: str) -> None:
+        if not settings.quiet and (show or not line.startswith("Resolved ")):
+            print(line, file=sys.stderr)
+
     kwargs = sync_kwargs(settings, ns)
     kwargs["inexact"] = not getattr(ns, "exact", False)
     if ns.no_sync:
@@ -42,7 +54,10 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
     from prong.cli import quick
 
     def synced(r: object) -> None:
-        _summary(r, settings, print_sync)
+        if show:
+            print_sync(r, settings)
+        else:
+            print_sync(r, settings, summary=True)
         if not ns.with_:  # (a run with `--with` is never answered from a memo)
             quick.remember_sync(quick.pending, r)
 
@@ -50,7 +65,3 @@ def run(settings: GlobalSettings, ns: argparse.Namespace) -> int:
                          on_sync=synced, **kwargs)
     return result.returncode
 
-
-def _summary(result: object, settings: GlobalSettings, printer: object) -> None:
-    if getattr(result, "changed", False):
-        printer(result, settings)  # type: ignore[operator]

@@ -132,9 +132,10 @@ def sync_kwargs(settings: GlobalSettings, ns: argparse.Namespace) -> dict[str, o
     )
 
 
-def print_sync(result: object, settings: GlobalSettings, *, verb_prefix: str = "") -> None:
+def print_sync(result: object, settings: GlobalSettings, *, verb_prefix: str = "", summary: bool = False) -> None:
     """uv's summary: ``Prepared``, ``Uninstalled``, ``Installed`` (or ``Checked``), then one line
-    per change (`` - old``, `` + new``, `` ~ reinstalled``), sorted by name."""
+    per change (`` - old``, `` + new``, `` ~ reinstalled``), sorted by name. ``summary`` (``run``'s
+    sync, as uv's summary logger): only the ``Uninstalled`` and ``Installed`` lines."""
     from prong.api.sync import SyncResult, _duration
 
     assert isinstance(result, SyncResult)
@@ -142,6 +143,12 @@ def print_sync(result: object, settings: GlobalSettings, *, verb_prefix: str = "
         return
     out = sys.stderr
     s = result.seconds
+    if summary:
+        if result.removed:
+            print(f"Uninstalled {_count(len(result.removed))} in {_duration(s.get('uninstall', 0.0))}", file=out)
+        if result.installed:
+            print(f"Installed {_count(len(result.installed))} in {_duration(s.get('install', 0.0))}", file=out)
+        return
     if result.dry_run:
         if not result.changed:
             print(f"Would make no changes", file=out)
