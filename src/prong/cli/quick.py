@@ -61,7 +61,7 @@ _SYNC_VALUE_OPTIONS = _VALUE_OPTIONS | {"--extra", "--group", "--only-group", "-
 #: their flags (part of the key: what a sync selects, and what it prints)
 _SYNC_FLAGS = frozenset({
     "--strict-index-urls", "--frozen", "--locked", "--check", "--all-extras", "--no-dev", "--dev", "--only-dev",
-    "--all-groups", "--no-default-groups", "--no-install-project", "--inexact", "--exact",
+    "--all-groups", "--no-default-groups", "--no-install-project", "--inexact", "--exact", "--show-resolution",
     "-q", "-qq", "--quiet", "-v", "-vv", "--verbose",
 })
 
