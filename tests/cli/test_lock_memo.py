@@ -173,16 +173,27 @@ def test_no_memo_for_a_path_source_or_a_workspace(index: IndexServer, project: P
     assert _memos(tmp_path) == []  # lib's own files are inputs the memo's key does not read
 
 
-def test_no_memo_in_a_subdirectory_or_with_unknown_options(index: IndexServer, project: Path, tmp_path: Path) -> None:
+def test_a_subdirectory_is_answered_for_its_project_and_unknown_options_never(
+    index: IndexServer, project: Path, tmp_path: Path
+) -> None:
     sub = project / "src"
     sub.mkdir()
-    done = subprocess.run([sys.executable, "-m", "prong", "lock", "--default-index", index.simple_url], cwd=sub,
-                          env=_env(tmp_path), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert (project / "uv.lock").is_file() and not (sub / "uv.lock").exists()
-    assert _memos(tmp_path) == []  # the lock is not in the working directory
+    for _ in range(2):
+        (project / "uv.lock").unlink(missing_ok=True)
+        done = _lock(sub, index, tmp_path, importtime=True)
+        assert done.returncode == 0, done.stderr
+        assert (project / "uv.lock").is_file() and not (sub / "uv.lock").exists()
+    assert not any("prong.resolver" in line for line in done.stderr.splitlines())  # the second: from its memo
+    nested = sub / "pkg"  # a pyproject.toml of its own below the project: no memo there
+    nested.mkdir()
+    (nested / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n')
+    before = len(_memos(tmp_path))
+    ours = _lock(nested, index, tmp_path)
+    plain = _lock(nested, index, tmp_path, env={**_env(tmp_path), "PRONG_NO_MEMO": "1"})
+    assert (ours.returncode, ours.stderr) == (plain.returncode, plain.stderr)  # (what the full command says)
+    assert len(_memos(tmp_path)) == before
     assert _lock(project, index, tmp_path, "--upgrade").returncode == 0
-    assert _memos(tmp_path) == []
+    assert len(_memos(tmp_path)) == before
 
 
 @pytest.mark.parametrize(("args", "expected"), [

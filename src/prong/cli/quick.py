@@ -105,23 +105,25 @@ def answer(args: Sequence[str], environ: Mapping[str, str] | None = None) -> int
     key_args, cache_dir, quiet, locked, verbose = parsed
     try:
         cwd = os.getcwd()
-        root = _cache_root(cache_dir, env)
-        lock_path = os.path.join(cwd, "uv.lock")
+        project = _project_root(cwd)  # (from a subdirectory: the project's directory above)
+        if project is None:
+            return None
+        lock_path = os.path.join(project, "uv.lock")
         existing = _lock_memo.read_file(lock_path)
         if existing is None and os.path.lexists(lock_path):
             return None  # a dangling link: the full command writes through it
-        key = _key(cwd, key_args, env, existing)
+        key = _key(cwd, [*key_args, f"@{os.path.relpath(cwd, project)}"], env, existing)
+        memo = _lock_memo.path(_cache_root(cache_dir, env), key)
     except (OSError, ValueError):  # no working directory, an unreadable file: the command says what
         return None
-    memo = _lock_memo.path(root, key)
     hit = _lock_memo.read(memo)
     if hit is None:
-        pending = Pending(cwd, memo)
+        pending = Pending(project, memo)
         return None
     packages, text = hit
     if text != existing:
         if locked or existing is not None:  # (a changed lock: the full command says what changed)
-            pending = Pending(cwd, memo)
+            pending = Pending(project, memo)
             return None
         try:
             _lock_memo.write_atomic(lock_path, text, mode=0o666)
