@@ -19,11 +19,8 @@ REALWORLD = Path(__file__).resolve().parents[2] / "realworld" / "projects"
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("lib", "1.4.2"), Dist("lib", "2.3.1"), Dist("other", "0.9")]).start()
-    try:
+    with IndexServer([Dist("lib", "1.4.2"), Dist("lib", "2.3.1"), Dist("other", "0.9")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def prong(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

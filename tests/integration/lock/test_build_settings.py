@@ -28,12 +28,9 @@ from tests.support.wheels import BUILD_LOG_VAR, Dist
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([backend_wheel("stubback", "1.0"), backend_wheel("stubback", "2.0"),
-                     module_wheel("helper", "1.0"), Dist("six", "1.17.0")]).start()
-    try:
+    with IndexServer([backend_wheel("stubback", "1.0"), backend_wheel("stubback", "2.0"),
+                          module_wheel("helper", "1.0"), Dist("six", "1.17.0")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture

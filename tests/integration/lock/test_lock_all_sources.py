@@ -23,22 +23,17 @@ from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
 from tests.support.wheels import Dist, make_wheel
 
+pytestmark = pytest.mark.usefixtures("isolated_env")  # no configuration from outside (tests/conftest.py)
+
+
 BUILD = '[build-system]\nrequires = ["tinybuild"]\nbuild-backend = "tinybuild"\n'
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("spkg", "2.0", None, requires_dist=["idna"]),
-                     _tinybuild_wheel()]).start()
-    try:
+    with IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("spkg", "2.0", None, requires_dist=["idna"]),
+                          _tinybuild_wheel()]) as s:
         yield s
-    finally:
-        s.stop()
-
-
-@pytest.fixture(autouse=True)
-def _isolated(isolated_env: None) -> None:
-    """No configuration from outside (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")

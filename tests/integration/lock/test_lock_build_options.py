@@ -36,11 +36,8 @@ DISTS = [
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([*DISTS, _stub_setuptools()]).start()
-    try:
+    with IndexServer([*DISTS, _stub_setuptools()]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -58,11 +58,8 @@ EVIL = Hosted(Dist("evil", "1.0", None), _tar({"evil-1.0/pyproject.toml": b"[pro
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), WPKG, SPKG, UPKG, EVIL]).start()
-    try:
+    with IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), WPKG, SPKG, UPKG, EVIL]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def _git(cwd: Path, *args: str) -> str:

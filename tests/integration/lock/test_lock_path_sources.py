@@ -20,11 +20,8 @@ BACKEND = "def get_requires_for_build_wheel(config_settings=None):\n    return [
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("idna", "2.0")]).start()
-    try:
+    with IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("idna", "2.0")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def _lib(root: Path, name: str, body: str) -> None:

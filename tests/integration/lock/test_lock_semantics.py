@@ -15,11 +15,8 @@ from tests.support.wheels import Dist
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("lib", "1.0"), Dist("other", "1.0")]).start()
-    try:
+    with IndexServer([Dist("lib", "1.0"), Dist("other", "1.0")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture

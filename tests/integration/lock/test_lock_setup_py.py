@@ -24,6 +24,9 @@ from tests.support.index_server import Hosted, IndexServer
 from tests.support.uv import run_uv
 from tests.support.wheels import ZIP_DATE, Dist
 
+pytestmark = pytest.mark.usefixtures("isolated_env")  # no configuration from outside (tests/conftest.py)
+
+
 SETUPTOOLS_INIT = '''
 _ARGS = {}
 def setup(**kwargs):
@@ -105,16 +108,8 @@ def _stub_setuptools() -> Hosted:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), _stub_setuptools()]).start()
-    try:
+    with IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), _stub_setuptools()]) as s:
         yield s
-    finally:
-        s.stop()
-
-
-@pytest.fixture(autouse=True)
-def _isolated(isolated_env: None) -> None:
-    """No configuration from outside (tests/conftest.py)."""
 
 
 def _tree(base: Path, index_url: str) -> Path:

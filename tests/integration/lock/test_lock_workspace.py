@@ -20,21 +20,16 @@ from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
 from tests.support.wheels import Dist
 
+pytestmark = pytest.mark.usefixtures("isolated_env")  # no configuration from outside (tests/conftest.py)
+
+
 BUILD = '[build-system]\nrequires = ["tinybuild"]\nbuild-backend = "tinybuild"\n'
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("idna", "2.0"), _tinybuild_wheel()]).start()
-    try:
+    with IndexServer([Dist("six", "1.17.0"), Dist("idna", "3.10"), Dist("idna", "2.0"), _tinybuild_wheel()]) as s:
         yield s
-    finally:
-        s.stop()
-
-
-@pytest.fixture(autouse=True)
-def _isolated(isolated_env: None) -> None:
-    """No configuration from outside (tests/conftest.py)."""
 
 
 def _member(root: Path, name: str, body: str) -> None:
@@ -74,17 +69,23 @@ def _prong(capsys: pytest.CaptureFixture[str], directory: Path, cache: Path, *ar
     return code, capsys.readouterr().err
 
 
-@pytest.mark.parametrize("virtual", [False, True], ids=["root-project", "virtual-root"])
-def test_workspace_lock_as_uv(server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                              virtual: bool) -> None:
-    ours = _workspace(tmp_path / "prong", server.simple_url, virtual=virtual)
-    theirs = _workspace(tmp_path / "uv", server.simple_url, virtual=virtual)
+def _locks_as_uv(capsys: pytest.CaptureFixture[str], ours: Path, theirs: Path, tmp_path: Path) -> str:
+    """`prong lock` in ``ours``, `uv lock` in its twin ``theirs``: the same bytes; the lock's text."""
     code, err = _prong(capsys, ours, tmp_path / "cache", "lock")
     assert code == 0, err
     done = run_uv(["lock"], theirs, tmp_path)
     assert done.returncode == 0, done.stderr
     text = (ours / "uv.lock").read_text()
     assert text == (theirs / "uv.lock").read_text()
+    return text
+
+
+@pytest.mark.parametrize("virtual", [False, True], ids=["root-project", "virtual-root"])
+def test_workspace_lock_as_uv(server: IndexServer, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              virtual: bool) -> None:
+    ours = _workspace(tmp_path / "prong", server.simple_url, virtual=virtual)
+    theirs = _workspace(tmp_path / "uv", server.simple_url, virtual=virtual)
+    text = _locks_as_uv(capsys, ours, theirs, tmp_path)
     assert 'requires-python = ">=3.10, <3.14"' in text
     assert 'source = { editable = "packages/a" }' in text and '{ name = "a", editable = "packages/a" }' in text
     members = '[manifest]\nmembers = [\n    "a",\n    "b",\n' + ('' if virtual else '    "root",\n') + ']\n'
@@ -217,12 +218,7 @@ def test_a_members_conflicts_are_read_as_uv_reads_them(server: IndexServer, tmp_
         return ws
 
     ours, theirs = make(tmp_path / "prong"), make(tmp_path / "uv")
-    code, err = _prong(capsys, ours, tmp_path / "cache", "lock")
-    assert code == 0, err
-    done = run_uv(["lock"], theirs, tmp_path)
-    assert done.returncode == 0, done.stderr
-    text = (ours / "uv.lock").read_text()
-    assert text == (theirs / "uv.lock").read_text()
+    text = _locks_as_uv(capsys, ours, theirs, tmp_path)
     assert 'conflicts = [[\n    { package = "b", extra = "new" },\n    { package = "b", extra = "old" },\n]]' in text
 
 

@@ -20,9 +20,7 @@ from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
 
 
-@pytest.fixture(autouse=True)
-def _isolated(isolated_env: None) -> None:
-    """No configuration from outside (tests/conftest.py)."""
+pytestmark = pytest.mark.usefixtures("isolated_env")  # no configuration from outside (tests/conftest.py)
 
 
 def _run(capsys: pytest.CaptureFixture[str], directory: Path, cache: Path, *args: str) -> tuple[int, str, str]:

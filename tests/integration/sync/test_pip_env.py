@@ -15,12 +15,9 @@ from tests.support.wheels import Dist
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("lib", "1.0", requires_dist=["dep>=1,<3"]), Dist("lib", "2.0", requires_dist=["dep>=1,<3"]),
-                     Dist("dep", "1.5"), Dist("dep", "3.0"), Dist("other", "1.0")]).start()
-    try:
+    with IndexServer([Dist("lib", "1.0", requires_dist=["dep>=1,<3"]), Dist("lib", "2.0", requires_dist=["dep>=1,<3"]),
+                          Dist("dep", "1.5"), Dist("dep", "3.0"), Dist("other", "1.0")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def prong(cwd: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

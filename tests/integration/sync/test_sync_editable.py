@@ -34,6 +34,9 @@ from tests.support.wheels import ZIP_DATE, Dist, make_dist
 
 #: A PEP 517 / PEP 660 backend: metadata from [project] (name, version, dependencies, scripts),
 #: the wheel from ``src/``, the editable wheel a ``.pth`` file naming ``src/``.
+pytestmark = pytest.mark.usefixtures("isolated_env")  # no configuration from outside (tests/conftest.py)
+
+
 TINYBUILD = '''
 import base64, hashlib, os, re, tomllib, zipfile
 
@@ -171,11 +174,6 @@ def _site(venv: Path) -> Path:
 def _record(venv: Path, dist_info: str) -> list[list[str]]:
     text = (_site(venv) / dist_info / "RECORD").read_text()
     return [r for r in csv.reader(io.StringIO(text)) if r]
-
-
-@pytest.fixture(autouse=True)
-def _isolated(isolated_env: None) -> None:
-    """No configuration from outside (tests/conftest.py)."""
 
 
 def test_package_project_is_installed_editable(index: IndexServer, tmp_path: Path,

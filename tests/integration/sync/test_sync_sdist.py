@@ -16,11 +16,8 @@ from tests.support.wheels import BUILD_LOG_VAR, Dist
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("srconly", "1.0", tag=None), Dist("broken", "1.0", tag=None, backend="fail")]).start()
-    try:
+    with IndexServer([Dist("srconly", "1.0", tag=None), Dist("broken", "1.0", tag=None, backend="fail")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 def _project(root: Path, server: IndexServer, dep: str) -> Path:

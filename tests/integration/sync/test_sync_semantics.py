@@ -19,12 +19,9 @@ from tests.support.wheels import Dist
 
 @pytest.fixture
 def server() -> Iterator[IndexServer]:
-    s = IndexServer([Dist("lib", "1.0", requires_dist=["dep"]), Dist("lib", "2.0", requires_dist=["dep"]),
-                     Dist("dep", "1.0"), Dist("tool", "1.0"), Dist("extra-pkg", "1.0")]).start()
-    try:
+    with IndexServer([Dist("lib", "1.0", requires_dist=["dep"]), Dist("lib", "2.0", requires_dist=["dep"]),
+                          Dist("dep", "1.0"), Dist("tool", "1.0"), Dist("extra-pkg", "1.0")]) as s:
         yield s
-    finally:
-        s.stop()
 
 
 @pytest.fixture

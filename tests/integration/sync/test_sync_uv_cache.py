@@ -27,6 +27,9 @@ from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
 from tests.support.wheels import Dist, make_dist
 
+pytestmark = pytest.mark.usefixtures("isolated_env")  # no configuration from outside (tests/conftest.py)
+
+
 LOCAL = ("demo_app-0.1.0", "libedit-0.2.0", "libdir-0.2.0", "helper2-1.0")
 
 
@@ -34,11 +37,6 @@ LOCAL = ("demo_app-0.1.0", "libedit-0.2.0", "libdir-0.2.0", "helper2-1.0")
 def index() -> Iterator[IndexServer]:
     with IndexServer([Dist("helper", "1.0"), Dist("extra", "1.0"), _tinybuild_wheel()]) as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def _isolated(isolated_env: None) -> None:
-    """No configuration from outside (tests/conftest.py)."""
 
 
 def _lib_pyproject(name: str, index_url: str, dependencies: str = "", extra: str = "") -> str:
