@@ -42,15 +42,14 @@ def server() -> Iterator[IndexServer]:
 
 
 @pytest.fixture
-def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated_env: None) -> Path:
+    """``tmp_path``, where the backends log each hook they run (:func:`_hooks`)."""
     monkeypatch.setenv(BUILD_LOG_VAR, str(tmp_path / "builds.log"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    for key in [k for k in os.environ if k.startswith("UV_")]:
-        monkeypatch.delenv(key)
     return tmp_path
 
 
 def _hooks(work: Path) -> list[str]:
+    """The hooks run since the last call (the log is emptied)."""
     log = work / "builds.log"
     lines = log.read_text().splitlines() if log.exists() else []
     log.unlink(missing_ok=True)

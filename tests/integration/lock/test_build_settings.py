@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from prong.cli.main import main
+from tests.integration.lock.test_build_cache import _hooks
 from tests.integration.lock.test_lock_direct_sources import _git, git_init
 from tests.support.backends import backend_wheel, module_wheel
 from tests.support.index_server import IndexServer
@@ -54,13 +55,6 @@ def _project(work: Path, server: IndexServer, tool_uv: str, name: str = "app") -
         '[project]\nname = "lib"\ndynamic = ["version"]\n\n'
         '[build-system]\nrequires = ["stubback"]\nbuild-backend = "stubback"\n')
     return app
-
-
-def _hooks(work: Path) -> list[str]:
-    log = work / "builds.log"
-    lines = log.read_text().splitlines() if log.exists() else []
-    log.unlink(missing_ok=True)
-    return lines
 
 
 def _prong(work: Path, capsys: pytest.CaptureFixture[str], project: Path, *args: str, code: int = 0) -> str:

@@ -18,6 +18,7 @@ import pytest
 
 from prong.cli.main import main
 from tests.integration.lock.test_lock_direct_sources import _git, _tree_of, git_init
+from tests.integration.lock.test_lock_workspace import _locks_as_uv
 from tests.integration.sync.test_sync_editable import _tinybuild_wheel
 from tests.support.index_server import IndexServer
 from tests.support.uv import run_uv
@@ -87,12 +88,7 @@ def test_every_kind_of_source_locks_as_uv(server: IndexServer, repo: Path, tmp_p
                                           capsys: pytest.CaptureFixture[str]) -> None:
     ours = _project(tmp_path / "prong" / "app", server, repo)
     theirs = _project(tmp_path / "uv" / "app", server, repo)
-    code, err = _prong(capsys, ours, tmp_path / "cache", "lock")
-    assert code == 0, err
-    done = run_uv(["lock"], theirs, tmp_path)
-    assert done.returncode == 0, done.stderr
-    text = (ours / "uv.lock").read_text()
-    assert text == (theirs / "uv.lock").read_text()
+    text = _locks_as_uv(capsys, ours, theirs, tmp_path)
     commit = _git(repo, "rev-parse", "v1")
     for wanted in ('source = { editable = "packages/a" }', 'source = { editable = "vendor/lib" }',
                    'source = { path = "dists/wpkg-1.0-py3-none-any.whl" }',
