@@ -153,7 +153,9 @@ def read_file(name: str) -> bytes | None:
 
 def write_atomic(name: str, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``name`` through a temporary file beside it and a rename (``mode`` before
-    the umask)."""
+    the umask). Not :func:`prong.api._files.write_atomic`, which keeps a replaced file's mode and
+    writes through links: here the file is new (a memo, or a lock that is not there), and this
+    module must import nothing but ``os`` and ``time``."""
     directory = os.path.dirname(name)
     os.makedirs(directory, exist_ok=True)
     tmp = os.path.join(directory, f".{os.path.basename(name)}.{os.getpid()}.tmp")

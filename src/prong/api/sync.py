@@ -894,7 +894,11 @@ def _keep_fresh_local(plan: Any) -> Any:
 
 def _local_source(want: Wanted) -> Path | None:
     """The local directory or file ``want`` is installed from, if any."""
-    item = want.payload
+    return _item_source(want.payload)
+
+
+def _item_source(item: Any) -> Path | None:
+    """The local directory or file an install item comes from, if any."""
     return getattr(item, "local_file", None) or getattr(item, "build_source", None)
 
 
@@ -1159,7 +1163,7 @@ def _build(dispatch: Any, item: _Item, venv: Venv, cache: Cache, root: Path) -> 
     from a local source gets its cache info, taken before the build (as uv takes it)."""
     import dataclasses
 
-    source = item.local_file or item.build_source
+    source = _item_source(item)
     info = _local_cache_info(source) if source is not None else None
     ready = _build_unpacked(dispatch, item, venv, cache, root)
     return ready if info is None else dataclasses.replace(ready, cache_info=info)
